@@ -1,0 +1,2 @@
+//! `bedrock-emulator` command line.
+fn main() {}

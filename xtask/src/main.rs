@@ -1,0 +1,47 @@
+//! Project automation, in the cargo-xtask style (<https://github.com/matklad/cargo-xtask>):
+//! `cargo xtask <command>` runs Rust code instead of shell scripts.
+//!
+//! Commands:
+//! - `bench converse`: Converse requests/s and latency against the emulator.
+//! - `bench insights`: Logs Insights scan speed over a synthetic corpus.
+//! - `gen-logs`: write the deterministic synthetic corpus of invocation-log records.
+
+mod bench_converse;
+mod bench_insights;
+mod gen_logs;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let cmd = args.next().unwrap_or_default();
+    let rest: Vec<String> = args.collect();
+    std::env::set_current_dir(project_root())?;
+    match cmd.as_str() {
+        "bench" => match rest.first().map(String::as_str) {
+            Some("converse") => bench_converse::run(&rest[1..]),
+            Some("insights") => bench_insights::run(&rest[1..]),
+            other => anyhow::bail!("usage: cargo xtask bench <converse|insights> (got {other:?})"),
+        },
+        "gen-logs" => gen_logs::run(&rest),
+        _ => anyhow::bail!(
+            "usage: cargo xtask <bench converse|bench insights|gen-logs> [options]\n(unknown command {cmd:?})"
+        ),
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+pub(crate) fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
