@@ -1,1 +1,11 @@
-//! Integration tests: real AWS SDK clients against the emulator on a real socket.
+//! Integration tests: real AWS SDK clients (aws-sdk-rust) and raw HTTP against the emulator on a
+//! real loopback socket (port 0), with an injected clock and sequential request ids.
+
+mod support;
+
+mod concurrency;
+mod constraints;
+mod converse;
+mod durability;
+mod http_fuzz;
+mod logging_config;

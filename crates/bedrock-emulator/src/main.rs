@@ -1,2 +1,156 @@
-//! `bedrock-emulator` command line.
-fn main() {}
+//! `bedrock-emulator`: the command line. `serve` runs the emulator with embedded defaults
+//! (127.0.0.1:4599, data in `./.bedrock-emulator`, logging on to `/aws/bedrock/modelinvocations`).
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use bedrock_emulator::catalog::Catalog;
+use bedrock_emulator::clock::{StartedClock, parse_rfc3339_ms};
+use bedrock_emulator::config::DEFAULT_PORT;
+use bedrock_emulator::responder::Responder;
+use bedrock_emulator::{EmulatorConfig, InitialLogging, Principals};
+
+#[derive(Debug, Parser)]
+#[command(name = "bedrock-emulator", version, about = "Local Amazon Bedrock runtime, invocation logging and CloudWatch Logs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve Bedrock runtime, the logging control plane and CloudWatch Logs on one port.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Address to bind. Binding beyond loopback exposes the emulator to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Port to bind; 0 picks a free one (the bound address is printed).
+    #[arg(long, default_value_t = DEFAULT_PORT)]
+    port: u16,
+    /// Data directory (log groups, logging configuration).
+    #[arg(long, default_value = ".bedrock-emulator", env = "BEDROCK_EMULATOR_DATA_DIR")]
+    data_dir: PathBuf,
+    /// Start the emulator's clock at this RFC 3339 instant (it then advances in real time).
+    #[arg(long)]
+    now: Option<String>,
+    /// Start like a fresh AWS account: no invocation logging until it is configured.
+    #[arg(long)]
+    logging_off: bool,
+    /// Account id written in records.
+    #[arg(long, default_value = bedrock_emulator::config::DEFAULT_ACCOUNT_ID)]
+    account_id: String,
+    /// Region for unsigned requests (signed requests use their credential scope's region).
+    #[arg(long, default_value = "us-east-1")]
+    region: String,
+    /// Declared responses: JSON `{"responses": [{"modelId"?, "promptContains"?, "text", "usage"?, ...}]}`.
+    #[arg(long)]
+    declared_responses: Option<PathBuf>,
+    /// Principal map: JSON `{"<access key id>": "<principal ARN>", "*": "<default ARN>"}`.
+    #[arg(long)]
+    principals: Option<PathBuf>,
+    /// Model catalog replacing the embedded one (same format as fixtures/models/catalog.json).
+    #[arg(long)]
+    catalog: Option<PathBuf>,
+    /// Also fsync every append (survives power loss, not only a process kill; slower).
+    #[arg(long)]
+    fsync: bool,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve(args),
+    }
+}
+
+fn read(path: &PathBuf) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let mut config = EmulatorConfig::new(&args.data_dir);
+    config.listen = SocketAddr::new(args.host, args.port);
+    if let Some(now) = &args.now {
+        let start = parse_rfc3339_ms(now).map_err(anyhow::Error::msg).context("--now")?;
+        config.clock = Arc::new(StartedClock::starting_at(start));
+    }
+    if args.logging_off {
+        config.initial_logging = InitialLogging::Off;
+    }
+    config.account_id = args.account_id;
+    config.default_region = args.region;
+    config.fsync = args.fsync;
+    if let Some(path) = &args.declared_responses {
+        config.responder = Responder::from_declared_json(&read(path)?)
+            .with_context(|| format!("invalid declared responses in {}", path.display()))?;
+    }
+    if let Some(path) = &args.principals {
+        config.principals =
+            Principals::from_json(&read(path)?).with_context(|| format!("invalid principal map in {}", path.display()))?;
+    }
+    if let Some(path) = &args.catalog {
+        config.catalog =
+            Catalog::from_json(&read(path)?).with_context(|| format!("invalid model catalog in {}", path.display()))?;
+    }
+    let data_dir = args.data_dir.clone();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("tokio runtime")?;
+    runtime.block_on(async move {
+        bedrock_emulator::run_until(
+            config,
+            |addr| {
+                println!("bedrock-emulator listening on http://{addr} (data: {})", data_dir.display());
+                println!("  export AWS_ENDPOINT_URL=http://{addr}");
+                let _ = std::io::stdout().flush();
+            },
+            shutdown_signal(),
+        )
+        .await
+    })?;
+    eprintln!("bedrock-emulator stopped");
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,292 @@
+//! The deterministic responder: the same model and prompt always give the same text, stop reason,
+//! usage and latency. Declared responses (a JSON file mapping model and/or prompt substring to
+//! text and usage) override it; the first matching entry wins.
+
+use serde::Deserialize;
+
+use crate::tokens::{estimate_tokens, estimate_tokens_all};
+
+/// What the responder needs to know about a request.
+#[derive(Debug, Clone, Copy)]
+pub struct Prompt<'a> {
+    /// The model id as invoked (profile id or ARN included).
+    pub invoked_model_id: &'a str,
+    /// The foundation model serving the call.
+    pub foundation_model_id: &'a str,
+    /// Tokens the model reads (already estimated from all input texts).
+    pub input_tokens: u32,
+    /// The last user text, which declared responses match against.
+    pub last_user_text: &'a str,
+    /// All input texts joined, which seeds the generated text.
+    pub seed_text: &'a str,
+    /// `inferenceConfig.maxTokens`.
+    pub max_tokens: Option<u32>,
+    /// `inferenceConfig.stopSequences`.
+    pub stop_sequences: &'a [String],
+}
+
+/// A model answer before it is shaped into an operation's response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    /// The assistant text.
+    pub text: String,
+    /// `end_turn`, `max_tokens` or `stop_sequence` (or a declared value).
+    pub stop_reason: String,
+    /// Input tokens reported in `usage`.
+    pub input_tokens: u32,
+    /// Output tokens reported in `usage`.
+    pub output_tokens: u32,
+    /// Cache read tokens, only when declared.
+    pub cache_read_input_tokens: Option<u32>,
+    /// Cache write tokens, only when declared.
+    pub cache_write_input_tokens: Option<u32>,
+    /// `metrics.latencyMs`.
+    pub latency_ms: u64,
+}
+
+impl Completion {
+    /// `totalTokens` as Bedrock computes it: input + cache read + cache write + output.
+    pub fn total_tokens(&self) -> u32 {
+        self.input_tokens
+            .saturating_add(self.output_tokens)
+            .saturating_add(self.cache_read_input_tokens.unwrap_or(0))
+            .saturating_add(self.cache_write_input_tokens.unwrap_or(0))
+    }
+}
+
+/// A declared response, one entry of the declared-responses file.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeclaredResponse {
+    /// Matches the invoked model id or the foundation model id; any model when absent.
+    #[serde(default)]
+    pub model_id: Option<String>,
+    /// Matches when the last user text contains it; any prompt when absent.
+    #[serde(default)]
+    pub prompt_contains: Option<String>,
+    /// The assistant text.
+    pub text: String,
+    /// Overrides the estimated usage.
+    #[serde(default)]
+    pub usage: Option<DeclaredUsage>,
+    /// Overrides the stop reason (default `end_turn`).
+    #[serde(default)]
+    pub stop_reason: Option<String>,
+    /// Overrides `metrics.latencyMs`.
+    #[serde(default)]
+    pub latency_ms: Option<u64>,
+}
+
+/// Declared token usage.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeclaredUsage {
+    /// `usage.inputTokens`.
+    pub input_tokens: u32,
+    /// `usage.outputTokens`.
+    pub output_tokens: u32,
+    /// `usage.cacheReadInputTokens`.
+    #[serde(default)]
+    pub cache_read_input_tokens: Option<u32>,
+    /// `usage.cacheWriteInputTokens`.
+    #[serde(default)]
+    pub cache_write_input_tokens: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeclaredFile {
+    responses: Vec<DeclaredResponse>,
+}
+
+/// The responder: declared responses first, then the deterministic generator.
+#[derive(Debug, Clone, Default)]
+pub struct Responder {
+    declared: Vec<DeclaredResponse>,
+}
+
+impl Responder {
+    /// A responder with declared responses parsed from a file's JSON text
+    /// (`{"responses": [{"modelId"?, "promptContains"?, "text", "usage"?, "stopReason"?, "latencyMs"?}]}`).
+    pub fn from_declared_json(text: &str) -> Result<Self, serde_json::Error> {
+        let file: DeclaredFile = serde_json::from_str(text)?;
+        Ok(Self { declared: file.responses })
+    }
+
+    /// Answers a prompt.
+    pub fn respond(&self, prompt: &Prompt<'_>) -> Completion {
+        match self.declared.iter().find(|d| d.matches(prompt)) {
+            Some(declared) => declared.complete(prompt),
+            None => generate(prompt),
+        }
+    }
+}
+
+impl DeclaredResponse {
+    fn matches(&self, prompt: &Prompt<'_>) -> bool {
+        let model_ok = self
+            .model_id
+            .as_deref()
+            .is_none_or(|m| m == prompt.invoked_model_id || m == prompt.foundation_model_id);
+        let prompt_ok = self.prompt_contains.as_deref().is_none_or(|p| prompt.last_user_text.contains(p));
+        model_ok && prompt_ok
+    }
+
+    fn complete(&self, prompt: &Prompt<'_>) -> Completion {
+        let (input_tokens, output_tokens, cache_read, cache_write) = match &self.usage {
+            Some(u) => (u.input_tokens, u.output_tokens, u.cache_read_input_tokens, u.cache_write_input_tokens),
+            None => (prompt.input_tokens, estimate_tokens(&self.text), None, None),
+        };
+        Completion {
+            text: self.text.clone(),
+            stop_reason: self.stop_reason.clone().unwrap_or_else(|| "end_turn".to_owned()),
+            input_tokens,
+            output_tokens,
+            cache_read_input_tokens: cache_read,
+            cache_write_input_tokens: cache_write,
+            latency_ms: self.latency_ms.unwrap_or_else(|| latency_for(output_tokens)),
+        }
+    }
+}
+
+const WORDS: &[&str] = &[
+    "the", "model", "answer", "request", "token", "usage", "application", "tenant", "team", "cost", "centre",
+    "report", "query", "result", "value", "emulated", "response", "service", "data", "record", "summary",
+    "example", "detail", "step", "first", "next", "finally", "clear", "simple", "useful", "local", "test",
+];
+
+/// FNV-1a, 64 bit: a stable hash whose value never changes between builds or platforms.
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0xff)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+fn latency_for(output_tokens: u32) -> u64 {
+    100 + 8 * u64::from(output_tokens)
+}
+
+/// The deterministic generator: a text whose length and words follow from a hash of the model
+/// and the prompt, cut at the first stop sequence, then at `maxTokens`.
+fn generate(prompt: &Prompt<'_>) -> Completion {
+    let mut state = fnv1a(&[prompt.foundation_model_id, prompt.seed_text]);
+    let mut next = || {
+        // xorshift64*: deterministic word choice from the seed.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let n_words = 12 + (next() % 48) as usize;
+    let mut text = String::from("This is an emulated response");
+    for i in 0..n_words {
+        text.push(if i % 9 == 8 { '.' } else { ' ' });
+        if i % 9 == 8 {
+            text.push(' ');
+        }
+        text.push_str(WORDS[(next() % WORDS.len() as u64) as usize]);
+    }
+    text.push('.');
+
+    let mut stop_reason = "end_turn";
+    if let Some(cut) = prompt.stop_sequences.iter().filter_map(|s| text.find(s.as_str())).min() {
+        text.truncate(cut);
+        stop_reason = "stop_sequence";
+    }
+    if let Some(max) = prompt.max_tokens {
+        if estimate_tokens(&text) > max {
+            let keep = text.char_indices().nth(max as usize * 4).map_or(text.len(), |(i, _)| i);
+            text.truncate(keep);
+            stop_reason = "max_tokens";
+        }
+    }
+    let output_tokens = estimate_tokens(&text);
+    Completion {
+        text,
+        stop_reason: stop_reason.to_owned(),
+        input_tokens: prompt.input_tokens,
+        output_tokens,
+        cache_read_input_tokens: None,
+        cache_write_input_tokens: None,
+        latency_ms: latency_for(output_tokens),
+    }
+}
+
+/// Convenience for callers that hold the input texts: the input-token estimate.
+pub fn input_tokens<'a>(texts: impl IntoIterator<Item = &'a str>) -> u32 {
+    estimate_tokens_all(texts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prompt<'a>(text: &'a str, max_tokens: Option<u32>, stops: &'a [String]) -> Prompt<'a> {
+        Prompt {
+            invoked_model_id: "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            foundation_model_id: "anthropic.claude-sonnet-4-5-20250929-v1:0",
+            input_tokens: estimate_tokens(text),
+            last_user_text: text,
+            seed_text: text,
+            max_tokens,
+            stop_sequences: stops,
+        }
+    }
+
+    #[test]
+    fn same_prompt_same_answer_different_prompt_different_answer() {
+        let r = Responder::default();
+        let a = r.respond(&prompt("What is Amazon Bedrock?", None, &[]));
+        assert_eq!(a, r.respond(&prompt("What is Amazon Bedrock?", None, &[])));
+        assert_ne!(a.text, r.respond(&prompt("Explain RAG in simple terms.", None, &[])).text);
+        assert_eq!(a.stop_reason, "end_turn");
+        assert_eq!(a.output_tokens, estimate_tokens(&a.text));
+        assert_eq!(a.total_tokens(), a.input_tokens + a.output_tokens);
+    }
+
+    #[test]
+    fn max_tokens_truncates_and_reports_max_tokens() {
+        let r = Responder::default();
+        let c = r.respond(&prompt("hello", Some(3), &[]));
+        assert_eq!(c.stop_reason, "max_tokens");
+        assert_eq!(c.output_tokens, 3);
+        assert_eq!(c.text.chars().count(), 12);
+    }
+
+    #[test]
+    fn stop_sequences_cut_the_text() {
+        let r = Responder::default();
+        let stops = vec!["emulated".to_owned()];
+        let c = r.respond(&prompt("hello", None, &stops));
+        assert_eq!(c.stop_reason, "stop_sequence");
+        assert_eq!(c.text, "This is an ");
+    }
+
+    #[test]
+    fn declared_responses_override_by_model_and_prompt() {
+        let r = Responder::from_declared_json(
+            r#"{"responses": [
+                {"modelId": "anthropic.claude-sonnet-4-5-20250929-v1:0", "promptContains": "refund",
+                 "text": "Refunds take 5 days.", "usage": {"inputTokens": 11, "outputTokens": 7}},
+                {"promptContains": "hello", "text": "Hi!"}
+            ]}"#,
+        )
+        .unwrap();
+        let c = r.respond(&prompt("I want a refund", None, &[]));
+        assert_eq!((c.text.as_str(), c.input_tokens, c.output_tokens), ("Refunds take 5 days.", 11, 7));
+        let c = r.respond(&prompt("hello there", None, &[]));
+        assert_eq!((c.text.as_str(), c.output_tokens), ("Hi!", 1));
+        let c = r.respond(&prompt("something else", None, &[]));
+        assert!(c.text.starts_with("This is an emulated response"));
+    }
+
+    #[test]
+    fn declared_file_rejects_unknown_keys() {
+        assert!(Responder::from_declared_json(r#"{"responses": [{"text": "x", "colour": "red"}]}"#).is_err());
+    }
+}

@@ -1,0 +1,85 @@
+//! Building HTTP responses. This is the one place where a [`ServiceError`] becomes a response:
+//! restJson1 errors (Bedrock) carry `x-amzn-ErrorType` and `{"message"}`; awsJson1.1 errors
+//! (CloudWatch Logs) carry `{"__type", "message"}`. Every response carries `x-amzn-RequestId`.
+
+use std::convert::Infallible;
+
+use bytes::Bytes;
+use http::{HeaderValue, Response, StatusCode, header};
+use http_body_util::{BodyExt, Full, combinators::BoxBody};
+
+use bedrock_model::error::ServiceError;
+
+/// The body type of every emulator response.
+pub type ResponseBody = BoxBody<Bytes, Infallible>;
+
+/// An emulator response.
+pub type HttpResponse = Response<ResponseBody>;
+
+const CORAL_SUFFIX: &str = ":http://internal.amazon.com/coral/com.amazon.bedrock/";
+
+/// Wraps bytes as a response body.
+pub fn full_body(bytes: impl Into<Bytes>) -> ResponseBody {
+    Full::new(bytes.into()).boxed()
+}
+
+fn with_request_id(mut response: HttpResponse, request_id: &str) -> HttpResponse {
+    if let Ok(value) = HeaderValue::from_str(request_id) {
+        response.headers_mut().insert("x-amzn-RequestId", value);
+    }
+    response
+}
+
+/// A 200 response with a JSON body (`application/json`, as Bedrock's restJson1 responses).
+pub fn json_ok(request_id: &str, body: impl Into<Bytes>) -> HttpResponse {
+    let response = Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(full_body(body))
+        .expect("static response parts are valid");
+    with_request_id(response, request_id)
+}
+
+/// A 200 response with an empty body (PUT/DELETE of the logging configuration).
+pub fn empty_ok(request_id: &str) -> HttpResponse {
+    let response = Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(full_body(Bytes::new()))
+        .expect("static response parts are valid");
+    with_request_id(response, request_id)
+}
+
+/// A Bedrock (restJson1) error response.
+pub fn bedrock_error(err: &ServiceError, request_id: &str) -> HttpResponse {
+    let status = StatusCode::from_u16(err.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::json!({ "message": err.message }).to_string();
+    let error_type = format!("{}{CORAL_SUFFIX}", err.code.as_str());
+    let response = Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-amzn-ErrorType", error_type)
+        .body(full_body(body))
+        .expect("error response parts are valid");
+    with_request_id(response, request_id)
+}
+
+/// A CloudWatch Logs (awsJson1.1) error response.
+pub fn logs_error(status: StatusCode, error_type: &str, message: &str, request_id: &str) -> HttpResponse {
+    let body = serde_json::json!({ "__type": error_type, "message": message }).to_string();
+    let response = Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "application/x-amz-json-1.1")
+        .body(full_body(body))
+        .expect("error response parts are valid");
+    with_request_id(response, request_id)
+}
+
+/// A plain-text response for the emulator's own routes (`/_emulator/...`).
+pub fn text(status: StatusCode, body: &'static str) -> HttpResponse {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(full_body(body))
+        .expect("static response parts are valid")
+}
