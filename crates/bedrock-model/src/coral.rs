@@ -43,10 +43,6 @@ impl Violations {
         self.items.extend(other.items);
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// `Ok(())` when nothing was violated, else the ValidationException AWS sends.
     pub(crate) fn into_result(self) -> Result<(), ServiceError> {
         if self.items.is_empty() {

@@ -7,7 +7,12 @@
 //! Coral's `N validation error(s) detected: ...` `ValidationException`, and Bedrock's own
 //! semantic rules (conversation order, blank text, ...) its documented sentences.
 
+pub mod converse;
 pub mod error;
+pub mod logging;
+pub mod metadata;
+pub mod model_id;
+pub mod record;
 
 mod coral;
 mod pattern;
