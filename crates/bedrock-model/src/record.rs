@@ -114,7 +114,7 @@ impl ModelInvocationLog {
             model_id: ctx.model_id.clone(),
             input: RecordInput {
                 input_content_type: JSON_CONTENT_TYPE.to_owned(),
-                input_body_json: text.then(|| request.body.clone()),
+                input_body_json: text.then(|| logged_input_body(&request.body)),
                 input_body_s3_path: None,
                 input_token_count: i64::from(usage.input_tokens),
                 cache_read_input_token_count: usage.cache_read_input_tokens.map(i64::from),
@@ -122,7 +122,7 @@ impl ModelInvocationLog {
             },
             output: RecordOutput {
                 output_content_type: JSON_CONTENT_TYPE.to_owned(),
-                output_body_json: text.then(|| response.to_json()),
+                output_body_json: text.then(|| logged_output_body(response, OutputBodyLayout::default())),
                 output_body_s3_path: None,
                 output_token_count: i64::from(usage.output_tokens),
             },
@@ -153,6 +153,48 @@ impl ModelInvocationLog {
     pub fn to_json(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
+}
+
+/// How a Converse response is laid out in `output.outputBodyJson`. Real records disagree:
+/// December 2025 CloudWatch records (`bedrock_log_example_masked.json`) nest `stopReason`,
+/// `metrics` and `usage` inside `output` next to `message`; 2024 and March 2025 records
+/// (elastic/integrations test log, aws-bedrock-logs-mcp-server) keep the response as sent,
+/// with them at the top level. See CHOICES.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputBodyLayout {
+    /// `{"output":{"message":..,"stopReason":..,"metrics":..,"usage":..}}` (Dec 2025).
+    #[default]
+    Nested,
+    /// The Converse response JSON as sent to the caller.
+    Flat,
+}
+
+/// The response body as logged in `output.outputBodyJson`.
+pub fn logged_output_body(response: &ConverseResponse, layout: OutputBodyLayout) -> Value {
+    let flat = response.to_json();
+    match (layout, flat) {
+        (OutputBodyLayout::Nested, Value::Object(mut top)) => {
+            let mut output = match top.shift_remove("output") {
+                Some(Value::Object(o)) => o,
+                _ => serde_json::Map::new(),
+            };
+            output.extend(top);
+            let mut wrapped = serde_json::Map::new();
+            wrapped.insert("output".to_owned(), Value::Object(output));
+            Value::Object(wrapped)
+        }
+        (_, flat) => flat,
+    }
+}
+
+/// The request body as logged: as sent, minus `requestMetadata`, which Bedrock logs only at
+/// the record's top level (real record: `reference/bedrock_log_example_masked.json`).
+fn logged_input_body(body: &Value) -> Value {
+    let mut body = body.clone();
+    if let Value::Object(map) = &mut body {
+        map.shift_remove("requestMetadata");
+    }
+    body
 }
 
 impl Serialize for ModelInvocationLog {
