@@ -295,16 +295,14 @@ impl Walk<'_> {
 
     /// `@length` on a list or map (count of items/entries).
     fn length(&mut self, shape: &Shape, len: usize, shown: Shown, path: &str) {
-        if let Some(min) = &shape.min {
-            if (len as f64) < min.as_f64().unwrap_or(0.0) {
+        if let Some(min) = &shape.min
+            && (len as f64) < min.as_f64().unwrap_or(0.0) {
                 self.violations.push(shown.clone(), path, &text::length_min(min));
             }
-        }
-        if let Some(max) = &shape.max {
-            if (len as f64) > max.as_f64().unwrap_or(f64::MAX) {
+        if let Some(max) = &shape.max
+            && (len as f64) > max.as_f64().unwrap_or(f64::MAX) {
                 self.violations.push(shown, path, &text::length_max(max));
             }
-        }
     }
 }
 
@@ -316,26 +314,22 @@ fn simple_failures(shape: &Shape, v: &Value) -> Result<Vec<String>, ServiceError
         ShapeKind::String => {
             let s = v.as_str().ok_or_else(|| mismatch(expect, v))?;
             let len = s.encode_utf16().count() as f64;
-            if let Some(min) = &shape.min {
-                if len < min.as_f64().unwrap_or(0.0) {
+            if let Some(min) = &shape.min
+                && len < min.as_f64().unwrap_or(0.0) {
                     out.push(text::length_min(min));
                 }
-            }
-            if let Some(max) = &shape.max {
-                if len > max.as_f64().unwrap_or(f64::MAX) {
+            if let Some(max) = &shape.max
+                && len > max.as_f64().unwrap_or(f64::MAX) {
                     out.push(text::length_max(max));
                 }
-            }
-            if let Some(p) = &shape.pattern {
-                if !p.is_match(s) {
+            if let Some(p) = &shape.pattern
+                && !p.is_match(s) {
                     out.push(text::pattern(p.source()));
                 }
-            }
-            if let Some(values) = &shape.enum_values {
-                if !values.iter().any(|e| e == s) {
+            if let Some(values) = &shape.enum_values
+                && !values.iter().any(|e| e == s) {
                     out.push(text::enum_set(values));
                 }
-            }
         }
         ShapeKind::Timestamp => {
             if !(v.is_string() || v.is_number()) {
@@ -369,16 +363,14 @@ fn simple_failures(shape: &Shape, v: &Value) -> Result<Vec<String>, ServiceError
         ShapeKind::Blob => {
             let s = v.as_str().ok_or_else(|| mismatch(expect, v))?;
             let len = base64_decoded_len(s)? as f64;
-            if let Some(min) = &shape.min {
-                if len < min.as_f64().unwrap_or(0.0) {
+            if let Some(min) = &shape.min
+                && len < min.as_f64().unwrap_or(0.0) {
                     out.push(text::length_min(min));
                 }
-            }
-            if let Some(max) = &shape.max {
-                if len > max.as_f64().unwrap_or(f64::MAX) {
+            if let Some(max) = &shape.max
+                && len > max.as_f64().unwrap_or(f64::MAX) {
                     out.push(text::length_max(max));
                 }
-            }
         }
         ShapeKind::Structure | ShapeKind::List | ShapeKind::Map => {}
     }
@@ -386,16 +378,14 @@ fn simple_failures(shape: &Shape, v: &Value) -> Result<Vec<String>, ServiceError
 }
 
 fn range(shape: &Shape, value: f64, out: &mut Vec<String>) {
-    if let Some(min) = &shape.min {
-        if value < min.as_f64().unwrap_or(f64::MIN) {
+    if let Some(min) = &shape.min
+        && value < min.as_f64().unwrap_or(f64::MIN) {
             out.push(text::value_min(min));
         }
-    }
-    if let Some(max) = &shape.max {
-        if value > max.as_f64().unwrap_or(f64::MAX) {
+    if let Some(max) = &shape.max
+        && value > max.as_f64().unwrap_or(f64::MAX) {
             out.push(text::value_max(max));
         }
-    }
 }
 
 /// Every constraint of a simple shape, in Coral's bracket order (max length, min length when
@@ -435,7 +425,7 @@ fn show_simple(shape: &Shape, v: &Value) -> String {
 /// Decoded length of a standard base64 string; Coral's texts for malformed input.
 fn base64_decoded_len(s: &str) -> Result<usize, ServiceError> {
     let bytes = s.as_bytes();
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return Err(ServiceError::serialization(format!(
             "Base64 encoded length is expected a multiple of 4 bytes but found: {}",
             bytes.len()

@@ -71,11 +71,10 @@ pub(crate) fn check(req: &ConverseRequest, messages_optional: bool) -> Result<()
     }
     if let Some(config) = &req.tool_config {
         for (k, tool) in config.tools.iter().enumerate() {
-            if let Tool::ToolSpec { input_schema, .. } = tool {
-                if !matches!(input_schema, Value::Object(_)) {
+            if let Tool::ToolSpec { input_schema, .. } = tool
+                && !matches!(input_schema, Value::Object(_)) {
                     return fail(json_object_required(&format!("toolConfig.tools.{k}.toolSpec.inputSchema.json")));
                 }
-            }
         }
     } else if uses_tools {
         return fail(TOOL_CONFIG_REQUIRED.to_owned());
