@@ -1,2 +1,22 @@
 //! Wire shapes of Amazon Bedrock (runtime and logging control plane), their constraint
-//! validation, AWS error codes, and the `ModelInvocationLog` record. Pure data: no I/O.
+//! validation with AWS's error messages, AWS error codes, and the `ModelInvocationLog` record.
+//! Pure data: no I/O.
+//!
+//! Validation is driven by the official service models (embedded trimmed copies under
+//! `models/`): JSON type errors become Coral's `SerializationException`, constraint violations
+//! Coral's `N validation error(s) detected: ...` `ValidationException`, and Bedrock's own
+//! semantic rules (conversation order, blank text, ...) its documented sentences.
+
+pub mod converse;
+pub mod error;
+pub mod logging;
+pub mod metadata;
+pub mod model_id;
+pub mod record;
+
+mod coral;
+mod pattern;
+mod shapes;
+mod walk;
+
+pub use error::{ErrorCode, ServiceError};

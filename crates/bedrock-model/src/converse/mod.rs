@@ -1,0 +1,21 @@
+//! The Converse operation: request shapes and validation, Bedrock's conversation rules, and the
+//! response shapes.
+
+mod parse;
+mod request;
+mod response;
+mod rules;
+
+pub use parse::{MALFORMED_JSON_MESSAGE, parse_converse_request, parse_converse_request_for};
+pub(crate) use parse::read_body_object;
+pub use request::{
+    ContentBlock, ConversationRole, ConverseRequest, GuardrailConfiguration, InferenceConfiguration,
+    Message, PerformanceConfiguration, ServiceTier, SystemContentBlock, Tool, ToolChoice,
+    ToolConfiguration, ToolResultBlock, ToolUseBlock,
+};
+pub use response::{ConverseMetrics, ConverseOutput, ConverseResponse, StopReason, TokenUsage};
+
+/// Bedrock's rule sentences, for callers that need to match them.
+pub mod messages {
+    pub use super::rules::{ALTERNATE_ROLES, START_WITH_USER, TOOL_CONFIG_REQUIRED};
+}

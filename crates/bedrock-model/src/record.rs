@@ -1,0 +1,263 @@
+//! The `ModelInvocationLog` record Bedrock invocation logging writes, one per call.
+//!
+//! Key order follows the real December 2025 CloudWatch records
+//! (`reference/bedrock_log_example_masked.json`): timestamp, accountId, identity, region,
+//! requestId, operation, modelId, input, output, requestMetadata (only when sent),
+//! inferenceRegion (only when set), schemaType, schemaVersion. Older (2024) records put
+//! schemaType/schemaVersion first; clients must not depend on order.
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use crate::converse::{ConverseRequest, ConverseResponse};
+use crate::logging::LoggingConfig;
+use crate::metadata::RequestMetadata;
+
+pub const SCHEMA_TYPE: &str = "ModelInvocationLog";
+pub const SCHEMA_VERSION: &str = "1.0";
+/// CloudWatch log stream Bedrock writes records to.
+pub const LOG_STREAM_NAME: &str = "aws/bedrock/modelinvocations";
+pub const JSON_CONTENT_TYPE: &str = "application/json";
+
+/// The logged operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    Converse,
+    ConverseStream,
+    InvokeModel,
+    InvokeModelWithResponseStream,
+}
+
+impl Operation {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Operation::Converse => "Converse",
+            Operation::ConverseStream => "ConverseStream",
+            Operation::InvokeModel => "InvokeModel",
+            Operation::InvokeModelWithResponseStream => "InvokeModelWithResponseStream",
+        }
+    }
+}
+
+/// Who called, where and when: the parts of a record that do not come from the bodies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvocationContext {
+    pub timestamp: OffsetDateTime,
+    pub account_id: String,
+    /// `identity.arn`, e.g. `arn:aws:iam::123456789012:user/dev`.
+    pub identity_arn: String,
+    pub region: String,
+    /// The `x-amzn-RequestId` of the call.
+    pub request_id: String,
+    pub operation: Operation,
+    /// The model id as invoked (percent-decoded path segment).
+    pub model_id: String,
+}
+
+/// `input` of a record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordInput {
+    pub input_content_type: String,
+    pub input_body_json: Option<Value>,
+    pub input_body_s3_path: Option<String>,
+    pub input_token_count: i64,
+    pub cache_read_input_token_count: Option<i64>,
+    pub cache_write_input_token_count: Option<i64>,
+}
+
+/// `output` of a record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordOutput {
+    pub output_content_type: String,
+    pub output_body_json: Option<Value>,
+    pub output_body_s3_path: Option<String>,
+    pub output_token_count: i64,
+}
+
+/// One `ModelInvocationLog` record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelInvocationLog {
+    pub timestamp: OffsetDateTime,
+    pub account_id: String,
+    pub identity_arn: String,
+    pub region: String,
+    pub request_id: String,
+    pub operation: Operation,
+    pub model_id: String,
+    pub input: RecordInput,
+    pub output: RecordOutput,
+    pub request_metadata: Option<RequestMetadata>,
+    pub inference_region: Option<String>,
+}
+
+impl ModelInvocationLog {
+    /// The record of a successful Converse/ConverseStream call. Bodies are included only when
+    /// `textDataDeliveryEnabled` is on; `requestMetadata` only when the caller sent it; cache
+    /// token counts only when the usage reports them.
+    pub fn for_converse(
+        ctx: &InvocationContext,
+        request: &ConverseRequest,
+        response: &ConverseResponse,
+        config: &LoggingConfig,
+    ) -> ModelInvocationLog {
+        let text = config.text_delivery();
+        let usage = &response.usage;
+        ModelInvocationLog {
+            timestamp: ctx.timestamp,
+            account_id: ctx.account_id.clone(),
+            identity_arn: ctx.identity_arn.clone(),
+            region: ctx.region.clone(),
+            request_id: ctx.request_id.clone(),
+            operation: ctx.operation,
+            model_id: ctx.model_id.clone(),
+            input: RecordInput {
+                input_content_type: JSON_CONTENT_TYPE.to_owned(),
+                input_body_json: text.then(|| logged_input_body(&request.body)),
+                input_body_s3_path: None,
+                input_token_count: i64::from(usage.input_tokens),
+                cache_read_input_token_count: usage.cache_read_input_tokens.map(i64::from),
+                cache_write_input_token_count: usage.cache_write_input_tokens.map(i64::from),
+            },
+            output: RecordOutput {
+                output_content_type: JSON_CONTENT_TYPE.to_owned(),
+                output_body_json: text.then(|| logged_output_body(response, OutputBodyLayout::default())),
+                output_body_s3_path: None,
+                output_token_count: i64::from(usage.output_tokens),
+            },
+            request_metadata: request.request_metadata.clone(),
+            inference_region: None,
+        }
+    }
+
+    /// `timestamp` as logged: RFC 3339 UTC, second precision (`2025-08-15T12:44:54Z`).
+    pub fn timestamp_string(&self) -> String {
+        let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+        self.timestamp
+            .to_offset(time::UtcOffset::UTC)
+            .format(fmt)
+            .unwrap_or_default()
+    }
+
+    /// The CloudWatch event timestamp (epoch ms) of the record: its second, as in real logs.
+    pub fn event_timestamp_ms(&self) -> i64 {
+        self.timestamp.unix_timestamp() * 1000
+    }
+
+    /// Compact JSON, one line, as delivered.
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// How a Converse response is laid out in `output.outputBodyJson`. Real records disagree:
+/// December 2025 CloudWatch records (`bedrock_log_example_masked.json`) nest `stopReason`,
+/// `metrics` and `usage` inside `output` next to `message`; 2024 and March 2025 records
+/// (elastic/integrations test log, aws-bedrock-logs-mcp-server) keep the response as sent,
+/// with them at the top level. See CHOICES.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputBodyLayout {
+    /// `{"output":{"message":..,"stopReason":..,"metrics":..,"usage":..}}` (Dec 2025).
+    #[default]
+    Nested,
+    /// The Converse response JSON as sent to the caller.
+    Flat,
+}
+
+/// The response body as logged in `output.outputBodyJson`.
+pub fn logged_output_body(response: &ConverseResponse, layout: OutputBodyLayout) -> Value {
+    let flat = response.to_json();
+    match (layout, flat) {
+        (OutputBodyLayout::Nested, Value::Object(mut top)) => {
+            let mut output = match top.shift_remove("output") {
+                Some(Value::Object(o)) => o,
+                _ => serde_json::Map::new(),
+            };
+            output.extend(top);
+            let mut wrapped = serde_json::Map::new();
+            wrapped.insert("output".to_owned(), Value::Object(output));
+            Value::Object(wrapped)
+        }
+        (_, flat) => flat,
+    }
+}
+
+/// The request body as logged: as sent, minus `requestMetadata`, which Bedrock logs only at
+/// the record's top level (real record: `reference/bedrock_log_example_masked.json`).
+fn logged_input_body(body: &Value) -> Value {
+    let mut body = body.clone();
+    if let Value::Object(map) = &mut body {
+        map.shift_remove("requestMetadata");
+    }
+    body
+}
+
+impl Serialize for ModelInvocationLog {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("timestamp", &self.timestamp_string())?;
+        map.serialize_entry("accountId", &self.account_id)?;
+        map.serialize_entry("identity", &Identity { arn: &self.identity_arn })?;
+        map.serialize_entry("region", &self.region)?;
+        map.serialize_entry("requestId", &self.request_id)?;
+        map.serialize_entry("operation", self.operation.as_str())?;
+        map.serialize_entry("modelId", &self.model_id)?;
+        map.serialize_entry("input", &self.input)?;
+        map.serialize_entry("output", &self.output)?;
+        if let Some(m) = &self.request_metadata {
+            map.serialize_entry("requestMetadata", m)?;
+        }
+        if let Some(r) = &self.inference_region {
+            map.serialize_entry("inferenceRegion", r)?;
+        }
+        map.serialize_entry("schemaType", SCHEMA_TYPE)?;
+        map.serialize_entry("schemaVersion", SCHEMA_VERSION)?;
+        map.end()
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Identity<'a> {
+    arn: &'a str,
+}
+
+impl Serialize for RecordInput {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("inputContentType", &self.input_content_type)?;
+        if let Some(b) = &self.input_body_json {
+            map.serialize_entry("inputBodyJson", b)?;
+        }
+        if let Some(p) = &self.input_body_s3_path {
+            map.serialize_entry("inputBodyS3Path", p)?;
+        }
+        map.serialize_entry("inputTokenCount", &self.input_token_count)?;
+        if let Some(n) = self.cache_read_input_token_count {
+            map.serialize_entry("cacheReadInputTokenCount", &n)?;
+        }
+        if let Some(n) = self.cache_write_input_token_count {
+            map.serialize_entry("cacheWriteInputTokenCount", &n)?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for RecordOutput {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("outputContentType", &self.output_content_type)?;
+        if let Some(b) = &self.output_body_json {
+            map.serialize_entry("outputBodyJson", b)?;
+        }
+        if let Some(p) = &self.output_body_s3_path {
+            map.serialize_entry("outputBodyS3Path", p)?;
+        }
+        map.serialize_entry("outputTokenCount", &self.output_token_count)?;
+        map.end()
+    }
+}
