@@ -150,7 +150,7 @@ fn load_segments(stream: &Stream, options: &StoreOptions, report: &mut RecoveryR
                 report.truncated.push((path, walk.file_len - walk.valid_len));
             } else {
                 seg.sealed.store(true, Ordering::Release);
-                report.corrupt.push(path);
+                report.corrupt.push((path, walk.file_len - walk.valid_len));
             }
         }
         if let (Some(min), Some(max), Some(ing)) = (walk.min_timestamp, walk.max_timestamp, walk.max_ingestion) {

@@ -99,9 +99,11 @@ impl SegmentData {
 
 /// Iterator over the events of a [`SegmentData`].
 ///
-/// It stops at the first record that is incomplete or fails its checksum (only possible for a
-/// segment reported corrupt on open, or damaged later); [`Events::skipped_bytes`] then tells
-/// how many bytes were left unread.
+/// Reads stop at the segment's committed length, which never includes damage found on open,
+/// so in practice every record is whole. Should the file be damaged behind the store's back,
+/// the iterator stops at the first record that is incomplete or fails its checksum (when
+/// [`crate::StoreOptions::verify_checksums`] is on) and [`Events::skipped_bytes`] tells how
+/// many bytes were left unread. It never panics on any bytes.
 #[derive(Debug)]
 pub struct Events<'a> {
     data: &'a SegmentData,

@@ -96,9 +96,11 @@ pub struct RecoveryReport {
     pub segments_checked: usize,
     /// Segments whose interrupted tail was cut off, with the number of bytes removed.
     pub truncated: Vec<(PathBuf, u64)>,
-    /// Segments with a bad record before their end. They are kept as they are and sealed:
-    /// scans return the records before the damage and report the rest as skipped bytes.
-    pub corrupt: Vec<PathBuf>,
+    /// Segments with a bad record before their end, with the number of bytes from the bad
+    /// record to the end of the file. The file is kept as it is and sealed (appends for its
+    /// window go to a new file); scans return the records before the damage and never see
+    /// the rest.
+    pub corrupt: Vec<(PathBuf, u64)>,
     /// Files and directories under the data directory that are not part of the store
     /// (for example a directory without metadata); left untouched.
     pub ignored: Vec<PathBuf>,

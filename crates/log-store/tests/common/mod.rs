@@ -12,7 +12,7 @@ pub fn open(root: &Path) -> LogStore {
 }
 
 pub fn put(store: &LogStore, g: &str, s: &str, ts: i64, msg: &str) {
-    store.put_log_events(g, s, &[InputLogEvent::new(ts, msg)], ts + 5).expect("put");
+    store.put_log_events(g, s, &[InputLogEvent::new(ts, msg)], ts.saturating_add(5)).expect("put");
 }
 
 /// All (timestamp, message) of a group in segment order.
