@@ -38,11 +38,22 @@ impl LogStore {
         ingestion_time_ms: i64,
     ) -> Result<AppendReceipt, StoreError> {
         let s = self.stream_handle(group, stream)?;
-        if let Some((index, e)) = events.iter().enumerate().find(|(_, e)| e.message.len() > MAX_MESSAGE_BYTES) {
-            return Err(StoreError::EventTooLarge { index, len: e.message.len(), max: MAX_MESSAGE_BYTES });
+        if let Some((index, e)) = events
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.message.len() > MAX_MESSAGE_BYTES)
+        {
+            return Err(StoreError::EventTooLarge {
+                index,
+                len: e.message.len(),
+                max: MAX_MESSAGE_BYTES,
+            });
         }
         let Some(first) = events.first() else {
-            return Ok(AppendReceipt { event_count: 0, bytes_written: 0 });
+            return Ok(AppendReceipt {
+                event_count: 0,
+                bytes_written: 0,
+            });
         };
         let w0 = window_start(first.timestamp);
         let mut bytes_written = 0;
@@ -51,13 +62,19 @@ impl LogStore {
         } else {
             let mut by_window: BTreeMap<i64, Vec<&InputLogEvent<'_>>> = BTreeMap::new();
             for e in events {
-                by_window.entry(window_start(e.timestamp)).or_default().push(e);
+                by_window
+                    .entry(window_start(e.timestamp))
+                    .or_default()
+                    .push(e);
             }
             for (w, part) in by_window {
                 bytes_written += self.append_window(&s, w, part.into_iter(), ingestion_time_ms)?;
             }
         }
-        Ok(AppendReceipt { event_count: events.len(), bytes_written })
+        Ok(AppendReceipt {
+            event_count: events.len(),
+            bytes_written,
+        })
     }
 
     fn append_window<'e>(
@@ -67,7 +84,10 @@ impl LogStore {
         events: impl Iterator<Item = &'e InputLogEvent<'e>> + Clone,
         ingestion: i64,
     ) -> Result<u64, StoreError> {
-        let total: usize = events.clone().map(|e| record::encoded_len(e.message.len())).sum();
+        let total: usize = events
+            .clone()
+            .map(|e| record::encoded_len(e.message.len()))
+            .sum();
         let mut buf = Vec::with_capacity(total);
         let (mut min_ts, mut max_ts) = (i64::MAX, i64::MIN);
         for e in events {
@@ -87,7 +107,10 @@ impl LogStore {
             let seg = active_segment(s, window)?;
             let mut writer = lock(&seg.writer);
             if s.is_deleted() {
-                return Err(StoreError::StreamNotFound { group: s.group.to_string(), stream: s.name.to_string() });
+                return Err(StoreError::StreamNotFound {
+                    group: s.group.to_string(),
+                    stream: s.name.to_string(),
+                });
             }
             if seg.sealed.load(Ordering::Acquire) {
                 continue;
@@ -101,7 +124,12 @@ impl LogStore {
             let file = match writer.as_mut() {
                 Some(f) => f,
                 None => {
-                    let f = OpenOptions::new().write(true).create(true).truncate(false).open(&seg.path).at(&seg.path)?;
+                    let f = OpenOptions::new()
+                        .write(true)
+                        .create(true)
+                        .truncate(false)
+                        .open(&seg.path)
+                        .at(&seg.path)?;
                     if options.fsync && at == 0 {
                         meta::sync_dir(&s.dir)?;
                     }
@@ -109,7 +137,11 @@ impl LogStore {
                 }
             };
             let written = file.write_all_at(bytes, at).and_then(|()| {
-                if options.fsync { file.sync_data() } else { Ok(()) }
+                if options.fsync {
+                    file.sync_data()
+                } else {
+                    Ok(())
+                }
             });
             if let Err(e) = written {
                 // Leave no partial batch for the next writer to build on.
@@ -130,7 +162,9 @@ impl LogStore {
         let mut queue = lock(&self.inner.open_files);
         queue.push_back(Arc::downgrade(seg));
         while queue.len() > self.inner.options.max_open_files.max(1) {
-            let Some(victim) = queue.pop_front() else { break };
+            let Some(victim) = queue.pop_front() else {
+                break;
+            };
             let Some(v) = victim.upgrade() else { continue };
             match v.writer.try_lock() {
                 Ok(mut w) => *w = None,
@@ -149,7 +183,10 @@ impl LogStore {
 /// is sealed (or none exists yet). The file itself is created by the first write.
 fn active_segment(s: &Stream, window: i64) -> Result<Arc<Segment>, StoreError> {
     let range = (window, 0)..=(window, u32::MAX);
-    if let Some(seg) = read(&s.segments).range(range.clone()).next_back().map(|(_, v)| v)
+    if let Some(seg) = read(&s.segments)
+        .range(range.clone())
+        .next_back()
+        .map(|(_, v)| v)
         && !seg.sealed.load(Ordering::Acquire)
     {
         return Ok(seg.clone());
@@ -163,7 +200,12 @@ fn active_segment(s: &Stream, window: i64) -> Result<Arc<Segment>, StoreError> {
         })?,
         None => 0,
     };
-    let seg = Arc::new(Segment::new(s.dir.join(file_name(window, seq)), window, seq, 0));
+    let seg = Arc::new(Segment::new(
+        s.dir.join(file_name(window, seq)),
+        window,
+        seq,
+        0,
+    ));
     segs.insert((window, seq), seg.clone());
     Ok(seg)
 }

@@ -39,5 +39,6 @@ pub use ptr::EventPtr;
 pub use scan::{EventRef, Events, SegmentData, SegmentRef};
 pub use store::LogStore;
 pub use types::{
-    AppendReceipt, InputLogEvent, LogGroupInfo, LogStreamInfo, RecoveryReport, StoreOptions, StoredEvent,
+    AppendReceipt, InputLogEvent, LogGroupInfo, LogStreamInfo, RecoveryReport, StoreOptions,
+    StoredEvent,
 };

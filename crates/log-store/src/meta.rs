@@ -71,7 +71,10 @@ pub(crate) fn create_dir_with_meta(
             sync_dir(&stage)?;
         }
         if dest.exists() {
-            return Err(StoreError::PathOccupied { path: dest.to_path_buf(), what });
+            return Err(StoreError::PathOccupied {
+                path: dest.to_path_buf(),
+                what,
+            });
         }
         fs::rename(&stage, dest).at(dest)?;
         if fsync && let Some(parent) = dest.parent() {

@@ -105,7 +105,10 @@ mod tests {
         assert!(!c.contains('/') && !c.contains('\0') && !c.contains('\\'));
         let p = std::path::Path::new(c);
         assert_eq!(p.components().count(), 1);
-        assert!(matches!(p.components().next(), Some(std::path::Component::Normal(_))));
+        assert!(matches!(
+            p.components().next(),
+            Some(std::path::Component::Normal(_))
+        ));
     }
 
     #[test]
@@ -113,8 +116,23 @@ mod tests {
         let long = "a".repeat(512);
         let long_dots = "../".repeat(170);
         for name in [
-            ".", "..", "../..", "/", "/etc/passwd", "a/../../b", "\0", "x\0y", ".hidden", "~", "%",
-            "%2F", "C:\\x", long.as_str(), long_dots.as_str(), "é", "日本語/..",
+            ".",
+            "..",
+            "../..",
+            "/",
+            "/etc/passwd",
+            "a/../../b",
+            "\0",
+            "x\0y",
+            ".hidden",
+            "~",
+            "%",
+            "%2F",
+            "C:\\x",
+            long.as_str(),
+            long_dots.as_str(),
+            "é",
+            "日本語/..",
         ] {
             let c = encode_component(name);
             assert_safe(&c);
@@ -122,7 +140,10 @@ mod tests {
                 assert_eq!(decode_component(&c).as_deref(), Some(name));
             }
         }
-        assert_eq!(encode_component("/aws/bedrock/x.y"), "%2Faws%2Fbedrock%2Fx.y");
+        assert_eq!(
+            encode_component("/aws/bedrock/x.y"),
+            "%2Faws%2Fbedrock%2Fx.y"
+        );
     }
 
     #[test]

@@ -28,11 +28,18 @@ impl LogStore {
     pub fn open(root: &Path, options: StoreOptions) -> Result<LogStore, StoreError> {
         fs::create_dir_all(root).at(root)?;
         let lock_path = root.join("LOCK");
-        let lock = OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).at(&lock_path)?;
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .at(&lock_path)?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(StoreError::Locked { path: root.to_path_buf() });
+                return Err(StoreError::Locked {
+                    path: root.to_path_buf(),
+                });
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(e).at(&lock_path),
         }
@@ -68,7 +75,9 @@ impl LogStore {
             report,
             _lock: lock,
         };
-        Ok(LogStore { inner: Arc::new(inner) })
+        Ok(LogStore {
+            inner: Arc::new(inner),
+        })
     }
 }
 
@@ -107,7 +116,9 @@ fn load_group(
     by_id: &mut HashMap<u64, Arc<Stream>>,
 ) -> Result<Option<Group>, StoreError> {
     let streams_dir = dir.join(STREAMS_DIR);
-    let Some(m) = meta_for(dir, GROUP_META).filter(|_| streams_dir.is_dir()) else { return Ok(None) };
+    let Some(m) = meta_for(dir, GROUP_META).filter(|_| streams_dir.is_dir()) else {
+        return Ok(None);
+    };
     let name: Arc<str> = m.name.into();
     let mut streams = BTreeMap::new();
     for entry in fs::read_dir(&streams_dir).at(&streams_dir)? {
@@ -122,10 +133,19 @@ fn load_group(
         by_id.insert(stream.id, stream.clone());
         streams.insert(sm.name, stream);
     }
-    Ok(Some(Group { name, dir: dir.to_path_buf(), creation_time: m.creation_time, streams: RwLock::new(streams) }))
+    Ok(Some(Group {
+        name,
+        dir: dir.to_path_buf(),
+        creation_time: m.creation_time,
+        streams: RwLock::new(streams),
+    }))
 }
 
-fn load_segments(stream: &Stream, options: &StoreOptions, report: &mut RecoveryReport) -> Result<(), StoreError> {
+fn load_segments(
+    stream: &Stream,
+    options: &StoreOptions,
+    report: &mut RecoveryReport,
+) -> Result<(), StoreError> {
     let mut segments = write(&stream.segments);
     for entry in fs::read_dir(&stream.dir).at(&stream.dir)? {
         let entry = entry.at(&stream.dir)?;
@@ -137,7 +157,11 @@ fn load_segments(stream: &Stream, options: &StoreOptions, report: &mut RecoveryR
             }
             continue;
         };
-        let file = OpenOptions::new().read(true).write(true).open(&path).at(&path)?;
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .at(&path)?;
         let walk = segment::walk(&file).at(&path)?;
         report.segments_checked += 1;
         let seg = Segment::new(path.clone(), start, seq, walk.valid_len);
@@ -147,13 +171,17 @@ fn load_segments(stream: &Stream, options: &StoreOptions, report: &mut RecoveryR
                 if options.fsync {
                     file.sync_all().at(&path)?;
                 }
-                report.truncated.push((path, walk.file_len - walk.valid_len));
+                report
+                    .truncated
+                    .push((path, walk.file_len - walk.valid_len));
             } else {
                 seg.sealed.store(true, Ordering::Release);
                 report.corrupt.push((path, walk.file_len - walk.valid_len));
             }
         }
-        if let (Some(min), Some(max), Some(ing)) = (walk.min_timestamp, walk.max_timestamp, walk.max_ingestion) {
+        if let (Some(min), Some(max), Some(ing)) =
+            (walk.min_timestamp, walk.max_timestamp, walk.max_ingestion)
+        {
             stream.stats.record(min, max, ing);
         }
         segments.insert((start, seq), Arc::new(seg));

@@ -107,21 +107,31 @@ impl Header {
 /// Decodes the record at `off`. With `verify == false` the checksum is not checked
 /// (lengths still are, so a bad file can never cause an out-of-bounds slice).
 pub(crate) fn decode_at(buf: &[u8], off: usize, verify: bool) -> Decoded<'_> {
-    let Some(rest) = buf.get(off..) else { return Decoded::Incomplete };
+    let Some(rest) = buf.get(off..) else {
+        return Decoded::Incomplete;
+    };
     if rest.is_empty() {
         return Decoded::End;
     }
-    let Some(raw) = rest.first_chunk::<HEADER_LEN>() else { return Decoded::Incomplete };
+    let Some(raw) = rest.first_chunk::<HEADER_LEN>() else {
+        return Decoded::Incomplete;
+    };
     let h = Header::parse(raw);
     if h.len > MAX_MESSAGE_BYTES {
         return Decoded::Corrupt(buf.len());
     }
     let end = HEADER_LEN + h.len;
-    let Some(message) = rest.get(HEADER_LEN..end) else { return Decoded::Incomplete };
+    let Some(message) = rest.get(HEADER_LEN..end) else {
+        return Decoded::Incomplete;
+    };
     if verify && !h.verify(raw, message) {
         return Decoded::Corrupt(off + end);
     }
-    let record = Record { timestamp: h.timestamp, ingestion_time: h.ingestion_time, message };
+    let record = Record {
+        timestamp: h.timestamp,
+        ingestion_time: h.ingestion_time,
+        message,
+    };
     Decoded::Record(record, off + end)
 }
 
@@ -166,7 +176,10 @@ mod tests {
             }
             let mut b = buf.clone();
             b[i] ^= 0x10;
-            assert!(!matches!(decode_at(&b, 0, true), Decoded::Record(..)), "byte {i}");
+            assert!(
+                !matches!(decode_at(&b, 0, true), Decoded::Record(..)),
+                "byte {i}"
+            );
         }
     }
 

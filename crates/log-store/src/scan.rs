@@ -32,7 +32,10 @@ impl SegmentRef {
     /// The segment's time window, `[start, end)` in epoch ms: every event in it has
     /// `start <= timestamp < end`.
     pub fn window(&self) -> (i64, i64) {
-        (self.segment.window_start, window_end(self.segment.window_start))
+        (
+            self.segment.window_start,
+            window_end(self.segment.window_start),
+        )
     }
 
     /// Bytes of whole records in the file now (it may grow while you hold the ref).
@@ -57,7 +60,9 @@ impl SegmentRef {
                 f.take(committed).read_to_end(&mut buf).at(path)?;
             }
             // Never written (committed == 0) or removed with its group: nothing to read.
-            Err(e) if e.kind() == ErrorKind::NotFound && (committed == 0 || self.stream.is_deleted()) => {}
+            Err(e)
+                if e.kind() == ErrorKind::NotFound
+                    && (committed == 0 || self.stream.is_deleted()) => {}
             Err(e) => return Err(e).at(path),
         }
         Ok(SegmentData {
@@ -83,7 +88,11 @@ pub struct SegmentData {
 impl SegmentData {
     /// Events in append order; messages are slices of this buffer.
     pub fn events(&self) -> Events<'_> {
-        Events { data: self, off: 0, skipped: 0 }
+        Events {
+            data: self,
+            off: 0,
+            skipped: 0,
+        }
     }
 
     /// Size of the buffer (framing included): the "bytes scanned" of this segment.

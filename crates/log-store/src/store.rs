@@ -33,7 +33,9 @@ pub struct LogStore {
 
 impl std::fmt::Debug for LogStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LogStore").field("root", &self.inner.root).finish_non_exhaustive()
+        f.debug_struct("LogStore")
+            .field("root", &self.inner.root)
+            .finish_non_exhaustive()
     }
 }
 
@@ -166,7 +168,10 @@ impl Group {
 
 pub(crate) fn check_name(name: &str) -> Result<(), StoreError> {
     if name.is_empty() {
-        return Err(StoreError::InvalidName { name: String::new(), reason: "must not be empty" });
+        return Err(StoreError::InvalidName {
+            name: String::new(),
+            reason: "must not be empty",
+        });
     }
     Ok(())
 }
@@ -193,10 +198,17 @@ impl LogStore {
             .ok_or_else(|| StoreError::GroupNotFound(name.to_string()))
     }
 
-    pub(crate) fn stream_handle(&self, group: &str, stream: &str) -> Result<Arc<Stream>, StoreError> {
+    pub(crate) fn stream_handle(
+        &self,
+        group: &str,
+        stream: &str,
+    ) -> Result<Arc<Stream>, StoreError> {
         let g = self.group_handle(group)?;
         let s = read(&g.streams).get(stream).cloned();
-        s.ok_or_else(|| StoreError::StreamNotFound { group: group.into(), stream: stream.into() })
+        s.ok_or_else(|| StoreError::StreamNotFound {
+            group: group.into(),
+            stream: stream.into(),
+        })
     }
 
     /// Creates an empty log group. Errors: `GroupAlreadyExists`, `InvalidName`.
@@ -208,9 +220,20 @@ impl LogStore {
             return Err(StoreError::GroupAlreadyExists(name.to_string()));
         }
         let dir = inner.groups_dir.join(encode_component(name));
-        let meta = Meta { name: name.to_string(), creation_time: creation_time_ms };
+        let meta = Meta {
+            name: name.to_string(),
+            creation_time: creation_time_ms,
+        };
         let fsync = inner.options.fsync;
-        meta::create_dir_with_meta(&inner.tmp_dir, &dir, GROUP_META, &meta, &[STREAMS_DIR], fsync, "log group")?;
+        meta::create_dir_with_meta(
+            &inner.tmp_dir,
+            &dir,
+            GROUP_META,
+            &meta,
+            &[STREAMS_DIR],
+            fsync,
+            "log group",
+        )?;
         let group = Group {
             name: name.into(),
             dir,
@@ -226,7 +249,10 @@ impl LogStore {
         let inner = &self.inner;
         let staged = {
             let mut groups = write(&inner.groups);
-            let group = groups.get(name).cloned().ok_or_else(|| StoreError::GroupNotFound(name.into()))?;
+            let group = groups
+                .get(name)
+                .cloned()
+                .ok_or_else(|| StoreError::GroupNotFound(name.into()))?;
             let staged = meta::staging_dir(&inner.tmp_dir)?;
             let target = staged.join("deleted");
             fs::rename(&group.dir, &target).at(&group.dir)?;
@@ -246,7 +272,10 @@ impl LogStore {
 
     /// All groups, sorted by name (byte order).
     pub fn log_groups(&self) -> Vec<LogGroupInfo> {
-        read(&self.inner.groups).values().map(|g| g.info()).collect()
+        read(&self.inner.groups)
+            .values()
+            .map(|g| g.info())
+            .collect()
     }
 
     pub fn log_group(&self, name: &str) -> Option<LogGroupInfo> {
@@ -255,20 +284,41 @@ impl LogStore {
 
     /// Creates an empty stream in an existing group.
     /// Errors: `GroupNotFound`, `StreamAlreadyExists`, `InvalidName`.
-    pub fn create_log_stream(&self, group: &str, stream: &str, creation_time_ms: i64) -> Result<(), StoreError> {
+    pub fn create_log_stream(
+        &self,
+        group: &str,
+        stream: &str,
+        creation_time_ms: i64,
+    ) -> Result<(), StoreError> {
         check_name(stream)?;
         let inner = &self.inner;
         // Held shared for the whole creation so the group cannot be deleted meanwhile.
         let groups = read(&inner.groups);
-        let g = groups.get(group).ok_or_else(|| StoreError::GroupNotFound(group.into()))?;
+        let g = groups
+            .get(group)
+            .ok_or_else(|| StoreError::GroupNotFound(group.into()))?;
         let mut streams = write(&g.streams);
         if streams.contains_key(stream) {
-            return Err(StoreError::StreamAlreadyExists { group: group.into(), stream: stream.into() });
+            return Err(StoreError::StreamAlreadyExists {
+                group: group.into(),
+                stream: stream.into(),
+            });
         }
         let dir = g.dir.join(STREAMS_DIR).join(encode_component(stream));
-        let meta = Meta { name: stream.to_string(), creation_time: creation_time_ms };
+        let meta = Meta {
+            name: stream.to_string(),
+            creation_time: creation_time_ms,
+        };
         let fsync = inner.options.fsync;
-        meta::create_dir_with_meta(&inner.tmp_dir, &dir, STREAM_META, &meta, &[], fsync, "log stream")?;
+        meta::create_dir_with_meta(
+            &inner.tmp_dir,
+            &dir,
+            STREAM_META,
+            &meta,
+            &[],
+            fsync,
+            "log stream",
+        )?;
         let s = Arc::new(Stream::new(g.name.clone(), stream, dir, creation_time_ms));
         write(&inner.by_id).insert(s.id, s.clone());
         streams.insert(stream.to_string(), s);
@@ -277,7 +327,12 @@ impl LogStore {
 
     /// Makes sure the group and the stream exist, creating either with `now_ms` as its
     /// creation time. Idempotent and safe to race.
-    pub fn ensure_log_stream(&self, group: &str, stream: &str, now_ms: i64) -> Result<(), StoreError> {
+    pub fn ensure_log_stream(
+        &self,
+        group: &str,
+        stream: &str,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         if self.stream_handle(group, stream).is_ok() {
             return Ok(());
         }
@@ -296,12 +351,17 @@ impl LogStore {
         let inner = &self.inner;
         let staged = {
             let groups = read(&inner.groups);
-            let g = groups.get(group).ok_or_else(|| StoreError::GroupNotFound(group.into()))?;
+            let g = groups
+                .get(group)
+                .ok_or_else(|| StoreError::GroupNotFound(group.into()))?;
             let mut streams = write(&g.streams);
-            let s = streams.get(stream).cloned().ok_or_else(|| StoreError::StreamNotFound {
-                group: group.into(),
-                stream: stream.into(),
-            })?;
+            let s = streams
+                .get(stream)
+                .cloned()
+                .ok_or_else(|| StoreError::StreamNotFound {
+                    group: group.into(),
+                    stream: stream.into(),
+                })?;
             let staged = meta::staging_dir(&inner.tmp_dir)?;
             fs::rename(&s.dir, staged.join("deleted")).at(&s.dir)?;
             if inner.options.fsync {
@@ -362,7 +422,11 @@ impl LogStore {
                     break;
                 }
                 if seg.committed() > 0 {
-                    out.push(SegmentRef { segment: seg.clone(), stream: s.clone(), verify });
+                    out.push(SegmentRef {
+                        segment: seg.clone(),
+                        stream: s.clone(),
+                        verify,
+                    });
                 }
             }
         }
@@ -372,7 +436,9 @@ impl LogStore {
     /// The event at `ptr` (from [`crate::EventRef::ptr`]), or `None` when it no longer exists
     /// (group or stream deleted) or the pointer does not point at a record.
     pub fn get_event(&self, ptr: &EventPtr) -> Result<Option<StoredEvent>, StoreError> {
-        let Some(s) = read(&self.inner.by_id).get(&ptr.stream_id).cloned() else { return Ok(None) };
+        let Some(s) = read(&self.inner.by_id).get(&ptr.stream_id).cloned() else {
+            return Ok(None);
+        };
         let Some(seg) = read(&s.segments).get(&(ptr.window_start, ptr.seq)).cloned() else {
             return Ok(None);
         };
@@ -393,7 +459,8 @@ impl LogStore {
             return Ok(None);
         }
         let mut message = vec![0; h.len];
-        file.read_exact_at(&mut message, ptr.offset + HEADER_LEN as u64).at(&seg.path)?;
+        file.read_exact_at(&mut message, ptr.offset + HEADER_LEN as u64)
+            .at(&seg.path)?;
         if !h.verify(&raw, &message) {
             return Ok(None);
         }

@@ -25,7 +25,9 @@ fn child(root: &str) -> ! {
                     let msg = format!("{t} {n} {}", "x".repeat(2000));
                     // Spread over two windows so several files are being appended to.
                     let ts = T0 + (n % 2) * HOUR;
-                    store.put_log_events("g", "s", &[InputLogEvent::new(ts, &msg)], ts).unwrap();
+                    store
+                        .put_log_events("g", "s", &[InputLogEvent::new(ts, &msg)], ts)
+                        .unwrap();
                     let mut out = std::io::stdout().lock();
                     writeln!(out, "ack {t} {n}").unwrap();
                     out.flush().unwrap();
@@ -43,7 +45,12 @@ fn kill_mid_append_loses_nothing_acknowledged() {
     }
     let dir = tempfile::tempdir().unwrap();
     let mut proc = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "kill_mid_append_loses_nothing_acknowledged", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "kill_mid_append_loses_nothing_acknowledged",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD_ENV, dir.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -76,6 +83,11 @@ fn kill_mid_append_loses_nothing_acknowledged() {
         .map(|(_, m)| m.split(' ').take(2).collect::<Vec<_>>().join(" "))
         .collect();
     let missing: Vec<_> = acked.difference(&stored).collect();
-    assert!(missing.is_empty(), "{} acknowledged records lost, e.g. {:?}", missing.len(), missing.first());
+    assert!(
+        missing.is_empty(),
+        "{} acknowledged records lost, e.g. {:?}",
+        missing.len(),
+        missing.first()
+    );
     assert!(stored.len() >= acked.len());
 }
