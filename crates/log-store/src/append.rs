@@ -4,12 +4,17 @@
 //! and written with a single positioned `write` under the segment's mutex, so parts never
 //! interleave and a concurrent reader, bounded by the segment's committed length, only ever
 //! sees whole batches. Append handles stay open in a small FIFO cache.
+//!
+//! With `fsync`, durability uses group commit: after its write a writer releases the segment
+//! mutex and waits until the segment's synced watermark passes its end; one waiting writer at
+//! a time becomes the leader and runs `fdatasync` for every byte written so far.
 
 use std::collections::BTreeMap;
+use std::fs::File;
 use std::fs::OpenOptions;
 use std::os::unix::fs::FileExt;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, TryLockError};
+use std::sync::{Arc, PoisonError, TryLockError};
 
 use crate::error::{IoContext, StoreError};
 use crate::meta;
@@ -121,8 +126,8 @@ impl LogStore {
                 continue;
             }
             let opened_now = writer.is_none();
-            let file = match writer.as_mut() {
-                Some(f) => f,
+            let file = match writer.as_ref() {
+                Some(f) => f.clone(),
                 None => {
                     let f = OpenOptions::new()
                         .write(true)
@@ -133,17 +138,10 @@ impl LogStore {
                     if options.fsync && at == 0 {
                         meta::sync_dir(&s.dir)?;
                     }
-                    writer.insert(f)
+                    writer.insert(Arc::new(f)).clone()
                 }
             };
-            let written = file.write_all_at(bytes, at).and_then(|()| {
-                if options.fsync {
-                    file.sync_data()
-                } else {
-                    Ok(())
-                }
-            });
-            if let Err(e) = written {
+            if let Err(e) = file.write_all_at(bytes, at) {
                 // Leave no partial batch for the next writer to build on.
                 let _ = file.set_len(at);
                 return Err(e).at(&seg.path);
@@ -152,6 +150,9 @@ impl LogStore {
             drop(writer);
             if opened_now {
                 self.track_open(&seg);
+            }
+            if options.fsync {
+                wait_durable(&seg, &file, at + len)?;
             }
             return Ok(());
         }
@@ -176,6 +177,46 @@ impl LogStore {
                 }
             }
         }
+    }
+}
+
+/// Returns once the segment is on disk up to `end`, running `fdatasync` as the leader when
+/// nobody else is. After a failed `fdatasync` every unconfirmed append of the segment fails
+/// (the kernel may have dropped those pages) and the segment is sealed.
+fn wait_durable(seg: &Segment, file: &File, end: u64) -> Result<(), StoreError> {
+    let mut st = lock(&seg.sync);
+    loop {
+        if st.synced >= end {
+            return Ok(());
+        }
+        if st.failed {
+            let e = std::io::Error::other("an earlier fdatasync of this segment failed");
+            return Err(e).at(&seg.path);
+        }
+        if !st.leader {
+            st.leader = true;
+            let upto = seg.committed();
+            drop(st);
+            let result = file.sync_data();
+            st = lock(&seg.sync);
+            st.leader = false;
+            match result {
+                Ok(()) => st.synced = st.synced.max(upto),
+                Err(_) => {
+                    st.failed = true;
+                    seg.sealed.store(true, Ordering::Release);
+                }
+            }
+            seg.synced_cv.notify_all();
+            if let Err(e) = result {
+                return Err(e).at(&seg.path);
+            }
+            continue;
+        }
+        st = seg
+            .synced_cv
+            .wait(st)
+            .unwrap_or_else(PoisonError::into_inner);
     }
 }
 

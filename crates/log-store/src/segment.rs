@@ -8,8 +8,8 @@
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 
 use crate::record::{HEADER_LEN, Header, MAX_MESSAGE_BYTES};
 
@@ -50,8 +50,23 @@ pub(crate) struct Segment {
     pub(crate) committed: AtomicU64,
     /// No more appends: full, or holds corruption found on open.
     pub(crate) sealed: AtomicBool,
-    /// The append handle, opened lazily and closed by the open-file cache.
-    pub(crate) writer: Mutex<Option<File>>,
+    /// The append handle, opened lazily and closed by the open-file cache. An `Arc` so a
+    /// group-commit leader can `fdatasync` without holding the lock.
+    pub(crate) writer: Mutex<Option<Arc<File>>>,
+    /// Group commit state (used with `StoreOptions::fsync`).
+    pub(crate) sync: Mutex<SyncState>,
+    pub(crate) synced_cv: Condvar,
+}
+
+/// Durability watermark of a segment for group commit.
+#[derive(Debug, Default)]
+pub(crate) struct SyncState {
+    /// Bytes known to be on disk.
+    pub(crate) synced: u64,
+    /// A writer is running `fdatasync` for everyone.
+    pub(crate) leader: bool,
+    /// An `fdatasync` failed: nothing not yet confirmed can be trusted any more.
+    pub(crate) failed: bool,
 }
 
 impl Segment {
@@ -63,6 +78,12 @@ impl Segment {
             committed: AtomicU64::new(committed),
             sealed: AtomicBool::new(false),
             writer: Mutex::new(None),
+            sync: Mutex::new(SyncState {
+                synced: committed,
+                leader: false,
+                failed: false,
+            }),
+            synced_cv: Condvar::new(),
         }
     }
 

@@ -424,6 +424,33 @@ fn fsync_mode_and_buffer_reuse() {
 }
 
 #[test]
+fn group_commit_under_concurrency() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = LogStore::open(
+        dir.path(),
+        StoreOptions {
+            fsync: true,
+            ..StoreOptions::default()
+        },
+    )
+    .unwrap();
+    store.ensure_log_stream("g", "s", 0).unwrap();
+    std::thread::scope(|scope| {
+        for t in 0..8 {
+            let store = store.clone();
+            scope.spawn(move || {
+                for b in 0..40 {
+                    put(&store, "g", "s", T0 + (b % 2) * HOUR, &format!("{t}/{b}"));
+                }
+            });
+        }
+    });
+    assert_eq!(all_events(&store, "g").len(), 8 * 40);
+    drop(store);
+    assert_eq!(all_events(&open(dir.path()), "g").len(), 8 * 40);
+}
+
+#[test]
 fn oversized_and_empty_batches() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
