@@ -154,6 +154,29 @@ impl Stream {
             *lock(&seg.writer) = None;
         }
     }
+
+    /// Undoes [`Stream::retire`] when the deletion failed on disk.
+    fn unretire(&self) {
+        self.deleted.store(false, Ordering::Release);
+    }
+}
+
+/// Retires `streams` (so no append can open a file under `dir` any more), then moves `dir`
+/// into a fresh staging directory, which it returns; on failure the streams live again.
+fn retire_and_stage(
+    inner: &Inner,
+    streams: &[Arc<Stream>],
+    dir: &Path,
+) -> Result<PathBuf, StoreError> {
+    streams.iter().for_each(|s| s.retire());
+    let moved = meta::staging_dir(&inner.tmp_dir).and_then(|staged| {
+        fs::rename(dir, staged.join("deleted")).at(dir)?;
+        Ok(staged)
+    });
+    if moved.is_err() {
+        streams.iter().for_each(|s| s.unretire());
+    }
+    moved
 }
 
 impl Group {
@@ -253,17 +276,16 @@ impl LogStore {
                 .get(name)
                 .cloned()
                 .ok_or_else(|| StoreError::GroupNotFound(name.into()))?;
-            let staged = meta::staging_dir(&inner.tmp_dir)?;
-            let target = staged.join("deleted");
-            fs::rename(&group.dir, &target).at(&group.dir)?;
-            if inner.options.fsync {
-                meta::sync_dir(&inner.groups_dir)?;
-            }
+            let streams: Vec<Arc<Stream>> = read(&group.streams).values().cloned().collect();
+            let staged = retire_and_stage(inner, &streams, &group.dir)?;
             groups.remove(name);
             let mut by_id = write(&inner.by_id);
-            for s in read(&group.streams).values() {
-                s.retire();
+            for s in &streams {
                 by_id.remove(&s.id);
+            }
+            drop(by_id);
+            if inner.options.fsync {
+                meta::sync_dir(&inner.groups_dir)?;
             }
             staged
         };
@@ -362,14 +384,12 @@ impl LogStore {
                     group: group.into(),
                     stream: stream.into(),
                 })?;
-            let staged = meta::staging_dir(&inner.tmp_dir)?;
-            fs::rename(&s.dir, staged.join("deleted")).at(&s.dir)?;
+            let staged = retire_and_stage(inner, std::slice::from_ref(&s), &s.dir)?;
+            streams.remove(stream);
+            write(&inner.by_id).remove(&s.id);
             if inner.options.fsync {
                 meta::sync_dir(&g.dir.join(STREAMS_DIR))?;
             }
-            streams.remove(stream);
-            s.retire();
-            write(&inner.by_id).remove(&s.id);
             staged
         };
         fs::remove_dir_all(&staged).at(&staged)
