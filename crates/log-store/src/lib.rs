@@ -42,3 +42,17 @@ pub use types::{
     AppendReceipt, InputLogEvent, LogGroupInfo, LogStreamInfo, RecoveryReport, StoreOptions,
     StoredEvent,
 };
+
+#[cfg(test)]
+mod tests {
+    fn send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn handles_are_send_and_sync() {
+        send_sync::<crate::LogStore>();
+        send_sync::<crate::SegmentRef>();
+        send_sync::<crate::SegmentData>();
+        send_sync::<crate::EventPtr>();
+        send_sync::<crate::StoreError>();
+    }
+}
