@@ -1,0 +1,62 @@
+//! The one error type of the crate: [`StoreError`].
+
+use std::io;
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the log store.
+///
+/// Client-caused conditions (`*NotFound`, `*AlreadyExists`, `InvalidName`, `EventTooLarge`,
+/// `InvalidPtr`) are distinct variants so that the server can map them to CloudWatch errors;
+/// the rest are faults of the disk or of the data directory.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    #[error("log group {0:?} already exists")]
+    GroupAlreadyExists(String),
+    #[error("log group {0:?} does not exist")]
+    GroupNotFound(String),
+    #[error("log stream {stream:?} already exists in log group {group:?}")]
+    StreamAlreadyExists { group: String, stream: String },
+    #[error("log stream {stream:?} does not exist in log group {group:?}")]
+    StreamNotFound { group: String, stream: String },
+    #[error("invalid name {name:?}: {reason}")]
+    InvalidName { name: String, reason: &'static str },
+    #[error("event {index} has a message of {len} bytes, over the store's limit of {max} bytes")]
+    EventTooLarge {
+        index: usize,
+        len: usize,
+        max: usize,
+    },
+    #[error("invalid event pointer {0:?}")]
+    InvalidPtr(String),
+    #[error("the data directory {path} is in use by another LogStore")]
+    Locked { path: PathBuf },
+    #[error("the data directory {path} has format {found:?}, this build reads {expected:?}")]
+    UnsupportedFormat {
+        path: PathBuf,
+        found: String,
+        expected: &'static str,
+    },
+    #[error("{path} already exists on disk but is not a known {what} (left by an older run?)")]
+    PathOccupied { path: PathBuf, what: &'static str },
+    #[error("I/O error on {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Attaches a path to an `io::Error`.
+pub(crate) trait IoContext<T> {
+    fn at(self, path: &std::path::Path) -> Result<T, StoreError>;
+}
+
+impl<T> IoContext<T> for io::Result<T> {
+    fn at(self, path: &std::path::Path) -> Result<T, StoreError> {
+        self.map_err(|source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+}
