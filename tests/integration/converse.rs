@@ -67,8 +67,10 @@ async fn converse_answers_and_writes_the_record_field_for_field() {
     assert_eq!(output["outputContentType"], "application/json");
     assert_eq!(output["outputTokenCount"], usage.output_tokens());
     assert_eq!(output["outputBodyJson"]["output"]["message"]["content"][0]["text"], text.as_str());
-    assert_eq!(output["outputBodyJson"]["stopReason"], "end_turn");
-    assert_eq!(output["outputBodyJson"]["usage"]["totalTokens"], usage.total_tokens());
+    // The December 2025 layout: stopReason, metrics and usage nested in `output` beside `message`.
+    assert_eq!(output["outputBodyJson"]["output"]["stopReason"], "end_turn");
+    assert_eq!(output["outputBodyJson"]["output"]["usage"]["totalTokens"], usage.total_tokens());
+    assert_eq!(output["outputBodyJson"]["output"]["usage"]["inputTokens"], usage.input_tokens());
 
     // The event's timestamp is the record's (second precision); ingestion time is the clock's.
     let segments = t.emulator.log_store().segments("/aws/bedrock/modelinvocations", None, i64::MIN, i64::MAX).unwrap();

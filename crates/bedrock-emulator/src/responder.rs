@@ -4,6 +4,8 @@
 
 use serde::Deserialize;
 
+use bedrock_model::converse::{ConverseResponse, StopReason, TokenUsage};
+
 use crate::tokens::{estimate_tokens, estimate_tokens_all};
 
 /// What the responder needs to know about a request.
@@ -31,7 +33,7 @@ pub struct Completion {
     /// The assistant text.
     pub text: String,
     /// `end_turn`, `max_tokens` or `stop_sequence` (or a declared value).
-    pub stop_reason: String,
+    pub stop_reason: StopReason,
     /// Input tokens reported in `usage`.
     pub input_tokens: u32,
     /// Output tokens reported in `usage`.
@@ -52,6 +54,20 @@ impl Completion {
             .saturating_add(self.cache_read_input_tokens.unwrap_or(0))
             .saturating_add(self.cache_write_input_tokens.unwrap_or(0))
     }
+
+    /// The Converse response carrying this completion.
+    pub fn to_converse_response(&self) -> ConverseResponse {
+        let n = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
+        let usage = TokenUsage {
+            input_tokens: n(self.input_tokens),
+            output_tokens: n(self.output_tokens),
+            total_tokens: n(self.total_tokens()),
+            cache_read_input_tokens: self.cache_read_input_tokens.map(n),
+            cache_write_input_tokens: self.cache_write_input_tokens.map(n),
+        };
+        let latency = i64::try_from(self.latency_ms).unwrap_or(i64::MAX);
+        ConverseResponse::text(self.text.clone(), self.stop_reason, usage, latency)
+    }
 }
 
 /// A declared response, one entry of the declared-responses file.
@@ -71,7 +87,7 @@ pub struct DeclaredResponse {
     pub usage: Option<DeclaredUsage>,
     /// Overrides the stop reason (default `end_turn`).
     #[serde(default)]
-    pub stop_reason: Option<String>,
+    pub stop_reason: Option<StopReason>,
     /// Overrides `metrics.latencyMs`.
     #[serde(default)]
     pub latency_ms: Option<u64>,
@@ -139,7 +155,7 @@ impl DeclaredResponse {
         };
         Completion {
             text: self.text.clone(),
-            stop_reason: self.stop_reason.clone().unwrap_or_else(|| "end_turn".to_owned()),
+            stop_reason: self.stop_reason.unwrap_or(StopReason::EndTurn),
             input_tokens,
             output_tokens,
             cache_read_input_tokens: cache_read,
@@ -193,22 +209,22 @@ fn generate(prompt: &Prompt<'_>) -> Completion {
     }
     text.push('.');
 
-    let mut stop_reason = "end_turn";
+    let mut stop_reason = StopReason::EndTurn;
     if let Some(cut) = prompt.stop_sequences.iter().filter_map(|s| text.find(s.as_str())).min() {
         text.truncate(cut);
-        stop_reason = "stop_sequence";
+        stop_reason = StopReason::StopSequence;
     }
     if let Some(max) = prompt.max_tokens {
         if estimate_tokens(&text) > max {
             let keep = text.char_indices().nth(max as usize * 4).map_or(text.len(), |(i, _)| i);
             text.truncate(keep);
-            stop_reason = "max_tokens";
+            stop_reason = StopReason::MaxTokens;
         }
     }
     let output_tokens = estimate_tokens(&text);
     Completion {
         text,
-        stop_reason: stop_reason.to_owned(),
+        stop_reason,
         input_tokens: prompt.input_tokens,
         output_tokens,
         cache_read_input_tokens: None,
@@ -244,7 +260,7 @@ mod tests {
         let a = r.respond(&prompt("What is Amazon Bedrock?", None, &[]));
         assert_eq!(a, r.respond(&prompt("What is Amazon Bedrock?", None, &[])));
         assert_ne!(a.text, r.respond(&prompt("Explain RAG in simple terms.", None, &[])).text);
-        assert_eq!(a.stop_reason, "end_turn");
+        assert_eq!(a.stop_reason, StopReason::EndTurn);
         assert_eq!(a.output_tokens, estimate_tokens(&a.text));
         assert_eq!(a.total_tokens(), a.input_tokens + a.output_tokens);
     }
@@ -253,7 +269,7 @@ mod tests {
     fn max_tokens_truncates_and_reports_max_tokens() {
         let r = Responder::default();
         let c = r.respond(&prompt("hello", Some(3), &[]));
-        assert_eq!(c.stop_reason, "max_tokens");
+        assert_eq!(c.stop_reason, StopReason::MaxTokens);
         assert_eq!(c.output_tokens, 3);
         assert_eq!(c.text.chars().count(), 12);
     }
@@ -263,7 +279,7 @@ mod tests {
         let r = Responder::default();
         let stops = vec!["emulated".to_owned()];
         let c = r.respond(&prompt("hello", None, &stops));
-        assert_eq!(c.stop_reason, "stop_sequence");
+        assert_eq!(c.stop_reason, StopReason::StopSequence);
         assert_eq!(c.text, "This is an ");
     }
 

@@ -11,15 +11,13 @@ use http_body_util::{BodyExt, Full, combinators::BoxBody};
 use bedrock_model::error::ServiceError;
 
 /// The body type of every emulator response.
-pub type ResponseBody = BoxBody<Bytes, Infallible>;
+pub(crate) type ResponseBody = BoxBody<Bytes, Infallible>;
 
 /// An emulator response.
-pub type HttpResponse = Response<ResponseBody>;
-
-const CORAL_SUFFIX: &str = ":http://internal.amazon.com/coral/com.amazon.bedrock/";
+pub(crate) type HttpResponse = Response<ResponseBody>;
 
 /// Wraps bytes as a response body.
-pub fn full_body(bytes: impl Into<Bytes>) -> ResponseBody {
+pub(crate) fn full_body(bytes: impl Into<Bytes>) -> ResponseBody {
     Full::new(bytes.into()).boxed()
 }
 
@@ -31,7 +29,7 @@ fn with_request_id(mut response: HttpResponse, request_id: &str) -> HttpResponse
 }
 
 /// A 200 response with a JSON body (`application/json`, as Bedrock's restJson1 responses).
-pub fn json_ok(request_id: &str, body: impl Into<Bytes>) -> HttpResponse {
+pub(crate) fn json_ok(request_id: &str, body: impl Into<Bytes>) -> HttpResponse {
     let response = Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, "application/json")
@@ -41,7 +39,7 @@ pub fn json_ok(request_id: &str, body: impl Into<Bytes>) -> HttpResponse {
 }
 
 /// A 200 response with an empty body (PUT/DELETE of the logging configuration).
-pub fn empty_ok(request_id: &str) -> HttpResponse {
+pub(crate) fn empty_ok(request_id: &str) -> HttpResponse {
     let response = Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, "application/json")
@@ -51,10 +49,10 @@ pub fn empty_ok(request_id: &str) -> HttpResponse {
 }
 
 /// A Bedrock (restJson1) error response.
-pub fn bedrock_error(err: &ServiceError, request_id: &str) -> HttpResponse {
+pub(crate) fn bedrock_error(err: &ServiceError, request_id: &str) -> HttpResponse {
     let status = StatusCode::from_u16(err.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = serde_json::json!({ "message": err.message }).to_string();
-    let error_type = format!("{}{CORAL_SUFFIX}", err.code.as_str());
+    let error_type = err.code.error_type_header();
     let response = Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, "application/json")
@@ -65,7 +63,7 @@ pub fn bedrock_error(err: &ServiceError, request_id: &str) -> HttpResponse {
 }
 
 /// A CloudWatch Logs (awsJson1.1) error response.
-pub fn logs_error(status: StatusCode, error_type: &str, message: &str, request_id: &str) -> HttpResponse {
+pub(crate) fn logs_error(status: StatusCode, error_type: &str, message: &str, request_id: &str) -> HttpResponse {
     let body = serde_json::json!({ "__type": error_type, "message": message }).to_string();
     let response = Response::builder()
         .status(status)
@@ -76,7 +74,7 @@ pub fn logs_error(status: StatusCode, error_type: &str, message: &str, request_i
 }
 
 /// A plain-text response for the emulator's own routes (`/_emulator/...`).
-pub fn text(status: StatusCode, body: &'static str) -> HttpResponse {
+pub(crate) fn text(status: StatusCode, body: &'static str) -> HttpResponse {
     Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, "text/plain")

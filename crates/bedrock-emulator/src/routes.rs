@@ -7,7 +7,7 @@ use percent_encoding::percent_decode_str;
 
 /// The operation a request asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Route {
+pub(crate) enum Route {
     /// `POST /model/{modelId}/converse`, with the model id percent-decoded.
     Converse { model_id: Result<String, String> },
     /// Another runtime operation on `/model/{modelId}/...` that is not emulated yet.
@@ -29,7 +29,7 @@ pub enum Route {
 }
 
 /// Finds the route of a request.
-pub fn route(method: &Method, path: &str, amz_target: Option<&str>) -> Route {
+pub(crate) fn route(method: &Method, path: &str, amz_target: Option<&str>) -> Route {
     if let Some(target) = amz_target {
         if let Some(operation) = target.strip_prefix("Logs_20140328.") {
             return Route::Logs { operation: operation.to_owned() };

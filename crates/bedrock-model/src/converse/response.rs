@@ -2,7 +2,7 @@
 //! `"output":{"message":{...}}`; key order as in real logged `outputBodyJson`: output,
 //! stopReason, metrics, usage, then optional members).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::request::{Message, PerformanceConfiguration, ServiceTier};
@@ -15,7 +15,7 @@ pub enum ConverseOutput {
 }
 
 /// `StopReason`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StopReason {
     EndTurn,
