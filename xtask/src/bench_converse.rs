@@ -69,8 +69,11 @@ fn spawn_emulator() -> anyhow::Result<Emulator> {
         .spawn()
         .context("starting the emulator")?;
     let stdout = child.stdout.take().context("emulator stdout")?;
+    let mut reader = std::io::BufReader::new(stdout);
     let mut line = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line)?;
+    std::io::BufRead::read_line(&mut reader, &mut line)?;
+    // Keep draining the emulator's stdout so it never writes into a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
     let addr = line
         .split("http://")
         .nth(1)

@@ -121,9 +121,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         bedrock_emulator::run_until(
             config,
             |addr| {
-                println!("bedrock-emulator listening on http://{addr} (data: {})", data_dir.display());
-                println!("  export AWS_ENDPOINT_URL=http://{addr}");
-                let _ = std::io::stdout().flush();
+                // A closed stdout (a parent that read the first line and left) must not stop us.
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "bedrock-emulator listening on http://{addr} (data: {})", data_dir.display());
+                let _ = writeln!(out, "  export AWS_ENDPOINT_URL=http://{addr}");
+                let _ = out.flush();
             },
             shutdown_signal(),
         )
