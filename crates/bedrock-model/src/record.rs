@@ -56,22 +56,30 @@ pub struct InvocationContext {
     pub model_id: String,
 }
 
-/// `input` of a record.
-#[derive(Debug, Clone, PartialEq)]
+/// `input` of a record (members in the order Bedrock logs them).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RecordInput {
     pub input_content_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_body_json: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_body_s3_path: Option<String>,
     pub input_token_count: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_read_input_token_count: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cache_write_input_token_count: Option<i64>,
 }
 
-/// `output` of a record.
-#[derive(Debug, Clone, PartialEq)]
+/// `output` of a record (members in the order Bedrock logs them).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RecordOutput {
     pub output_content_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_body_json: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_body_s3_path: Option<String>,
     pub output_token_count: i64,
 }
@@ -226,38 +234,3 @@ struct Identity<'a> {
     arn: &'a str,
 }
 
-impl Serialize for RecordInput {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(None)?;
-        map.serialize_entry("inputContentType", &self.input_content_type)?;
-        if let Some(b) = &self.input_body_json {
-            map.serialize_entry("inputBodyJson", b)?;
-        }
-        if let Some(p) = &self.input_body_s3_path {
-            map.serialize_entry("inputBodyS3Path", p)?;
-        }
-        map.serialize_entry("inputTokenCount", &self.input_token_count)?;
-        if let Some(n) = self.cache_read_input_token_count {
-            map.serialize_entry("cacheReadInputTokenCount", &n)?;
-        }
-        if let Some(n) = self.cache_write_input_token_count {
-            map.serialize_entry("cacheWriteInputTokenCount", &n)?;
-        }
-        map.end()
-    }
-}
-
-impl Serialize for RecordOutput {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(None)?;
-        map.serialize_entry("outputContentType", &self.output_content_type)?;
-        if let Some(b) = &self.output_body_json {
-            map.serialize_entry("outputBodyJson", b)?;
-        }
-        if let Some(p) = &self.output_body_s3_path {
-            map.serialize_entry("outputBodyS3Path", p)?;
-        }
-        map.serialize_entry("outputTokenCount", &self.output_token_count)?;
-        map.end()
-    }
-}
