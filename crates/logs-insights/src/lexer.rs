@@ -116,7 +116,7 @@ pub(crate) fn lex(src: &str) -> Result<Lexed, Vec<Diagnostic>> {
                     i = end;
                 }
             }
-            b'/' if regex_allowed(tokens.last()) => {
+            b'/' if regex_allowed(&tokens) => {
                 let mut pat = String::new();
                 let mut j = i + 1;
                 let mut closed = false;
@@ -236,9 +236,15 @@ pub(crate) fn lex(src: &str) -> Result<Lexed, Vec<Diagnostic>> {
     if errors.is_empty() { Ok(Lexed { tokens, double_minus }) } else { Err(errors) }
 }
 
-/// A `/` starts a regex unless the previous token ends an operand.
-fn regex_allowed(prev: Option<&Token>) -> bool {
-    match prev.map(|t| &t.tok) {
+/// A `/` starts a regex unless the previous token ends an operand; `parse <field> /re/`
+/// is the one place a regex follows a field.
+fn regex_allowed(tokens: &[Token]) -> bool {
+    if let [.., Token { tok: Tok::Ident(kw), .. }, Token { tok: Tok::Ident(_) | Tok::Field(_), .. }] = tokens {
+        if kw.eq_ignore_ascii_case("parse") {
+            return true;
+        }
+    }
+    match tokens.last().map(|t| &t.tok) {
         None => true,
         Some(Tok::Ident(word)) => REGEX_AFTER_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)),
         Some(Tok::Field(_) | Tok::Str(_) | Tok::Regex(_) | Tok::Number(..) | Tok::Period(..) | Tok::RParen | Tok::RBracket) => false,

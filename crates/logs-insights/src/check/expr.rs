@@ -112,6 +112,13 @@ impl Checker<'_> {
     /// names must be earlier aliases of the same `stats`.
     pub(super) fn compile(&mut self, st: &mut Stage, e: &Expr, mut item: Option<&mut ItemCtx>) -> CResult {
         let span = e.span;
+        // After `stats`, an unaliased column is named by its expression text (`count(*)`,
+        // `bin(1h)`); writing that expression again refers to the column.
+        if !st.is_events && item.is_none() && matches!(e.kind, ExprKind::Call { .. }) {
+            if let Some(slot) = st.names.get(&e.to_string()) {
+                return Ok(CExpr::Slot(*slot));
+            }
+        }
         Ok(match &e.kind {
             ExprKind::Field(name) => match item {
                 Some(ctx) => match ctx.names.get(name) {
