@@ -57,7 +57,8 @@ pub fn compile(src: &str, opts: &CheckOptions) -> Result<Plan, Vec<Diagnostic>> 
     check(&query, opts)
 }
 
-/// The names of every supported function, for support matrices and completion.
-pub fn function_names() -> Vec<&'static str> {
-    functions::REGISTRY.iter().map(|d| d.name).collect()
+/// Every supported function as `(name, documentation group)`, for support matrices and
+/// completion. Groups: general, numeric, datetime, string, ip, json, aggregate.
+pub fn functions() -> Vec<(&'static str, &'static str)> {
+    functions::REGISTRY.iter().map(|d| (d.name, d.group.name())).collect()
 }

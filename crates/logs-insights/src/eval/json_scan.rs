@@ -51,10 +51,6 @@ impl Extractor {
         self.nodes[node].slot = Some(slot);
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.n_leaves == 0
-    }
-
     fn child(&self, node: u32, key: &[u8]) -> Option<u32> {
         let mut cur = node;
         // Fast path: a key without dots is one segment.

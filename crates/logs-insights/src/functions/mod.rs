@@ -28,6 +28,20 @@ pub(crate) enum Group {
     Aggregate,
 }
 
+impl Group {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Group::General => "general",
+            Group::Numeric => "numeric",
+            Group::Datetime => "datetime",
+            Group::String => "string",
+            Group::Ip => "ip",
+            Group::Json => "json",
+            Group::Aggregate => "aggregate",
+        }
+    }
+}
+
 /// Aggregates, usable only in `stats`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum AggKind {
