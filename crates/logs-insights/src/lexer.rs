@@ -68,7 +68,7 @@ pub(crate) struct Lexed {
 
 /// Words after which a `/` starts a regex rather than a division.
 const REGEX_AFTER_WORDS: &[&str] =
-    &["like", "and", "or", "not", "filter", "where", "parse", "by", "fields", "display", "in", "matches"];
+    &["like", "and", "or", "not", "filter", "where", "parse", "by", "fields", "display", "in", "matches", "stats", "sort", "dedup"];
 
 /// Lexes `src`, returning all tokens or all lexical errors.
 pub(crate) fn lex(src: &str) -> Result<Lexed, Vec<Diagnostic>> {

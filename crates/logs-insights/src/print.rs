@@ -99,7 +99,8 @@ impl fmt::Display for Expr {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{e}")?;
+                    // List items are parsed above the `in` level.
+                    if e.prec() <= prec::IN { write!(f, "({e})")? } else { write!(f, "{e}")? }
                 }
                 f.write_str("]")
             }
