@@ -69,7 +69,8 @@ fn sentence(rng: &mut Rng, words: usize, out: &mut String) {
         if i > 0 {
             out.push(' ');
         }
-        out.push_str(*rng.pick(WORDS));
+        let word: &&str = rng.pick(WORDS);
+        out.push_str(word);
     }
 }
 

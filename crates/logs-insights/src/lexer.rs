@@ -239,11 +239,10 @@ pub(crate) fn lex(src: &str) -> Result<Lexed, Vec<Diagnostic>> {
 /// A `/` starts a regex unless the previous token ends an operand; `parse <field> /re/`
 /// is the one place a regex follows a field.
 fn regex_allowed(tokens: &[Token]) -> bool {
-    if let [.., Token { tok: Tok::Ident(kw), .. }, Token { tok: Tok::Ident(_) | Tok::Field(_), .. }] = tokens {
-        if kw.eq_ignore_ascii_case("parse") {
+    if let [.., Token { tok: Tok::Ident(kw), .. }, Token { tok: Tok::Ident(_) | Tok::Field(_), .. }] = tokens
+        && kw.eq_ignore_ascii_case("parse") {
             return true;
         }
-    }
     match tokens.last().map(|t| &t.tok) {
         None => true,
         Some(Tok::Ident(word)) => REGEX_AFTER_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)),

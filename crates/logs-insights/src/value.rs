@@ -8,9 +8,10 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 /// A dynamically typed value.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub(crate) enum Value<'a> {
     /// Missing field or null result.
+    #[default]
     Null,
     /// Result of a comparison or predicate function.
     Bool(bool),

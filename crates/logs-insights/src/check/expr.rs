@@ -114,11 +114,10 @@ impl Checker<'_> {
         let span = e.span;
         // After `stats`, an unaliased column is named by its expression text (`count(*)`,
         // `bin(1h)`); writing that expression again refers to the column.
-        if !st.is_events && item.is_none() && matches!(e.kind, ExprKind::Call { .. }) {
-            if let Some(slot) = st.names.get(&e.to_string()) {
+        if !st.is_events && item.is_none() && matches!(e.kind, ExprKind::Call { .. })
+            && let Some(slot) = st.names.get(&e.to_string()) {
                 return Ok(CExpr::Slot(*slot));
             }
-        }
         Ok(match &e.kind {
             ExprKind::Field(name) => match item {
                 Some(ctx) => match ctx.names.get(name) {

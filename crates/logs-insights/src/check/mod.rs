@@ -96,15 +96,14 @@ impl Checker<'_> {
         let mut n_stats = 0;
 
         for (i, cmd) in query.commands.iter().enumerate() {
-            if let Some(dedup_span) = after_dedup {
-                if !matches!(cmd, Command::Limit { .. }) {
+            if let Some(dedup_span) = after_dedup
+                && !matches!(cmd, Command::Limit { .. }) {
                     self.errors.push(
                         Diagnostic::new(Code::E209AfterDedup, cmd.span(), format!("only `limit` may follow `dedup`, but found `{}`", cmd.name()))
                             .with_label(dedup_span, "`dedup` is here"),
                     );
                     continue;
                 }
-            }
             if matches!(cmd, Command::Sort { .. } | Command::Limit { .. } | Command::Dedup { .. }) && between(i) {
                 self.errors.push(Diagnostic::new(
                     Code::E208CommandBetweenStats,
@@ -293,12 +292,11 @@ impl Checker<'_> {
                 _ => item.expr.to_string(),
             },
         };
-        if let Some(alias) = &item.alias {
-            if st.aliases.contains_key(&alias.name) {
+        if let Some(alias) = &item.alias
+            && st.aliases.contains_key(&alias.name) {
                 self.errors.push(Diagnostic::new(Code::E207DuplicateAlias, alias.span, format!("the alias `{}` is already defined", alias.name)));
                 return None;
             }
-        }
         let (slot, op) = match expr {
             crate::eval::expr::CExpr::Slot(s) => (s, None),
             other => {

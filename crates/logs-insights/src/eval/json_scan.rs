@@ -116,7 +116,7 @@ impl<'a> Scanner<'a> {
             while k > start && self.b[k - 1] == b'\\' {
                 k -= 1;
             }
-            if (q - k) % 2 == 0 {
+            if (q - k).is_multiple_of(2) {
                 self.i = q + 1;
                 return Ok((start, q));
             }

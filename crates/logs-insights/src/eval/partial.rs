@@ -98,11 +98,10 @@ impl Plan {
                         crate::choices::render(&row[*slot as usize]).map(|value| ResultField { field: name.clone(), value })
                     })
                     .collect();
-                if let (true, Some(slot), false) = (self.event_rows, self.ptr_slot, ptr_is_column) {
-                    if let Some(value) = crate::choices::render(&row[slot as usize]) {
+                if let (true, Some(slot), false) = (self.event_rows, self.ptr_slot, ptr_is_column)
+                    && let Some(value) = crate::choices::render(&row[slot as usize]) {
                         fields.push(ResultField { field: "@ptr".into(), value });
                     }
-                }
                 fields
             })
             .collect();

@@ -209,12 +209,6 @@ pub(crate) fn take<'a>(args: &mut [Value<'a>], i: usize) -> Value<'a> {
     args.get_mut(i).map(std::mem::take).unwrap_or(Value::Null)
 }
 
-impl Default for Value<'_> {
-    fn default() -> Self {
-        Value::Null
-    }
-}
-
 /// Epoch ms of a timestamp-like value (for `datefloor`/`dateceil`).
 pub(crate) fn to_ms(v: &Value<'_>) -> Option<i64> {
     match datetime::to_millis(&mut [v.clone()]) {

@@ -10,19 +10,19 @@
 use logs_insights::LogEvent;
 use std::path::PathBuf;
 
-pub fn fixtures_dir() -> PathBuf {
+pub(crate) fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").canonicalize().expect("fixtures/ exists")
 }
 
 /// Owned events; [`EventStore::events`] lends them as [`LogEvent`]s.
-pub struct EventStore {
+pub(crate) struct EventStore {
     rows: Vec<(i64, i64, String, String, String)>,
 }
 
-pub const LOG_GROUP: &str = "/aws/bedrock/modelinvocations";
+pub(crate) const LOG_GROUP: &str = "/aws/bedrock/modelinvocations";
 
 impl EventStore {
-    pub fn events(&self) -> Vec<LogEvent<'_>> {
+    pub(crate) fn events(&self) -> Vec<LogEvent<'_>> {
         self.rows
             .iter()
             .map(|(ts, ing, msg, stream, ptr)| LogEvent {
@@ -37,7 +37,7 @@ impl EventStore {
     }
 }
 
-pub fn parse_events(text: &str) -> EventStore {
+pub(crate) fn parse_events(text: &str) -> EventStore {
     let rows = text
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -57,6 +57,6 @@ pub fn parse_events(text: &str) -> EventStore {
     EventStore { rows }
 }
 
-pub fn load_events(name: &str) -> EventStore {
+pub(crate) fn load_events(name: &str) -> EventStore {
     parse_events(&std::fs::read_to_string(fixtures_dir().join("events").join(name)).expect("events fixture"))
 }
