@@ -87,13 +87,8 @@ pub struct RecordOutput {
 /// One `ModelInvocationLog` record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelInvocationLog {
-    pub timestamp: OffsetDateTime,
-    pub account_id: String,
-    pub identity_arn: String,
-    pub region: String,
-    pub request_id: String,
-    pub operation: Operation,
-    pub model_id: String,
+    /// Who called, where and when.
+    pub context: InvocationContext,
     pub input: RecordInput,
     pub output: RecordOutput,
     pub request_metadata: Option<RequestMetadata>,
@@ -113,13 +108,7 @@ impl ModelInvocationLog {
         let text = config.text_delivery();
         let usage = &response.usage;
         ModelInvocationLog {
-            timestamp: ctx.timestamp,
-            account_id: ctx.account_id.clone(),
-            identity_arn: ctx.identity_arn.clone(),
-            region: ctx.region.clone(),
-            request_id: ctx.request_id.clone(),
-            operation: ctx.operation,
-            model_id: ctx.model_id.clone(),
+            context: ctx.clone(),
             input: RecordInput {
                 input_content_type: JSON_CONTENT_TYPE.to_owned(),
                 input_body_json: text.then(|| logged_input_body(&request.body)),
@@ -142,7 +131,7 @@ impl ModelInvocationLog {
     /// `timestamp` as logged: RFC 3339 UTC, second precision (`2025-08-15T12:44:54Z`).
     pub fn timestamp_string(&self) -> String {
         let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-        self.timestamp
+        self.context.timestamp
             .to_offset(time::UtcOffset::UTC)
             .format(fmt)
             .unwrap_or_default()
@@ -150,7 +139,7 @@ impl ModelInvocationLog {
 
     /// The CloudWatch event timestamp (epoch ms) of the record: its second, as in real logs.
     pub fn event_timestamp_ms(&self) -> i64 {
-        self.timestamp.unix_timestamp() * 1000
+        self.context.timestamp.unix_timestamp() * 1000
     }
 
     /// Compact JSON, one line, as delivered.
@@ -209,12 +198,13 @@ impl Serialize for ModelInvocationLog {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("timestamp", &self.timestamp_string())?;
-        map.serialize_entry("accountId", &self.account_id)?;
-        map.serialize_entry("identity", &Identity { arn: &self.identity_arn })?;
-        map.serialize_entry("region", &self.region)?;
-        map.serialize_entry("requestId", &self.request_id)?;
-        map.serialize_entry("operation", self.operation.as_str())?;
-        map.serialize_entry("modelId", &self.model_id)?;
+        let ctx = &self.context;
+        map.serialize_entry("accountId", &ctx.account_id)?;
+        map.serialize_entry("identity", &Identity { arn: &ctx.identity_arn })?;
+        map.serialize_entry("region", &ctx.region)?;
+        map.serialize_entry("requestId", &ctx.request_id)?;
+        map.serialize_entry("operation", ctx.operation.as_str())?;
+        map.serialize_entry("modelId", &ctx.model_id)?;
         map.serialize_entry("input", &self.input)?;
         map.serialize_entry("output", &self.output)?;
         if let Some(m) = &self.request_metadata {

@@ -295,14 +295,11 @@ impl Walk<'_> {
 
     /// `@length` on a list or map (count of items/entries).
     fn length(&mut self, shape: &Shape, len: usize, shown: Shown, path: &str) {
-        if let Some(min) = &shape.min
-            && (len as f64) < min.as_f64().unwrap_or(0.0) {
-                self.violations.push(shown.clone(), path, &text::length_min(min));
-            }
-        if let Some(max) = &shape.max
-            && (len as f64) > max.as_f64().unwrap_or(f64::MAX) {
-                self.violations.push(shown, path, &text::length_max(max));
-            }
+        let mut failures = Vec::new();
+        length(shape, len as f64, &mut failures);
+        for failure in failures {
+            self.violations.push(shown.clone(), path, &failure);
+        }
     }
 }
 
@@ -313,15 +310,7 @@ fn simple_failures(shape: &Shape, v: &Value) -> Result<Vec<String>, ServiceError
     match shape.kind {
         ShapeKind::String => {
             let s = v.as_str().ok_or_else(|| mismatch(expect, v))?;
-            let len = s.encode_utf16().count() as f64;
-            if let Some(min) = &shape.min
-                && len < min.as_f64().unwrap_or(0.0) {
-                    out.push(text::length_min(min));
-                }
-            if let Some(max) = &shape.max
-                && len > max.as_f64().unwrap_or(f64::MAX) {
-                    out.push(text::length_max(max));
-                }
+            length(shape, s.encode_utf16().count() as f64, &mut out);
             if let Some(p) = &shape.pattern
                 && !p.is_match(s) {
                     out.push(text::pattern(p.source()));
@@ -362,19 +351,23 @@ fn simple_failures(shape: &Shape, v: &Value) -> Result<Vec<String>, ServiceError
         }
         ShapeKind::Blob => {
             let s = v.as_str().ok_or_else(|| mismatch(expect, v))?;
-            let len = base64_decoded_len(s)? as f64;
-            if let Some(min) = &shape.min
-                && len < min.as_f64().unwrap_or(0.0) {
-                    out.push(text::length_min(min));
-                }
-            if let Some(max) = &shape.max
-                && len > max.as_f64().unwrap_or(f64::MAX) {
-                    out.push(text::length_max(max));
-                }
+            length(shape, base64_decoded_len(s)? as f64, &mut out);
         }
         ShapeKind::Structure | ShapeKind::List | ShapeKind::Map => {}
     }
     Ok(out)
+}
+
+/// `@length` (string UTF-16 units, blob bytes, list items, map entries): the texts it violates.
+fn length(shape: &Shape, len: f64, out: &mut Vec<String>) {
+    if let Some(min) = &shape.min
+        && len < min.as_f64().unwrap_or(0.0) {
+            out.push(text::length_min(min));
+        }
+    if let Some(max) = &shape.max
+        && len > max.as_f64().unwrap_or(f64::MAX) {
+            out.push(text::length_max(max));
+        }
 }
 
 fn range(shape: &Shape, value: f64, out: &mut Vec<String>) {
