@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use bedrock_model::converse::{ConverseResponse, StopReason, TokenUsage};
 
-use crate::tokens::{estimate_tokens, estimate_tokens_all};
+use crate::tokens::estimate_tokens;
 
 /// What the responder needs to know about a request.
 #[derive(Debug, Clone, Copy)]
@@ -231,11 +231,6 @@ fn generate(prompt: &Prompt<'_>) -> Completion {
         cache_write_input_tokens: None,
         latency_ms: latency_for(output_tokens),
     }
-}
-
-/// Convenience for callers that hold the input texts: the input-token estimate.
-pub fn input_tokens<'a>(texts: impl IntoIterator<Item = &'a str>) -> u32 {
-    estimate_tokens_all(texts)
 }
 
 #[cfg(test)]

@@ -8,8 +8,9 @@ use bedrock_model::record::Operation;
 use crate::catalog;
 use crate::invocation_log::{self, Invocation};
 use crate::ops::RequestContext;
-use crate::responder::{Prompt, input_tokens};
+use crate::responder::Prompt;
 use crate::state::AppState;
+use crate::tokens::estimate_tokens_all;
 
 /// Handles `POST /model/{modelId}/converse`; returns the response body.
 pub(crate) fn converse(
@@ -29,7 +30,7 @@ pub(crate) fn converse(
     let prompt = Prompt {
         invoked_model_id: model_id,
         foundation_model_id: &resolved.model.model_id,
-        input_tokens: input_tokens(texts.iter().copied()),
+        input_tokens: estimate_tokens_all(texts.iter().copied()),
         last_user_text: request.last_user_text().unwrap_or(""),
         seed_text: &seed_text,
         max_tokens: request.max_tokens().map(|n| n.max(0) as u32),
