@@ -9,3 +9,4 @@ mod converse;
 mod durability;
 mod http_fuzz;
 mod logging_config;
+mod python_clients;

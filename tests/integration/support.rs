@@ -163,3 +163,54 @@ pub(crate) async fn raw_converse(url: &str, model_id_encoded: &str, body: impl I
     )
     .await
 }
+
+/// A Python-side client tool installed by `.ci/run` into `.venv`: the aws CLI
+/// (`BEDROCK_EMULATOR_AWS_CLI`) or the Python with boto3 (`BEDROCK_EMULATOR_PYTHON`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum PyTool {
+    AwsCli,
+    Python,
+}
+
+/// The path of `tool`. Without it the calling test is skipped with a message, except under CI
+/// (`CI` set), where a missing tool fails the test: CI must run every client.
+pub(crate) fn py_tool(tool: PyTool) -> Option<std::path::PathBuf> {
+    let (var, venv_bin) = match tool {
+        PyTool::AwsCli => ("BEDROCK_EMULATOR_AWS_CLI", "aws"),
+        PyTool::Python => ("BEDROCK_EMULATOR_PYTHON", "python"),
+    };
+    let from_env = std::env::var_os(var).map(std::path::PathBuf::from);
+    let from_venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin").join(venv_bin);
+    let found = from_env.or_else(|| from_venv.exists().then_some(from_venv)).filter(|p| p.exists());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{var} is not set and .venv/bin/{venv_bin} does not exist; .ci/run installs it"
+        );
+        eprintln!("skipped: {var} not set and no .venv (run .ci/run once, or python3 -m venv .venv && .venv/bin/pip install awscli boto3)");
+    }
+    found
+}
+
+/// Runs a Python client tool against `url` with static test credentials; returns (status, stdout,
+/// stderr).
+pub(crate) fn run_py_tool(path: &std::path::Path, url: &str, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(path)
+        .args(args)
+        .env("AWS_ENDPOINT_URL", url)
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", "integration-secret")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_PAGER", "")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("the Python tool runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
