@@ -1,0 +1,211 @@
+//! What the harness prints: the plan and cost estimate before a live run, one progress line per
+//! scenario, call, record check and query, and the summary table at the end.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use super::compare::Actual;
+use super::scenario::Scenario;
+use super::snapshot::SnapshotVerdict;
+
+/// How a scenario ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Status {
+    Passed,
+    Failed,
+    /// Discovered at run time from the target's answer (never hard-coded).
+    Skipped(String),
+}
+
+/// One query's result.
+#[derive(Debug, Clone)]
+pub(crate) struct QueryOutcome {
+    pub(crate) file: String,
+    /// `rows: N` or `error: Code`.
+    pub(crate) shape: String,
+    /// The comparison with the harness's expectation.
+    pub(crate) verdict: Result<(), String>,
+    pub(crate) snapshot: SnapshotVerdict,
+}
+
+impl QueryOutcome {
+    pub(crate) fn new(file: &str, actual: &Actual, verdict: Result<(), String>, snapshot: SnapshotVerdict) -> Self {
+        let shape = match actual {
+            Actual::Rows(rows) => format!("{} row(s)", rows.len()),
+            Actual::Error { code, .. } => format!("error {code}"),
+        };
+        Self { file: file.to_owned(), shape, verdict, snapshot }
+    }
+
+    /// The query could not run at all (transport or unexpected service error).
+    pub(crate) fn broken(file: &str, message: String) -> Self {
+        Self { file: file.to_owned(), shape: "not run".to_owned(), verdict: Err(message), snapshot: SnapshotVerdict::NotChecked }
+    }
+
+    pub(crate) fn passed(&self) -> bool {
+        self.verdict.is_ok() && self.snapshot.passed()
+    }
+
+    pub(crate) fn summary(&self) -> String {
+        let verdict = if self.verdict.is_ok() { "matches the harness" } else { "MISMATCH" };
+        format!("→ {}; {verdict}; snapshot {}", self.shape, self.snapshot.label())
+    }
+
+    pub(crate) fn detail(&self) -> Option<String> {
+        let mut out = String::new();
+        if let Err(msg) = &self.verdict {
+            out.push_str(msg);
+        }
+        if let SnapshotVerdict::Mismatch(msg) = &self.snapshot {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(msg);
+        }
+        (!out.is_empty()).then_some(out)
+    }
+}
+
+/// One scenario's results.
+#[derive(Debug, Clone)]
+pub(crate) struct ScenarioReport {
+    pub(crate) name: String,
+    pub(crate) status: Status,
+    pub(crate) calls: usize,
+    pub(crate) failures: Vec<String>,
+    pub(crate) queries: Vec<QueryOutcome>,
+    pub(crate) elapsed: Duration,
+    /// End of the scenario's query time range (the next scenario starts after it).
+    pub(crate) window_end_ms: i64,
+}
+
+impl ScenarioReport {
+    pub(crate) fn new(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            status: Status::Passed,
+            calls: 0,
+            failures: Vec::new(),
+            queries: Vec::new(),
+            elapsed: Duration::ZERO,
+            window_end_ms: 0,
+        }
+    }
+
+    pub(crate) fn fail(&mut self, why: String) {
+        self.status = Status::Failed;
+        self.failures.push(why);
+    }
+
+    /// Failed, counting failed queries.
+    pub(crate) fn finish(&mut self) {
+        if self.status == Status::Passed && self.queries.iter().any(|q| !q.passed()) {
+            self.status = Status::Failed;
+        }
+    }
+}
+
+pub(crate) fn scenario_header(s: &Scenario) {
+    println!("\n== scenario {} ({} call(s), {} query(ies))", s.name, s.calls.len(), s.queries.len());
+    if let Some(first) = s.doc.first() {
+        println!("   {first}");
+    }
+}
+
+pub(crate) fn step(kind: &str, text: &str, ok: bool) {
+    println!("  {} {kind:<8} {text}", if ok { "ok  " } else { "FAIL" });
+}
+
+pub(crate) fn detail(text: &str) {
+    for line in text.lines() {
+        println!("         | {line}");
+    }
+}
+
+/// The summary table; returns whether everything passed (skips count as passing).
+pub(crate) fn summary(reports: &[ScenarioReport], total: Duration) -> bool {
+    let mut out = String::new();
+    let _ = writeln!(out, "\n== summary");
+    let _ = writeln!(out, "| scenario | calls | queries passed | status | time |");
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    let mut all_ok = true;
+    for r in reports {
+        let passed = r.queries.iter().filter(|q| q.passed()).count();
+        let status = match &r.status {
+            Status::Passed => "PASS".to_owned(),
+            Status::Failed => {
+                all_ok = false;
+                "FAIL".to_owned()
+            }
+            Status::Skipped(why) => format!("skipped: {why}"),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {passed}/{} | {status} | {:.2}s |",
+            r.name,
+            r.calls,
+            r.queries.len(),
+            r.elapsed.as_secs_f64()
+        );
+    }
+    for r in reports.iter().filter(|r| r.status == Status::Failed) {
+        let _ = writeln!(out, "\n{} failed:", r.name);
+        for f in &r.failures {
+            let _ = writeln!(out, "  - {f}");
+        }
+        for q in r.queries.iter().filter(|q| !q.passed()) {
+            let _ = writeln!(out, "  - query {}: {}", q.file, q.summary());
+        }
+    }
+    let _ = writeln!(out, "\n{} in {:.2}s", if all_ok { "e2e passed" } else { "e2e FAILED" }, total.as_secs_f64());
+    print!("{out}");
+    all_ok
+}
+
+/// List prices (USD per million tokens, us-east-1, on-demand) of the models the scenarios use;
+/// unknown models are priced as the most expensive listed one.
+const PRICES: &[(&str, f64, f64)] = &[
+    ("claude-sonnet-4-5", 3.0, 15.0),
+    ("claude-3-5-sonnet", 3.0, 15.0),
+    ("claude-3-haiku", 0.25, 1.25),
+    ("claude-haiku-4-5", 1.0, 5.0),
+];
+
+/// Prints what a live run will call and an upper bound of what it costs.
+pub(crate) fn print_plan(scenarios: &[Scenario], description: &str) {
+    println!("== e2e --aws plan: {description}");
+    let mut calls = 0;
+    let mut queries = 0;
+    let mut cost = 0.0;
+    for s in scenarios {
+        let mut scenario_cost = 0.0;
+        for c in &s.calls {
+            let (pin, pout) = PRICES
+                .iter()
+                .find(|(m, _, _)| c.model_id.contains(m))
+                .map_or((3.0, 15.0), |(_, i, o)| (*i, *o));
+            // A generous input estimate (4 characters a token, plus the chat template), and the
+            // whole output budget. Rejected calls are free; counted anyway.
+            let input = c.prompt_text().chars().count() as f64 / 3.0 + 50.0;
+            scenario_cost += (input * pin + c.max_output_tokens() as f64 * pout) / 1e6;
+        }
+        println!(
+            "  {}: CreateLogGroup + PutModelInvocationLoggingConfiguration ({}), {} runtime call(s), FilterLogEvents polling, {} StartQuery/GetQueryResults; at most ${scenario_cost:.4}",
+            s.name,
+            s.logging.log_group_name,
+            s.calls.len(),
+            s.queries.len()
+        );
+        calls += s.calls.len();
+        queries += s.queries.len();
+        cost += scenario_cost;
+    }
+    println!(
+        "  total: {calls} Bedrock runtime call(s), {queries} Logs Insights quer(ies); estimated at most ${cost:.4} of model usage \
+         (list prices), plus CloudWatch Logs ingestion and Insights scans of a few KB (well under $0.01)."
+    );
+    println!(
+        "  the logging configuration is put per scenario and the one found at start is restored at the end; \
+         run in a region where nothing else logs to these groups."
+    );
+}

@@ -1,0 +1,138 @@
+//! insta snapshots of each query's result under `fixtures/scenarios/snapshots/`, one file per
+//! scenario and query. What differs between runs or targets is redacted the same way on both
+//! targets (times, token counts, latencies, the caller's ARN, `@ptr`, error messages), and rows
+//! are sorted, so one set of snapshots serves `--mock` and `--aws`.
+//! `cargo xtask e2e --mock --update-snapshots` rewrites them.
+
+use std::fmt::Write as _;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use super::compare::{Actual, Row};
+use super::scenario::{AggFn, Expect, QueryCase};
+
+/// How the snapshot check ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SnapshotVerdict {
+    Matched,
+    /// Written or rewritten (`--update-snapshots`, or a new snapshot with `INSTA_UPDATE`).
+    Updated,
+    Mismatch(String),
+    NotChecked,
+}
+
+impl SnapshotVerdict {
+    pub(crate) fn passed(&self) -> bool {
+        matches!(self, SnapshotVerdict::Matched | SnapshotVerdict::Updated | SnapshotVerdict::NotChecked)
+    }
+
+    pub(crate) fn label(&self) -> &'static str {
+        match self {
+            SnapshotVerdict::Matched => "matches",
+            SnapshotVerdict::Updated => "updated",
+            SnapshotVerdict::Mismatch(_) => "DIFFERS",
+            SnapshotVerdict::NotChecked => "not checked",
+        }
+    }
+}
+
+/// The redaction of each column the query's expectation describes.
+fn redaction_of(expect: &Expect, column: &str) -> Option<&'static str> {
+    match expect {
+        Expect::Error { .. } => None,
+        Expect::Events { columns, .. } => columns.iter().find(|c| c.name == column).and_then(|c| c.value.redaction()),
+        Expect::Stats { by, aggregates, .. } => {
+            if let Some(g) = by.iter().find(|g| g.name == column) {
+                return g.key.redaction();
+            }
+            let a = aggregates.iter().find(|a| a.name == column)?;
+            if a.agg == AggFn::Count { None } else { a.of.as_ref().and_then(|s| s.redaction()) }
+        }
+    }
+}
+
+/// The redacted, sorted text of a result.
+pub(crate) fn render(case: &QueryCase, actual: &Actual) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "query: {}", case.file);
+    match actual {
+        Actual::Error { code, .. } => {
+            let _ = writeln!(out, "error: {code}");
+        }
+        Actual::Rows(rows) => {
+            let mut columns: Vec<&str> = Vec::new();
+            for row in rows {
+                for (f, _) in row {
+                    if f != "@ptr" && !columns.contains(&f.as_str()) {
+                        columns.push(f);
+                    }
+                }
+            }
+            let _ = writeln!(out, "rows: {}", rows.len());
+            let cell = |row: &Row, c: &str| match row.iter().find(|(f, _)| f == c) {
+                None => "∅".to_owned(),
+                Some((_, v)) => redaction_of(&case.expect, c).map_or_else(|| v.clone(), str::to_owned),
+            };
+            let mut lines: Vec<String> =
+                rows.iter().map(|r| format!("| {} |", columns.iter().map(|c| cell(r, c)).collect::<Vec<_>>().join(" | "))).collect();
+            lines.sort();
+            if !columns.is_empty() {
+                let _ = writeln!(out, "| {} |", columns.join(" | "));
+                let _ = writeln!(out, "|{}", "---|".repeat(columns.len()));
+            }
+            for l in lines {
+                let _ = writeln!(out, "{l}");
+            }
+        }
+    }
+    out
+}
+
+/// Asserts the snapshot `<scenario>__<query file>` with insta, turning its panic into a verdict.
+pub(crate) fn check(scenario: &str, case: &QueryCase, actual: &Actual) -> SnapshotVerdict {
+    let root = crate::project_root();
+    let name = format!("{scenario}__{}", case.file.trim_end_matches(".insights").replace('/', "__"));
+    let path = root.join("fixtures/scenarios/snapshots");
+    let file = path.join(format!("{name}.snap"));
+    let before = std::fs::read_to_string(&file).ok();
+    let content = render(case, actual);
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(&path);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_input_file(root.join("fixtures/queries").join(&case.file));
+    // Quiet the default hook while insta panics on a mismatch (it prints its own diff).
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        settings.bind(|| insta::assert_snapshot!(name.clone(), content.clone()));
+    }));
+    std::panic::set_hook(hook);
+    match result {
+        Ok(()) if before.as_deref().is_some_and(|b| b.contains(content.trim_end())) => SnapshotVerdict::Matched,
+        Ok(()) => SnapshotVerdict::Updated,
+        Err(_) => {
+            let old = before.as_deref().map(body_of).unwrap_or_default();
+            let diff = similar::TextDiff::from_lines(&old, &content);
+            let mut text = format!("snapshot {} differs (- stored, + this run):\n", file.display());
+            for change in diff.iter_all_changes() {
+                let sign = match change.tag() {
+                    similar::ChangeTag::Delete => "-",
+                    similar::ChangeTag::Insert => "+",
+                    similar::ChangeTag::Equal => " ",
+                };
+                let _ = write!(text, "  {sign} {change}");
+            }
+            if before.is_none() {
+                text.push_str("  (no stored snapshot: run `cargo xtask e2e --mock --update-snapshots` and review the new file)\n");
+            }
+            SnapshotVerdict::Mismatch(text)
+        }
+    }
+}
+
+/// The snapshot file without insta's `---` header.
+fn body_of(file: &str) -> String {
+    let mut parts = file.splitn(3, "---\n");
+    let (_, _, body) = (parts.next(), parts.next(), parts.next());
+    body.unwrap_or(file).to_owned()
+}
