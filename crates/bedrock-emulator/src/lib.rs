@@ -19,6 +19,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod ids;
+pub mod insights_scan;
 pub mod invocation_log;
 mod ops;
 pub mod responder;
