@@ -21,6 +21,7 @@ pub mod error;
 pub mod ids;
 pub mod insights_scan;
 pub mod invocation_log;
+pub mod logs;
 mod ops;
 pub mod responder;
 mod response;
