@@ -57,6 +57,10 @@ impl Principals {
     }
 }
 
+/// Logs Insights queries run at once by default (AWS allows 100 per account; a laptop has fewer
+/// cores, and queued queries simply stay `Scheduled` a little longer).
+pub const DEFAULT_MAX_CONCURRENT_QUERIES: usize = 4;
+
 /// The configuration of one emulator instance.
 #[derive(Debug, Clone)]
 pub struct EmulatorConfig {
@@ -84,6 +88,12 @@ pub struct EmulatorConfig {
     pub max_body_bytes: usize,
     /// Whether appends are also fsync'ed (power-loss durability, slower).
     pub fsync: bool,
+    /// Logs Insights queries that run at once; more wait as `Scheduled` (0: none ever runs,
+    /// which tests use to hold a query in `Scheduled`).
+    pub max_concurrent_queries: usize,
+    /// How long `GetQueryResults` waits for an unfinished query before answering `Running`
+    /// (saves clients a polling round; see ARCHITECTURE.md).
+    pub query_results_wait: std::time::Duration,
 }
 
 impl EmulatorConfig {
@@ -102,6 +112,8 @@ impl EmulatorConfig {
             responder: Responder::default(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             fsync: false,
+            max_concurrent_queries: DEFAULT_MAX_CONCURRENT_QUERIES,
+            query_results_wait: std::time::Duration::from_secs(1),
         }
     }
 }

@@ -8,6 +8,7 @@ use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 use http_body_util::{BodyExt, Full, combinators::BoxBody};
 
+use bedrock_model::cloudwatch_logs::LogsError;
 use bedrock_model::error::ServiceError;
 
 /// The body type of every emulator response.
@@ -62,13 +63,24 @@ pub(crate) fn bedrock_error(err: &ServiceError, request_id: &str) -> HttpRespons
     with_request_id(response, request_id)
 }
 
-/// A CloudWatch Logs (awsJson1.1) error response.
-pub(crate) fn logs_error(status: StatusCode, error_type: &str, message: &str, request_id: &str) -> HttpResponse {
-    let body = serde_json::json!({ "__type": error_type, "message": message }).to_string();
+/// A CloudWatch Logs (awsJson1.1) success response.
+pub(crate) fn logs_ok(request_id: &str, body: impl Into<Bytes>) -> HttpResponse {
+    let response = Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "application/x-amz-json-1.1")
+        .body(full_body(body))
+        .expect("static response parts are valid");
+    with_request_id(response, request_id)
+}
+
+/// A CloudWatch Logs (awsJson1.1) error response: `{"__type", "message"}` (and
+/// `queryCompileError` for a malformed query).
+pub(crate) fn logs_error(err: &LogsError, request_id: &str) -> HttpResponse {
+    let status = StatusCode::from_u16(err.code.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
     let response = Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, "application/x-amz-json-1.1")
-        .body(full_body(body))
+        .body(full_body(err.to_body()))
         .expect("error response parts are valid");
     with_request_id(response, request_id)
 }

@@ -16,8 +16,10 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
+use bedrock_model::cloudwatch_logs::{LogsError, LogsErrorCode};
 use bedrock_model::error::ServiceError;
 
+use crate::logs;
 use crate::ops::{self, RequestContext};
 use crate::response::{self, HttpResponse};
 use crate::routes::{Route, route};
@@ -109,12 +111,16 @@ pub(crate) async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> Resu
             Ok(()) => response::empty_ok(&ctx.request_id),
             Err(err) => response::bedrock_error(&err, &ctx.request_id),
         },
-        Route::Logs { operation } => response::logs_error(
-            StatusCode::BAD_REQUEST,
-            "UnknownOperationException",
-            &format!("CloudWatch Logs operation {operation} is not supported by this emulator yet"),
-            &ctx.request_id,
-        ),
+        Route::Logs { operation } => {
+            let body = match read_body(req, state.config.max_body_bytes).await {
+                Ok(body) => body,
+                Err(err) => {
+                    let err = LogsError::new(LogsErrorCode::InvalidParameterException, err.message);
+                    return Ok(response::logs_error(&err, &ctx.request_id));
+                }
+            };
+            logs::handle(&state, &ctx, &operation, &body).await
+        }
         Route::MethodNotAllowed => response::bedrock_error(
             &ServiceError::new(
                 bedrock_model::error::ErrorCode::UnknownOperationException,

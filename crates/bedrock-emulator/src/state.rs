@@ -20,6 +20,8 @@ pub(crate) struct AppState {
     pub(crate) config: EmulatorConfig,
     pub(crate) store: LogStore,
     pub(crate) logging: LoggingState,
+    /// Logs Insights queries started through StartQuery.
+    pub(crate) queries: crate::logs::QueryRegistry,
 }
 
 impl AppState {
@@ -37,7 +39,8 @@ impl AppState {
                     .map_err(|source| StartError::Store { path: store_root, source })?;
             }
         }
-        Ok(Self { config, store, logging })
+        let queries = crate::logs::QueryRegistry::new(config.max_concurrent_queries);
+        Ok(Self { config, store, logging, queries })
     }
 }
 

@@ -7,6 +7,7 @@
 //! Coral's `N validation error(s) detected: ...` `ValidationException`, and Bedrock's own
 //! semantic rules (conversation order, blank text, ...) its documented sentences.
 
+pub mod cloudwatch_logs;
 pub mod converse;
 pub mod error;
 pub mod logging;

@@ -115,7 +115,7 @@ pub fn parse_put_logging_request(body: &[u8]) -> Result<LoggingConfig, ServiceEr
 }
 
 /// Coral reads `null` members as unset; serde would reject `null` for a `String`.
-fn strip_nulls(v: Value) -> Value {
+pub(crate) fn strip_nulls(v: Value) -> Value {
     match v {
         Value::Object(map) => {
             Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, strip_nulls(v))).collect())

@@ -149,13 +149,17 @@ pub(crate) static RUNTIME: LazyLock<ShapeIndex> =
 pub(crate) static CONTROL: LazyLock<ShapeIndex> =
     LazyLock::new(|| ShapeIndex::from_json(include_str!("../models/bedrock.logging.json")));
 
+/// Shapes reachable from the CloudWatch Logs operations the emulator serves (logs 2014-03-28).
+pub(crate) static LOGS: LazyLock<ShapeIndex> =
+    LazyLock::new(|| ShapeIndex::from_json(include_str!("../models/logs.api.json")));
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_embedded_shape_compiles_and_resolves() {
-        for index in [&*RUNTIME, &*CONTROL] {
+        for index in [&*RUNTIME, &*CONTROL, &*LOGS] {
             for name in index.names() {
                 let shape = index.get(name);
                 for m in &shape.members {

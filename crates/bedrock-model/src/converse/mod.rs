@@ -1,7 +1,7 @@
 //! The Converse operation: request shapes and validation, Bedrock's conversation rules, and the
 //! response shapes.
 
-mod parse;
+pub(crate) mod parse;
 mod request;
 mod response;
 mod rules;

@@ -1,0 +1,45 @@
+//! Opaque pagination tokens (`nextToken`): a position, hex-encoded behind a per-operation tag,
+//! so a token from one operation is refused by another.
+
+use bedrock_model::cloudwatch_logs::LogsError;
+
+/// Encodes `position` for operation `tag`.
+pub(crate) fn encode(tag: &str, position: &str) -> String {
+    let hex: String = position.bytes().map(|b| format!("{b:02x}")).collect();
+    format!("{tag}/{hex}")
+}
+
+/// Decodes a token made by [`encode`] with the same `tag`.
+pub(crate) fn decode(tag: &str, token: &str) -> Result<String, LogsError> {
+    let invalid = || LogsError::invalid_parameter("The specified nextToken is invalid.");
+    let hex = token.strip_prefix(tag).and_then(|r| r.strip_prefix('/')).ok_or_else(invalid)?;
+    if hex.len() % 2 != 0 {
+        return Err(invalid());
+    }
+    let bytes: Option<Vec<u8>> =
+        (0..hex.len()).step_by(2).map(|i| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect();
+    String::from_utf8(bytes.ok_or_else(invalid)?).map_err(|_| invalid())
+}
+
+/// Decodes a numeric offset token.
+pub(crate) fn decode_offset(tag: &str, token: Option<&str>) -> Result<usize, LogsError> {
+    match token {
+        None => Ok(0),
+        Some(t) => decode(tag, t)?.parse().map_err(|_| LogsError::invalid_parameter("The specified nextToken is invalid.")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip_and_are_tagged() {
+        let t = encode("groups", "/aws/bedrock/x");
+        assert_eq!(decode("groups", &t).unwrap(), "/aws/bedrock/x");
+        assert!(decode("streams", &t).is_err());
+        assert!(decode("groups", "groups/zz").is_err());
+        assert_eq!(decode_offset("q", Some(&encode("q", "42"))).unwrap(), 42);
+        assert_eq!(decode_offset("q", None).unwrap(), 0);
+    }
+}
