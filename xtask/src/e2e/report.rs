@@ -116,6 +116,10 @@ pub(crate) fn step(kind: &str, text: &str, ok: bool) {
     println!("  {} {kind:<8} {text}", if ok { "ok  " } else { "FAIL" });
 }
 
+pub(crate) fn skip(kind: &str, text: &str) {
+    println!("  skip {kind:<8} {text}");
+}
+
 pub(crate) fn detail(text: &str) {
     for line in text.lines() {
         println!("         | {line}");

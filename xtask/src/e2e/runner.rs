@@ -103,7 +103,7 @@ pub(crate) async fn run(target: &Target, scenario: &Scenario, index: usize, role
             && code == "UnknownOperationException"
             && let Some(op) = scenario.requires.iter().find(|op| message.contains(op.as_str()))
         {
-            report::step("call", &format!("#{} {} answered {code}: {message}", i + 1, call.operation.as_str()), false);
+            report::skip("call", &format!("#{} {} answered {code}: {message}", i + 1, call.operation.as_str()));
             report.status = Status::Skipped(format!("requires {op} (not emulated by this target yet: {message})"));
             report.elapsed = started.elapsed();
             run.report = report;
