@@ -255,14 +255,14 @@ mod tests {
                 "sort": {"column": "T", "desc": true}, "limit": 2}"#,
         )
         .unwrap();
-        let calls = vec![call("a", 10, 5, 0), call("a", 1, 1, 0), call("b", 10, 7, 0), call("c", 10, 7, 0)];
+        let calls = vec![call("a", 10, 5, 0), call("a", 5, 5, 0), call("b", 10, 7, 0), call("c", 10, 7, 0)];
         let k = Knowledge { principal: None, exact_times: true, skew_ms: 0 };
         let Expected::Rows { required, optional, fill, .. } = expected(&spec, &calls, &k) else { panic!() };
         assert_eq!(required.len(), 1);
         assert_eq!(required[0].cells[0].1, Matcher::Exact("a".into()));
-        assert_eq!(required[0].cells[1].1, Matcher::Num(17.0));
+        assert_eq!(required[0].cells[1].1, Matcher::Num(25.0));
         assert_eq!(required[0].cells[2].1, Matcher::Num(2.0));
-        assert_eq!(required[0].cells[3].1, Matcher::Num(3.0));
+        assert_eq!(required[0].cells[3].1, Matcher::Num(5.0));
         assert_eq!(required[0].cells[4].1, Matcher::Absent);
         assert_eq!((optional.len(), fill), (2, 1));
     }
