@@ -39,7 +39,7 @@ use anyhow::Context;
 use target::{Mode, Target};
 
 const USAGE: &str = "usage: cargo xtask e2e (--mock | --aws | --aws-via-emulator) [--scenario NAME]... \
-[--record | --record-dir DIR] [--update-snapshots] [--no-replay] [--logging-role-arn ARN] [--dry-run]";
+[--record | --record-dir DIR] [--replay-dir DIR | --no-replay] [--update-snapshots] [--logging-role-arn ARN] [--dry-run]";
 
 #[derive(Debug, Default)]
 struct Args {
@@ -48,6 +48,7 @@ struct Args {
     record_dir: Option<PathBuf>,
     update_snapshots: bool,
     no_replay: bool,
+    replay_dir: Option<PathBuf>,
     role_arn: Option<String>,
     dry_run: bool,
 }
@@ -66,6 +67,7 @@ fn parse(args: &[String]) -> anyhow::Result<Args> {
             "--record-dir" => out.record_dir = Some(PathBuf::from(it.next().context(USAGE)?)),
             "--update-snapshots" => out.update_snapshots = true,
             "--no-replay" => out.no_replay = true,
+            "--replay-dir" => out.replay_dir = Some(PathBuf::from(it.next().context(USAGE)?)),
             "--logging-role-arn" => out.role_arn = Some(it.next().context(USAGE)?.clone()),
             "--dry-run" => out.dry_run = true,
             other => anyhow::bail!("unknown option {other:?}\n{USAGE}"),
@@ -106,10 +108,11 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
     let mode = if args.mode.as_deref() == Some("--mock") { Mode::Mock } else { Mode::Aws };
     let target = match mode {
         Mode::Mock => {
-            let declared = if args.no_replay { None } else { record::load_declared(&root.join(record::DEFAULT_DIR))? };
+            let replay_dir = args.replay_dir.clone().unwrap_or_else(|| root.join(record::DEFAULT_DIR));
+            let declared = if args.no_replay { None } else { record::load_declared(&replay_dir)? };
             let responder = match &declared {
                 Some((json, n)) => {
-                    println!("replaying {n} recorded response(s) from {}", record::DEFAULT_DIR);
+                    println!("replaying {n} recorded response(s) from {}", replay_dir.display());
                     Some(bedrock_emulator::responder::Responder::from_declared_json(json)?)
                 }
                 None => None,
@@ -161,6 +164,7 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
         }
         let run = runner::run(&target, s, i, &role_arn).await;
         if let Some(dir) = &args.record_dir
+            && !matches!(run.report.status, report::Status::Skipped(_))
             && let Err(err) = record::save(dir, &run)
         {
             println!("  FAIL record   {err:#}");
@@ -275,6 +279,14 @@ fn aws_via_emulator(args: &Args) -> anyhow::Result<()> {
         let saved = std::fs::read_dir(&record_dir).map(|d| d.count()).unwrap_or(0);
         anyhow::ensure!(saved > 0, "--record-dir {} is empty", record_dir.display());
         println!("  ok   --record-dir wrote {saved} file(s)");
+        println!("== e2e --aws-via-emulator: 4. e2e --mock replaying what --record saved");
+        let mut cmd = Command::new(&exe);
+        cmd.args(["e2e", "--mock", "--replay-dir"]).arg(&record_dir);
+        for s in &args.scenarios {
+            cmd.args(["--scenario", s]);
+        }
+        let status = cmd.status().context("running e2e --mock --replay-dir")?;
+        anyhow::ensure!(status.success(), "e2e --mock replaying the recording failed");
         Ok(())
     })();
     let _ = child.kill();
