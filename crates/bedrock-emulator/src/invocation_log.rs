@@ -41,11 +41,23 @@ pub(crate) fn deliver(state: &AppState, inv: &Invocation<'_>) -> Result<(), Serv
     let record = ModelInvocationLog::for_converse(&context, inv.request, inv.response, &cfg);
     let message = record.to_json_string();
     let event = InputLogEvent::new(record.event_timestamp_ms(), &message);
-    state
-        .store
-        .put_log_events(group, LOG_STREAM, &[event], now_ms)
-        .map_err(|err| ServiceError::internal(format!("failed to deliver the invocation log record: {err}")))?;
-    Ok(())
+    let failed = |err| ServiceError::internal(format!("failed to deliver the invocation log record: {err}"));
+    match state.store.put_log_events(group, LOG_STREAM, &[event], now_ms) {
+        Ok(_) => Ok(()),
+        // Bedrock creates its stream when it is missing (deleted through DeleteLogStream).
+        Err(log_store::StoreError::StreamNotFound { .. }) => {
+            state.store.ensure_log_stream(group, LOG_STREAM, now_ms).map_err(failed)?;
+            state.store.put_log_events(group, LOG_STREAM, &[event], now_ms).map_err(failed)?;
+            Ok(())
+        }
+        // A deleted log group is a delivery failure on AWS: the call succeeds, the record is
+        // dropped (ARCHITECTURE.md, behaviour choices).
+        Err(log_store::StoreError::GroupNotFound(_)) => {
+            tracing::warn!(%group, request_id = %inv.ctx.request_id, "log group does not exist; invocation record dropped");
+            Ok(())
+        }
+        Err(err) => Err(failed(err)),
+    }
 }
 
 fn timestamp_of(ms: i64) -> time::OffsetDateTime {
