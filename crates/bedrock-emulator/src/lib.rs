@@ -23,6 +23,7 @@ pub mod insights_scan;
 pub mod invocation_log;
 pub mod logs;
 mod ops;
+pub mod query_command;
 pub mod responder;
 mod response;
 mod routes;
