@@ -9,6 +9,7 @@
 
 pub mod converse;
 pub mod error;
+pub mod invoke;
 pub mod logging;
 pub mod metadata;
 pub mod model_id;
