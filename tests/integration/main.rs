@@ -9,4 +9,7 @@ mod converse;
 mod durability;
 mod http_fuzz;
 mod logging_config;
+mod invoke_model;
 mod python_clients;
+mod python_runtime;
+mod streams;
