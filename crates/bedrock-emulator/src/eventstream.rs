@@ -122,14 +122,13 @@ async fn run(plan: StreamPlan, tx: mpsc::Sender<Bytes>) {
             }
             return;
         }
-        if i == last {
-            if let Some(deliver) = deliver.take() {
-                if let Err(err) = deliver() {
-                    tracing::warn!(%err, "record delivery failed; the stream ends with an exception");
-                    let _ = tx.send(exception_frame(&ServiceError::internal_unexpected())).await;
-                    return;
-                }
-            }
+        if i == last
+            && let Some(deliver) = deliver.take()
+            && let Err(err) = deliver()
+        {
+            tracing::warn!(%err, "record delivery failed; the stream ends with an exception");
+            let _ = tx.send(exception_frame(&ServiceError::internal_unexpected())).await;
+            return;
         }
         if tx.send(frame).await.is_err() {
             // The client went away: nothing more to send, and no record for an unfinished call.

@@ -68,10 +68,8 @@ pub(super) fn parse(body: &Value) -> Result<Parsed, ServiceError> {
             }
             _ => {}
         }
-        if is_user {
-            if let Some(last) = texts.last() {
-                parsed.last_user_text = last.clone();
-            }
+        if is_user && let Some(last) = texts.last() {
+            parsed.last_user_text = last.clone();
         }
         parsed.input_texts.extend(texts);
     }

@@ -64,20 +64,18 @@ pub(super) fn parse(body: &Value) -> Result<Parsed, ServiceError> {
             if let Some(items) = b.get("toolResult").and_then(|r| r.get("content")).and_then(Value::as_array) {
                 texts.extend(items.iter().filter_map(|c| c.get("text").and_then(Value::as_str)).map(str::to_owned));
             }
-            if is_user {
-                if let Some(t) = b.get("text").and_then(Value::as_str) {
-                    parsed.last_user_text = t.to_owned();
-                }
+            if is_user && let Some(t) = b.get("text").and_then(Value::as_str) {
+                parsed.last_user_text = t.to_owned();
             }
             parsed.input_texts.extend(texts);
         }
     }
-    if let Some(config) = obj.get("inferenceConfig").filter(|c| c.is_object()) {
-        if let Some(c) = v.object("#/inferenceConfig", config, CONFIG) {
-            v.strings("#/inferenceConfig/stopSequences", c.get("stopSequences"));
-            parsed.max_tokens = u32_of(c.get("max_new_tokens"));
-            parsed.stop_sequences = strings_of(c.get("stopSequences"));
-        }
+    if let Some(config) = obj.get("inferenceConfig").filter(|c| c.is_object())
+        && let Some(c) = v.object("#/inferenceConfig", config, CONFIG)
+    {
+        v.strings("#/inferenceConfig/stopSequences", c.get("stopSequences"));
+        parsed.max_tokens = u32_of(c.get("max_new_tokens"));
+        parsed.stop_sequences = strings_of(c.get("stopSequences"));
     }
     v.into_result()?;
     Ok(parsed)

@@ -147,10 +147,10 @@ impl Violations {
 
     /// Checks that a string is one of `allowed`.
     pub(crate) fn enumerated(&mut self, pointer: &str, value: Option<&Value>, allowed: &[&str]) {
-        if let Some(s) = value.and_then(Value::as_str) {
-            if !allowed.contains(&s) {
-                self.push(pointer, format!("{s} is not a valid enum value"));
-            }
+        if let Some(s) = value.and_then(Value::as_str)
+            && !allowed.contains(&s)
+        {
+            self.push(pointer, format!("{s} is not a valid enum value"));
         }
     }
 

@@ -25,12 +25,12 @@ pub(super) fn parse(body: &Value) -> Result<Parsed, ServiceError> {
     let Some(obj) = v.object("#", body, BODY) else { return v.into_result().map(|()| Parsed::default()) };
     let text = obj.get("inputText").and_then(Value::as_str).unwrap_or_default().to_owned();
     let mut parsed = Parsed { input_texts: vec![text.clone()], last_user_text: text, ..Parsed::default() };
-    if let Some(config) = obj.get("textGenerationConfig").filter(|c| c.is_object()) {
-        if let Some(c) = v.object("#/textGenerationConfig", config, CONFIG) {
-            v.strings("#/textGenerationConfig/stopSequences", c.get("stopSequences"));
-            parsed.max_tokens = u32_of(c.get("maxTokenCount"));
-            parsed.stop_sequences = strings_of(c.get("stopSequences"));
-        }
+    if let Some(config) = obj.get("textGenerationConfig").filter(|c| c.is_object())
+        && let Some(c) = v.object("#/textGenerationConfig", config, CONFIG)
+    {
+        v.strings("#/textGenerationConfig/stopSequences", c.get("stopSequences"));
+        parsed.max_tokens = u32_of(c.get("maxTokenCount"));
+        parsed.stop_sequences = strings_of(c.get("stopSequences"));
     }
     v.into_result()?;
     Ok(parsed)
