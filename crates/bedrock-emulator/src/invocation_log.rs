@@ -4,6 +4,7 @@
 
 use bedrock_model::converse::{ConverseRequest, ConverseResponse};
 use bedrock_model::error::ServiceError;
+use bedrock_model::logging::LoggingConfig;
 use bedrock_model::record::{InvocationContext, ModelInvocationLog, Operation};
 use log_store::InputLogEvent;
 
@@ -26,19 +27,34 @@ pub(crate) struct Invocation<'a> {
 
 /// Writes the record of `inv` when logging to CloudWatch is configured; does nothing otherwise.
 pub(crate) fn deliver(state: &AppState, inv: &Invocation<'_>) -> Result<(), ServiceError> {
+    deliver_with(state, inv.ctx, inv.operation, inv.model_id, |context, cfg| {
+        ModelInvocationLog::for_converse(context, inv.request, inv.response, cfg)
+    })
+}
+
+/// Writes the record `build` makes (from the call's context and the logging configuration) when
+/// logging to CloudWatch is configured; does nothing otherwise. Every operation's record goes
+/// through here.
+pub(crate) fn deliver_with(
+    state: &AppState,
+    ctx: &RequestContext,
+    operation: Operation,
+    model_id: &str,
+    build: impl FnOnce(&InvocationContext, &LoggingConfig) -> ModelInvocationLog,
+) -> Result<(), ServiceError> {
     let Some(cfg) = state.logging.current() else { return Ok(()) };
     let Some(group) = cfg.log_group_name() else { return Ok(()) };
     let now_ms = state.config.clock.now_ms();
     let context = InvocationContext {
         timestamp: timestamp_of(now_ms),
         account_id: state.config.account_id.clone(),
-        identity_arn: state.config.principals.arn_for(inv.ctx.caller.access_key.as_deref(), &state.config.account_id),
-        region: inv.ctx.region.clone(),
-        request_id: inv.ctx.request_id.clone(),
-        operation: inv.operation,
-        model_id: inv.model_id.to_owned(),
+        identity_arn: state.config.principals.arn_for(ctx.caller.access_key.as_deref(), &state.config.account_id),
+        region: ctx.region.clone(),
+        request_id: ctx.request_id.clone(),
+        operation,
+        model_id: model_id.to_owned(),
     };
-    let record = ModelInvocationLog::for_converse(&context, inv.request, inv.response, &cfg);
+    let record = build(&context, &cfg);
     let message = record.to_json_string();
     let event = InputLogEvent::new(record.event_timestamp_ms(), &message);
     let failed = |err| ServiceError::internal(format!("failed to deliver the invocation log record: {err}"));
@@ -53,7 +69,7 @@ pub(crate) fn deliver(state: &AppState, inv: &Invocation<'_>) -> Result<(), Serv
         // A deleted log group is a delivery failure on AWS: the call succeeds, the record is
         // dropped (ARCHITECTURE.md, behaviour choices).
         Err(log_store::StoreError::GroupNotFound(_)) => {
-            tracing::warn!(%group, request_id = %inv.ctx.request_id, "log group does not exist; invocation record dropped");
+            tracing::warn!(%group, request_id = %ctx.request_id, "log group does not exist; invocation record dropped");
             Ok(())
         }
         Err(err) => Err(failed(err)),

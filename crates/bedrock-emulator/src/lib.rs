@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod clock;
 pub mod config;
 pub mod error;
+mod eventstream;
 pub mod ids;
 pub mod insights_scan;
 pub mod invocation_log;

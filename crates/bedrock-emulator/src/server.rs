@@ -89,13 +89,42 @@ pub(crate) async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> Resu
             };
             bedrock_result(result, &ctx)
         }
-        Route::RuntimeUnsupported { operation } => response::bedrock_error(
-            &ServiceError::new(
-                bedrock_model::error::ErrorCode::UnknownOperationException,
-                format!("{operation} is not supported by this emulator yet"),
-            ),
-            &ctx.request_id,
-        ),
+        Route::ConverseStream { model_id } => {
+            let body = match read_body(req, state.config.max_body_bytes).await {
+                Ok(body) => body,
+                Err(err) => return Ok(response::bedrock_error(&err, &ctx.request_id)),
+            };
+            let result = label(model_id).and_then(|id| ops::converse_stream::converse_stream(&state, &ctx, &id, &body));
+            result.unwrap_or_else(|err| response::bedrock_error(&err, &ctx.request_id))
+        }
+        Route::InvokeModel { model_id } => {
+            let headers = req.headers().clone();
+            let body = match read_body(req, state.config.max_body_bytes).await {
+                Ok(body) => body,
+                Err(err) => return Ok(response::bedrock_error(&err, &ctx.request_id)),
+            };
+            match label(model_id).and_then(|id| ops::invoke_model::invoke_model(&state, &ctx, &id, &headers, &body)) {
+                Ok(out) => response::json_ok_with(&ctx.request_id, out.body, &out.headers),
+                Err(err) => response::bedrock_error(&err, &ctx.request_id),
+            }
+        }
+        Route::InvokeModelWithResponseStream { model_id } => {
+            let headers = req.headers().clone();
+            let body = match read_body(req, state.config.max_body_bytes).await {
+                Ok(body) => body,
+                Err(err) => return Ok(response::bedrock_error(&err, &ctx.request_id)),
+            };
+            let result = label(model_id)
+                .and_then(|id| ops::invoke_model_stream::invoke_model_stream(&state, &ctx, &id, &headers, &body));
+            result.unwrap_or_else(|err| response::bedrock_error(&err, &ctx.request_id))
+        }
+        Route::CountTokens { model_id } => {
+            let body = match read_body(req, state.config.max_body_bytes).await {
+                Ok(body) => body,
+                Err(err) => return Ok(response::bedrock_error(&err, &ctx.request_id)),
+            };
+            bedrock_result(label(model_id).and_then(|id| ops::count_tokens::count_tokens(&state, &id, &body)), &ctx)
+        }
         Route::PutLoggingConfig => {
             let body = match read_body(req, state.config.max_body_bytes).await {
                 Ok(body) => body,
@@ -134,6 +163,15 @@ pub(crate) async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> Resu
         ),
     };
     Ok(response)
+}
+
+/// A runtime path's model id, or the error for a label that is not UTF-8 once decoded.
+fn label(model_id: Result<String, String>) -> Result<String, ServiceError> {
+    model_id.map_err(|raw| {
+        bedrock_model::model_id::validate_model_id(&raw)
+            .err()
+            .unwrap_or_else(|| ServiceError::validation("The provided model identifier is invalid."))
+    })
 }
 
 fn bedrock_result(result: Result<Vec<u8>, ServiceError>, ctx: &RequestContext) -> HttpResponse {
