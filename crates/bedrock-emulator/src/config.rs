@@ -20,6 +20,9 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 25_000_000;
 /// The account id written in records when none is configured.
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 
+/// How often pending S3 record batches are written by default.
+pub const DEFAULT_S3_FLUSH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// How invocation logging starts when the data directory holds no saved configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InitialLogging {
@@ -84,6 +87,9 @@ pub struct EmulatorConfig {
     pub max_body_bytes: usize,
     /// Whether appends are also fsync'ed (power-loss durability, slower).
     pub fsync: bool,
+    /// How often pending S3 record batches are written in the background (real time); `None`
+    /// leaves it to size limits, explicit flushes and shutdown (tests).
+    pub s3_flush_interval: Option<std::time::Duration>,
 }
 
 impl EmulatorConfig {
@@ -102,6 +108,7 @@ impl EmulatorConfig {
             responder: Responder::default(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             fsync: false,
+            s3_flush_interval: Some(DEFAULT_S3_FLUSH_INTERVAL),
         }
     }
 }

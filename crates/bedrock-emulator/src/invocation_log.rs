@@ -1,6 +1,7 @@
 //! Model invocation logging: builds the `ModelInvocationLog` record of a successful call and
-//! appends it to the configured log group before the response leaves, so an acknowledged call
-//! always has its record (and a failed append fails the call: nothing half-done).
+//! appends it to the configured log group and/or queues it for the S3 bucket (journaled) before
+//! the response leaves, so an acknowledged call always has its record (and a failed append
+//! fails the call).
 
 use bedrock_model::converse::{ConverseRequest, ConverseResponse};
 use bedrock_model::error::ServiceError;
@@ -27,7 +28,6 @@ pub(crate) struct Invocation<'a> {
 /// Writes the record of `inv` when logging to CloudWatch is configured; does nothing otherwise.
 pub(crate) fn deliver(state: &AppState, inv: &Invocation<'_>) -> Result<(), ServiceError> {
     let Some(cfg) = state.logging.current() else { return Ok(()) };
-    let Some(group) = cfg.log_group_name() else { return Ok(()) };
     let now_ms = state.config.clock.now_ms();
     let context = InvocationContext {
         timestamp: timestamp_of(now_ms),
@@ -39,13 +39,17 @@ pub(crate) fn deliver(state: &AppState, inv: &Invocation<'_>) -> Result<(), Serv
         model_id: inv.model_id.to_owned(),
     };
     let record = ModelInvocationLog::for_converse(&context, inv.request, inv.response, &cfg);
-    let message = record.to_json_string();
-    let event = InputLogEvent::new(record.event_timestamp_ms(), &message);
-    state
-        .store
-        .put_log_events(group, LOG_STREAM, &[event], now_ms)
-        .map_err(|err| ServiceError::internal(format!("failed to deliver the invocation log record: {err}")))?;
-    Ok(())
+    // Per destination: large bodies moved to S3 `data/` objects where configured.
+    let destinations = crate::s3::destinations::prepare(state, &cfg, record, now_ms)?;
+    if let (Some(group), Some(record)) = (cfg.log_group_name(), &destinations.cloud_watch) {
+        let message = record.to_json_string();
+        let event = InputLogEvent::new(record.event_timestamp_ms(), &message);
+        state
+            .store
+            .put_log_events(group, LOG_STREAM, &[event], now_ms)
+            .map_err(|err| ServiceError::internal(format!("failed to deliver the invocation log record: {err}")))?;
+    }
+    crate::s3::destinations::queue_s3(state, destinations)
 }
 
 fn timestamp_of(ms: i64) -> time::OffsetDateTime {
