@@ -10,3 +10,4 @@ mod durability;
 mod http_fuzz;
 mod logging_config;
 mod python_clients;
+mod s3_delivery;
