@@ -11,3 +11,4 @@ mod http_fuzz;
 mod logging_config;
 mod python_clients;
 mod s3_delivery;
+mod s3_read_api;
