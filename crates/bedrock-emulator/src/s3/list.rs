@@ -48,10 +48,10 @@ pub(crate) fn page(objects: &[ObjectInfo], params: &ListParams) -> ListPage {
                 continue;
             }
         }
-        if let Some(cp) = &rolled {
-            if out.common_prefixes.last() == Some(cp) {
-                continue;
-            }
+        if let Some(cp) = &rolled
+            && out.common_prefixes.last() == Some(cp)
+        {
+            continue;
         }
         if count == params.max_keys {
             out.is_truncated = true;

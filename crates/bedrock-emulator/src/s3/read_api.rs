@@ -261,14 +261,14 @@ fn list_objects(state: &AppState, bucket: &str, req: &S3Request<'_>) -> Result<H
         xml.elem("EncodingType", "url");
     }
     xml.elem("IsTruncated", page.is_truncated.to_string());
-    if page.is_truncated {
-        if let Some(last) = &page.last {
-            if v2 {
-                xml.elem("NextContinuationToken", encode_token(last));
-            } else if delimiter.is_some() {
-                // S3 returns NextMarker only with a delimiter; without one the last key serves.
-                xml.elem("NextMarker", enc(last));
-            }
+    if page.is_truncated
+        && let Some(last) = &page.last
+    {
+        if v2 {
+            xml.elem("NextContinuationToken", encode_token(last));
+        } else if delimiter.is_some() {
+            // S3 returns NextMarker only with a delimiter; without one the last key serves.
+            xml.elem("NextMarker", enc(last));
         }
     }
     let fetch_owner = !v2 || q.get("fetch-owner").is_some_and(|v| v == "true");
@@ -326,15 +326,15 @@ fn get_object(state: &AppState, bucket: &str, key: &str, req: &S3Request<'_>) ->
         .ok_or_else(|| S3Error::new(StatusCode::NOT_FOUND, "NoSuchKey", "The specified key does not exist.").with("Key", key))?;
     let tag = etag(&bytes);
     let header_str = |name: &str| req.headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(want) = header_str("if-match") {
-        if !etag_matches(want, &tag) {
-            return Err(S3Error::new(
-                StatusCode::PRECONDITION_FAILED,
-                "PreconditionFailed",
-                "At least one of the pre-conditions you specified did not hold",
-            )
-            .with("Condition", "If-Match"));
-        }
+    if let Some(want) = header_str("if-match")
+        && !etag_matches(want, &tag)
+    {
+        return Err(S3Error::new(
+            StatusCode::PRECONDITION_FAILED,
+            "PreconditionFailed",
+            "At least one of the pre-conditions you specified did not hold",
+        )
+        .with("Condition", "If-Match"));
     }
     let last_modified = http_date(info.last_modified_ms);
     let mut builder = Response::builder()
@@ -431,7 +431,7 @@ fn encode_token(after: &str) -> String {
 }
 
 fn decode_token(token: &str) -> Option<String> {
-    if token.len() % 2 != 0 {
+    if !token.len().is_multiple_of(2) {
         return None;
     }
     let bytes: Option<Vec<u8>> =
