@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use md5::Digest;
 
-use crate::s3::names::{self, decode_segment, encode_segment};
+use crate::s3::names::{self, CONTINUED, LAST_PIECE, decode_segment};
 
 /// Why a bucket-store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -23,9 +23,6 @@ pub enum BucketStoreError {
     /// The bucket does not exist.
     #[error("no such bucket {0}")]
     NoSuchBucket(String),
-    /// A key segment is too long to be one file name.
-    #[error("key {0:?} has a segment longer than the emulator can store")]
-    KeyTooLong(String),
     /// The file system refused.
     #[error("{op} {path}: {source}")]
     Io {
@@ -113,11 +110,7 @@ impl BucketStore {
     fn object_path(&self, bucket_dir: &Path, key: &str) -> Result<PathBuf, BucketStoreError> {
         let mut path = bucket_dir.to_owned();
         for seg in key.split('/') {
-            let enc = encode_segment(seg);
-            if enc.len() > names::MAX_SEGMENT_FILE_NAME {
-                return Err(BucketStoreError::KeyTooLong(key.to_owned()));
-            }
-            path.push(enc);
+            path.extend(names::segment_components(seg));
         }
         Ok(path)
     }
@@ -188,13 +181,15 @@ impl BucketStore {
             (dir.clone(), String::new())
         };
         let mut out = Vec::new();
-        walk(&start_dir, &start_key, prefix, &mut out)?;
+        walk(&start_dir, &start_key, "", prefix, &mut out)?;
         out.sort_by(|a, b| a.key.as_bytes().cmp(b.key.as_bytes()));
         Ok(out)
     }
 }
 
-fn walk(dir: &Path, key_so_far: &str, prefix: &str, out: &mut Vec<ObjectInfo>) -> Result<(), BucketStoreError> {
+/// Collects the objects under `dir`, whose keys start with `key_so_far`; `piece` is the encoded
+/// start of a long segment whose remaining pieces are below `dir`.
+fn walk(dir: &Path, key_so_far: &str, piece: &str, prefix: &str, out: &mut Vec<ObjectInfo>) -> Result<(), BucketStoreError> {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) if matches!(err.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
@@ -204,13 +199,26 @@ fn walk(dir: &Path, key_so_far: &str, prefix: &str, out: &mut Vec<ObjectInfo>) -
     };
     for entry in entries {
         let entry = entry.map_err(io("list directory", dir))?;
-        let Some(seg) = entry.file_name().to_str().and_then(decode_segment) else { continue };
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else { continue };
         let file_type = entry.file_type().map_err(io("stat", &entry.path()))?;
+        if let Some(more) = name.strip_prefix(CONTINUED) {
+            if file_type.is_dir() {
+                walk(&entry.path(), key_so_far, &format!("{piece}{more}"), prefix, out)?;
+            }
+            continue;
+        }
+        let seg = match name.strip_prefix(LAST_PIECE) {
+            Some(last) if !piece.is_empty() => decode_segment(&format!("{piece}{last}")),
+            Some(_) => None,
+            None if piece.is_empty() => decode_segment(&name),
+            None => None,
+        };
+        let Some(seg) = seg else { continue };
         if file_type.is_dir() {
             let sub = format!("{key_so_far}{seg}/");
             // Descend only where keys can still start with the prefix.
             if sub.starts_with(prefix) || prefix.starts_with(&sub) {
-                walk(&entry.path(), &sub, prefix, out)?;
+                walk(&entry.path(), &sub, "", prefix, out)?;
             }
         } else if file_type.is_file() {
             let key = format!("{key_so_far}{seg}");
@@ -251,11 +259,19 @@ mod tests {
         store.put_object("logs", "p/a/one.json.gz", b"one", 1_700_000_000_123).unwrap();
         store.put_object("logs", "p/b//two", b"two", 1_700_000_000_000).unwrap();
         store.put_object("logs", "p/../x", b"dots", 5).unwrap();
+        let long = format!("{}/tail", "q".repeat(1024));
+        store.put_object("logs", &long, b"long", 5).unwrap();
+        assert_eq!(store.get_object("logs", &long).unwrap().unwrap().0, b"long");
+        assert_eq!(store.list_objects("logs", &long[..1027]).unwrap()[0].key, long);
+        // A key that is also another key's directory cannot be stored (a file-system limit):
+        // the write fails with an error, nothing is overwritten.
+        assert!(matches!(store.put_object("logs", &"q".repeat(1024), b"x", 5), Err(BucketStoreError::Io { .. })));
+        assert_eq!(store.list_objects("logs", "qqq").unwrap().len(), 1);
         let (bytes, info) = store.get_object("logs", "p/a/one.json.gz").unwrap().unwrap();
         assert_eq!(bytes, b"one");
         assert_eq!(info.last_modified_ms, 1_700_000_000_123);
         let keys: Vec<String> = store.list_objects("logs", "").unwrap().into_iter().map(|o| o.key).collect();
-        assert_eq!(keys, ["p/../x", "p/a/one.json.gz", "p/b//two"]);
+        assert_eq!(keys, ["p/../x", "p/a/one.json.gz", "p/b//two", &long]);
         let keys: Vec<String> = store.list_objects("logs", "p/a/o").unwrap().into_iter().map(|o| o.key).collect();
         assert_eq!(keys, ["p/a/one.json.gz"]);
         // Everything stayed inside the bucket directory.

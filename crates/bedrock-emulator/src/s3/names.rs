@@ -12,8 +12,15 @@ use time::OffsetDateTime;
 /// The zero-byte object Bedrock writes when S3 logging is configured.
 pub const PERMISSION_CHECK_OBJECT: &str = "amazon-bedrock-logs-permission-check";
 
-/// The longest on-disk file name of one key segment (the usual file-system limit).
+/// The longest on-disk file name of one key segment (the usual file-system limit); longer
+/// encodings are split by [`segment_components`].
 pub(crate) const MAX_SEGMENT_FILE_NAME: usize = 255;
+/// The size of the pieces a long encoded segment is split into.
+const CHUNK: usize = 200;
+/// Marks a directory holding the next piece of a long segment (`%>` never comes out of the encoder).
+pub(crate) const CONTINUED: &str = "%>";
+/// Marks the last piece of a long segment.
+pub(crate) const LAST_PIECE: &str = "%<";
 
 /// Checks a general purpose bucket name against S3's naming rules
 /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html>).
@@ -49,18 +56,11 @@ pub fn validate_bucket_name(name: &str) -> Result<(), String> {
 }
 
 /// Checks a `keyPrefix` and returns it without trailing `/`. Every byte sequence is a valid S3
-/// key; the emulator refuses control characters (they cannot be written in S3's XML listings)
-/// and prefix segments too long to be one file name on disk.
+/// key; the emulator refuses control characters (they cannot be written in S3's XML listings).
 pub fn normalize_key_prefix(prefix: Option<&str>) -> Result<String, String> {
     let prefix = prefix.unwrap_or("").trim_end_matches('/');
     if prefix.chars().any(char::is_control) {
         return Err("the key prefix must not contain control characters".into());
-    }
-    if let Some(seg) = prefix.split('/').find(|seg| encode_segment(seg).len() > MAX_SEGMENT_FILE_NAME) {
-        return Err(format!(
-            "the key prefix segment {:?}... is longer than this emulator can store as one file name ({MAX_SEGMENT_FILE_NAME} bytes encoded)",
-            seg.chars().take(20).collect::<String>()
-        ));
     }
     Ok(prefix.to_owned())
 }
@@ -169,6 +169,28 @@ pub(crate) fn encode_segment(seg: &str) -> String {
     out
 }
 
+/// The path components of one key segment: its encoding, or, when that is longer than a file
+/// name can be, pieces of at most 200 bytes (never splitting a `%XX`): `%>piece/…/%<last`.
+pub(crate) fn segment_components(seg: &str) -> Vec<String> {
+    let enc = encode_segment(seg);
+    if enc.len() <= MAX_SEGMENT_FILE_NAME {
+        return vec![enc];
+    }
+    let mut pieces = Vec::new();
+    let mut rest = enc.as_str();
+    while rest.len() > CHUNK {
+        let mut cut = CHUNK;
+        // Back off so a `%XX` stays whole (a `%` in the last two bytes starts one).
+        if let Some(i) = rest[cut - 2..cut].find('%') {
+            cut = cut - 2 + i;
+        }
+        pieces.push(format!("{CONTINUED}{}", &rest[..cut]));
+        rest = &rest[cut..];
+    }
+    pieces.push(format!("{LAST_PIECE}{rest}"));
+    pieces
+}
+
 /// Reverses [`encode_segment`]; `None` for names it never produces.
 pub(crate) fn decode_segment(name: &str) -> Option<String> {
     if name == "%" {
@@ -217,7 +239,18 @@ mod tests {
         assert_eq!(normalize_key_prefix(Some("logs/")).unwrap(), "logs");
         assert_eq!(normalize_key_prefix(Some("a/../b")).unwrap(), "a/../b");
         assert!(normalize_key_prefix(Some("a\0b")).is_err());
-        assert!(normalize_key_prefix(Some(&"x".repeat(300))).is_err());
+        assert_eq!(normalize_key_prefix(Some(&"x".repeat(1024))).unwrap().len(), 1024);
+    }
+
+    #[test]
+    fn long_segments_split_into_pieces() {
+        assert_eq!(segment_components("short"), ["short"]);
+        for seg in ["p".repeat(1024), "é".repeat(300), format!("{}..", "a".repeat(400))] {
+            let parts = segment_components(&seg);
+            assert!(parts.len() > 1 && parts.iter().all(|p| p.len() <= MAX_SEGMENT_FILE_NAME), "{parts:?}");
+            let joined: String = parts.iter().map(|p| &p[2..]).collect();
+            assert_eq!(decode_segment(&joined).as_deref(), Some(seg.as_str()));
+        }
     }
 
     #[test]
