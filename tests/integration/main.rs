@@ -14,3 +14,5 @@ mod logs_api;
 mod python_clients;
 mod python_runtime;
 mod streams;
+mod s3_delivery;
+mod s3_read_api;

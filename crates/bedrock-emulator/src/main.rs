@@ -156,6 +156,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let data_dir = args.data_dir.clone();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("tokio runtime")?;
     runtime.block_on(async move {
+        let shutdown = shutdown_signal()?;
         bedrock_emulator::run_until(
             config,
             |addr| {
@@ -165,9 +166,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 let _ = writeln!(out, "  export AWS_ENDPOINT_URL=http://{addr}");
                 let _ = out.flush();
             },
-            shutdown_signal(),
+            shutdown,
         )
         .await
+        .map_err(anyhow::Error::from)
     })?;
     eprintln!("bedrock-emulator stopped");
     Ok(())
@@ -224,24 +226,26 @@ fn query(args: QueryArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Completes on Ctrl-C or SIGTERM. The handlers are installed when this is called, before the
+/// address is printed, so a signal sent as soon as the address appears is never missed (the
+/// default action would kill the process without the clean stop).
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut sig) => {
-                sig.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).context("SIGTERM handler")?;
+        let mut int = signal(SignalKind::interrupt()).context("SIGINT handler")?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => {},
+                _ = int.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
+        })
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }

@@ -28,6 +28,8 @@ pub(crate) enum Route {
     Logs { operation: String },
     /// `GET /_emulator/health`: the emulator's own liveness route (also the benchmark ceiling).
     Health,
+    /// `POST /_emulator/flush-deliveries`: write the pending S3 record batches now.
+    FlushDeliveries,
     /// A path this server knows but not with this method.
     MethodNotAllowed,
     /// Nothing matches.
@@ -66,6 +68,7 @@ pub(crate) fn route(method: &Method, path: &str, amz_target: Option<&str>) -> Ro
             _ => Route::MethodNotAllowed,
         },
         ["_emulator", "health"] if method == Method::GET => Route::Health,
+        ["_emulator", "flush-deliveries"] if method == Method::POST => Route::FlushDeliveries,
         _ => Route::Unknown,
     }
 }

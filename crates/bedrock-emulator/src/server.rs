@@ -73,9 +73,17 @@ pub(crate) async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> Resu
     let route = route(req.method(), req.uri().path(), header_str("x-amz-target"));
     let region = caller.region.clone().unwrap_or_else(|| state.config.default_region.clone());
     let ctx = RequestContext { request_id, caller, region };
+    // S3 (the read API over delivered logs) is told apart by its SigV4 signing service.
+    if ctx.caller.service.as_deref() == Some("s3") {
+        return Ok(crate::s3::read_api::handle(&state, &ctx.request_id, req.method(), req.uri(), req.headers()));
+    }
 
     let response = match route {
         Route::Health => response::text(StatusCode::OK, "ok"),
+        Route::FlushDeliveries => match state.s3.flush() {
+            Ok(report) => response::json_ok(&ctx.request_id, serde_json::to_vec(&report).unwrap_or_default()),
+            Err(err) => response::bedrock_error(&ServiceError::internal(err.to_string()), &ctx.request_id),
+        },
         Route::Converse { model_id } => {
             let body = match read_body(req, state.config.max_body_bytes).await {
                 Ok(body) => body,
