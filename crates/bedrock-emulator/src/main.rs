@@ -47,8 +47,11 @@ struct QueryArgs {
     #[arg(long = "log-group")]
     log_groups: Vec<String>,
     /// Query a file of ModelInvocationLog records (one JSON object per line) instead.
-    #[arg(long, conflicts_with = "data_dir")]
+    #[arg(long, conflicts_with_all = ["data_dir", "s3"])]
     events: Option<PathBuf>,
+    /// Query the records S3 delivery wrote in the data directory: `BUCKET` or `BUCKET/PREFIX`.
+    #[arg(long, value_name = "BUCKET[/PREFIX]")]
+    s3: Option<String>,
     /// Start of the time range: RFC 3339 or epoch seconds (inclusive). Default: the beginning.
     #[arg(long)]
     start: Option<String>,
@@ -187,12 +190,15 @@ fn query(args: QueryArgs) -> anyhow::Result<()> {
     };
     let start_ms = bound(&args.start, "--start")?.unwrap_or(i64::MIN);
     let end_ms = bound(&args.end, "--end")?.map_or(i64::MAX, |ms| ms.saturating_add(999));
-    let input = match &args.events {
-        Some(file) => QueryInput::Events {
-            file: file.clone(),
-            log_group: args.log_groups.first().cloned().unwrap_or_else(|| bedrock_emulator::DEFAULT_LOG_GROUP.to_owned()),
-        },
-        None => {
+    let shown_group = args.log_groups.first().cloned().unwrap_or_else(|| bedrock_emulator::DEFAULT_LOG_GROUP.to_owned());
+    let input = match (&args.events, &args.s3) {
+        (Some(file), _) => QueryInput::Events { file: file.clone(), log_group: shown_group },
+        (None, Some(location)) => {
+            let location = location.strip_prefix("s3://").unwrap_or(location);
+            let (bucket, prefix) = location.split_once('/').unwrap_or((location, ""));
+            QueryInput::S3 { dir: args.data_dir.clone(), bucket: bucket.to_owned(), prefix: prefix.to_owned(), log_group: shown_group }
+        }
+        (None, None) => {
             let mut log_groups = args.log_groups.clone();
             if log_groups.is_empty() && !query.to_ascii_lowercase().trim_start().starts_with("source") {
                 log_groups.push(bedrock_emulator::DEFAULT_LOG_GROUP.to_owned());

@@ -1,7 +1,6 @@
 //! `bedrock-emulator query`: runs a Logs Insights query without a server, over a data
-//! directory's log groups (through [`crate::insights_scan`]) or over a file of
-//! `ModelInvocationLog` records (one JSON object per line, as S3 delivery and
-//! `aws logs get-log-events` give them), and renders the result as a table, JSON
+//! directory's log groups (through [`crate::insights_scan`]), over the records S3 delivery
+//! wrote, or over a file of `ModelInvocationLog` records (one JSON object per line), and renders the result as a table, JSON
 //! (GetQueryResults-shaped) or CSV. The query is checked against the record schema, so
 //! fields a record never has get a warning.
 
@@ -25,6 +24,9 @@ pub enum QueryInput {
     DataDir { dir: PathBuf, log_groups: Vec<String> },
     /// A file of records, one JSON object per line; shown as log group `log_group`.
     Events { file: PathBuf, log_group: String },
+    /// The records S3 delivery wrote under `s3://<bucket>/<prefix>` in a data directory
+    /// (flushed batches only); shown as log group `log_group`.
+    S3 { dir: PathBuf, bucket: String, prefix: String, log_group: String },
 }
 
 /// One query run.
@@ -64,6 +66,8 @@ pub enum QueryCommandError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{path}:{line}: {message}")]
     BadRecord { path: PathBuf, line: usize, message: String },
+    #[error("cannot read the S3 delivery: {0}")]
+    S3(#[from] crate::s3::ReadRecordsError),
 }
 
 /// Parses a time bound: RFC 3339 (`2025-12-01T00:00:00Z`) or epoch seconds.
@@ -114,25 +118,44 @@ impl QueryCommand {
             }
             QueryInput::Events { file, log_group } => {
                 let records = read_records(file)?;
-                let log = format!("{}:{log_group}", self.account_id);
                 let ptrs: Vec<String> = (1..=records.len()).map(|n| format!("{}:{n}", file.display())).collect();
-                let events: Vec<LogEvent<'_>> = records
-                    .iter()
-                    .zip(&ptrs)
-                    .filter(|((ts, _), _)| *ts >= self.start_ms && *ts <= self.end_ms)
-                    .map(|((ts, line), ptr)| LogEvent {
-                        timestamp: *ts,
-                        ingestion_time: *ts,
-                        message: line.as_bytes(),
-                        log_stream: crate::invocation_log::LOG_STREAM,
-                        log_group: &log,
-                        ptr,
-                    })
-                    .collect();
-                plan.run_parallel(&events, threads)
+                self.run_records(&plan, &records, &ptrs, log_group, threads)
+            }
+            QueryInput::S3 { dir, bucket, prefix, log_group } => {
+                let records = crate::s3::delivered_records(dir, bucket, prefix)?;
+                let ptrs: Vec<String> = (1..=records.len()).map(|n| format!("s3://{bucket}/{prefix}#{n}")).collect();
+                self.run_records(&plan, &records, &ptrs, log_group, threads)
             }
         };
         Ok(QueryOutput { result, warnings })
+    }
+}
+
+impl QueryCommand {
+    /// Runs `plan` over in-memory records `(event time ms, JSON line)` inside the time range.
+    fn run_records(
+        &self,
+        plan: &logs_insights::Plan,
+        records: &[(i64, String)],
+        ptrs: &[String],
+        log_group: &str,
+        threads: usize,
+    ) -> QueryResult {
+        let log = format!("{}:{log_group}", self.account_id);
+        let events: Vec<LogEvent<'_>> = records
+            .iter()
+            .zip(ptrs)
+            .filter(|((ts, _), _)| *ts >= self.start_ms && *ts <= self.end_ms)
+            .map(|((ts, line), ptr)| LogEvent {
+                timestamp: *ts,
+                ingestion_time: *ts,
+                message: line.as_bytes(),
+                log_stream: crate::invocation_log::LOG_STREAM,
+                log_group: &log,
+                ptr,
+            })
+            .collect();
+        plan.run_parallel(&events, threads)
     }
 }
 

@@ -74,4 +74,13 @@ fn sigterm_writes_pending_s3_records_and_sigkill_loses_none() {
     let mut got = texts(dir.path());
     got.sort();
     assert_eq!(got, ["before sigkill", "before sigterm"]);
+
+    // `query --s3` reads the delivered batches.
+    let out = Command::new(env!("CARGO_BIN_EXE_bedrock-emulator"))
+        .args(["query", "stats count(*) as calls by operation", "--csv", "--s3", "s3://seed-logs/AWSLogs/", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "operation,calls\nConverse,2\n");
 }
