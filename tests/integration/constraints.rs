@@ -81,16 +81,7 @@ async fn logging_constraint_table_over_the_socket() {
         let res = raw(&t.url(), "PUT", "/logging/modelinvocations", &[("content-type", "application/json")], body_of(&case))
             .await;
         let config = &case["body"]["loggingConfig"];
-        let uses_s3 = config.get("s3Config").is_some()
-            || config.get("cloudWatchConfig").and_then(|c| c.get("largeDataDeliveryS3Config")).is_some();
         let (status, error_type, message) = expected(&case, &Catalog::embedded());
-        if status == 200 && uses_s3 {
-            // Valid, but S3 delivery is not emulated yet: refused with a message naming it.
-            assert_eq!(res.status, 400, "{name}");
-            let message = res.json()["message"].as_str().unwrap().to_owned();
-            assert!(message.contains("not supported by this emulator yet"), "{name}: {message}");
-            continue;
-        }
         assert_eq!(res.status, status, "{name}: {:?}", res.body);
         if status == 200 {
             let got = raw(&t.url(), "GET", "/logging/modelinvocations", &[], "").await.json();

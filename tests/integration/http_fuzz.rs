@@ -84,3 +84,74 @@ async fn oversize_bodies_are_refused_without_reading_them() {
     assert!(res.json()["message"].as_str().unwrap().contains("exceeds the maximum of 1024 bytes"));
     assert!(t.records("/aws/bedrock/modelinvocations").is_empty());
 }
+
+/// A JSON value of the kinds a Logs request member might hold, valid or not.
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::{Value, json};
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        Just(json!(1_764_759_284_250_i64)),
+        Just(json!(1_764_759_284_i64)),
+        (0i64..20_000).prop_map(|n| json!(n)),
+        Just(json!("/aws/bedrock/modelinvocations")),
+        Just(json!("aws/bedrock/modelinvocations")),
+        Just(json!("stats count(*) by requestMetadata.tenant_id")),
+        Just(json!("{ $.requestMetadata.tenant_id = \"t*\" }")),
+        Just(json!("f/00000000000000000000000000000000000000000000000000000001/s")),
+        "\\PC{0,40}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(2, 16, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+            prop::collection::vec((prop_oneof![Just("timestamp".to_owned()), Just("message".to_owned()), "[a-z]{1,8}"], inner), 0..3)
+                .prop_map(|kv| serde_json::Value::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
+fn logs_body() -> impl Strategy<Value = Vec<u8>> {
+    let key = prop_oneof![
+        Just("logGroupName"), Just("logGroupNames"), Just("logGroupIdentifier"), Just("logGroupIdentifiers"),
+        Just("logStreamName"), Just("logStreamNames"), Just("logStreamNamePrefix"), Just("logEvents"),
+        Just("startTime"), Just("endTime"), Just("queryString"), Just("queryId"), Just("limit"), Just("nextToken"),
+        Just("filterPattern"), Just("logRecordPointer"), Just("orderBy"), Just("descending"), Just("maxItems"),
+        Just("startFromHead"), Just("logGroupNamePrefix"), Just("status"), Just("queryLanguage"),
+    ];
+    prop_oneof![
+        prop::collection::vec((key, json_value()), 0..6).prop_map(|kv| {
+            let map: serde_json::Map<String, serde_json::Value> = kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+            serde_json::Value::Object(map).to_string().into_bytes()
+        }),
+        prop::collection::vec(any::<u8>(), 0..64),
+    ]
+}
+
+#[test]
+fn arbitrary_logs_requests_get_logs_error_shapes() {
+    use bedrock_model::cloudwatch_logs::LogsOperation;
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let t = rt.block_on(TestEmulator::start());
+    let url = t.url();
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 400, ..ProptestConfig::default() });
+    let ops = prop::sample::select(LogsOperation::ALL.to_vec());
+    runner
+        .run(&(ops, logs_body()), |(op, body)| {
+            let target = format!("Logs_20140328.{}", op.name());
+            let headers = [("x-amz-target", target.as_str()), ("content-type", "application/x-amz-json-1.1")];
+            let res = rt.block_on(raw(&url, "POST", "/", &headers, body));
+            assert!(res.header("x-amzn-RequestId").is_some(), "{res:?}");
+            if res.status != 200 {
+                assert!(res.status == 400 || res.status == 503, "{res:?}");
+                let body = res.json();
+                assert!(body["__type"].as_str().is_some_and(|t| t.ends_with("Exception")), "{res:?}");
+                assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{res:?}");
+            }
+            Ok(())
+        })
+        .unwrap();
+    let res = rt.block_on(raw(&url, "GET", "/_emulator/health", &[], ""));
+    assert_eq!(res.status, 200);
+    rt.block_on(t.emulator.shutdown());
+}

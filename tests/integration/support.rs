@@ -74,6 +74,17 @@ impl TestEmulator {
         aws_sdk_bedrock::Client::from_conf(conf)
     }
 
+    /// An aws-sdk-cloudwatchlogs client.
+    pub(crate) fn logs(&self) -> aws_sdk_cloudwatchlogs::Client {
+        let conf = aws_sdk_cloudwatchlogs::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(aws_sdk_cloudwatchlogs::config::Region::new("us-east-1"))
+            .credentials_provider(credentials())
+            .endpoint_url(self.url())
+            .build();
+        aws_sdk_cloudwatchlogs::Client::from_conf(conf)
+    }
+
     /// Every record in `group`'s `aws/bedrock/modelinvocations` stream, parsed, in append order.
     pub(crate) fn records(&self, group: &str) -> Vec<serde_json::Value> {
         read_records(self.emulator.log_store(), group)

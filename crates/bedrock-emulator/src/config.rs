@@ -20,6 +20,9 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 25_000_000;
 /// The account id written in records when none is configured.
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 
+/// How often pending S3 record batches are written by default.
+pub const DEFAULT_S3_FLUSH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// How invocation logging starts when the data directory holds no saved configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InitialLogging {
@@ -94,6 +97,9 @@ pub struct EmulatorConfig {
     /// How long `GetQueryResults` waits for an unfinished query before answering `Running`
     /// (saves clients a polling round; see ARCHITECTURE.md).
     pub query_results_wait: std::time::Duration,
+    /// How often pending S3 record batches are written in the background (real time); `None`
+    /// leaves it to size limits, explicit flushes and shutdown (tests).
+    pub s3_flush_interval: Option<std::time::Duration>,
 }
 
 impl EmulatorConfig {
@@ -114,6 +120,7 @@ impl EmulatorConfig {
             fsync: false,
             max_concurrent_queries: DEFAULT_MAX_CONCURRENT_QUERIES,
             query_results_wait: std::time::Duration::from_secs(1),
+            s3_flush_interval: Some(DEFAULT_S3_FLUSH_INTERVAL),
         }
     }
 }

@@ -32,6 +32,12 @@ pub enum StartError {
         /// What is wrong.
         message: String,
     },
+    /// S3 delivery could not be opened (its journal, or a configured bucket).
+    #[error("cannot open S3 delivery: {message}")]
+    S3 {
+        /// What failed.
+        message: String,
+    },
     /// The listening socket could not be bound.
     #[error("cannot listen on {addr}")]
     Bind {

@@ -1,9 +1,11 @@
 //! Model invocation logging: builds the `ModelInvocationLog` record of a successful call and
-//! appends it to the configured log group before the response leaves, so an acknowledged call
-//! always has its record (and a failed append fails the call: nothing half-done).
+//! appends it to the configured log group and/or queues it for the S3 bucket (journaled) before
+//! the response leaves, so an acknowledged call always has its record (and a failed append
+//! fails the call).
 
 use bedrock_model::converse::{ConverseRequest, ConverseResponse};
 use bedrock_model::error::ServiceError;
+use bedrock_model::logging::LoggingConfig;
 use bedrock_model::record::{InvocationContext, ModelInvocationLog, Operation};
 use log_store::InputLogEvent;
 
@@ -24,28 +26,70 @@ pub(crate) struct Invocation<'a> {
     pub(crate) response: &'a ConverseResponse,
 }
 
-/// Writes the record of `inv` when logging to CloudWatch is configured; does nothing otherwise.
+/// Writes the record of a Converse-shaped call (see [`deliver_with`]).
 pub(crate) fn deliver(state: &AppState, inv: &Invocation<'_>) -> Result<(), ServiceError> {
+    deliver_with(state, inv.ctx, inv.operation, inv.model_id, |context, cfg| {
+        ModelInvocationLog::for_converse(context, inv.request, inv.response, cfg)
+    })
+}
+
+/// Writes the record `build` makes (from the call's context and the logging configuration) to
+/// the configured destinations (CloudWatch now, S3 queued and journaled); does nothing when
+/// logging is off. Every operation's record goes through here.
+pub(crate) fn deliver_with(
+    state: &AppState,
+    ctx: &RequestContext,
+    operation: Operation,
+    model_id: &str,
+    build: impl FnOnce(&InvocationContext, &LoggingConfig) -> ModelInvocationLog,
+) -> Result<(), ServiceError> {
     let Some(cfg) = state.logging.current() else { return Ok(()) };
-    let Some(group) = cfg.log_group_name() else { return Ok(()) };
     let now_ms = state.config.clock.now_ms();
     let context = InvocationContext {
         timestamp: timestamp_of(now_ms),
         account_id: state.config.account_id.clone(),
-        identity_arn: state.config.principals.arn_for(inv.ctx.caller.access_key.as_deref(), &state.config.account_id),
-        region: inv.ctx.region.clone(),
-        request_id: inv.ctx.request_id.clone(),
-        operation: inv.operation,
-        model_id: inv.model_id.to_owned(),
+        identity_arn: state.config.principals.arn_for(ctx.caller.access_key.as_deref(), &state.config.account_id),
+        region: ctx.region.clone(),
+        request_id: ctx.request_id.clone(),
+        operation,
+        model_id: model_id.to_owned(),
     };
-    let record = ModelInvocationLog::for_converse(&context, inv.request, inv.response, &cfg);
+    let record = build(&context, &cfg);
+    // Per destination: large bodies moved to S3 `data/` objects where configured.
+    let destinations = crate::s3::destinations::prepare(state, &cfg, record, now_ms)?;
+    if let (Some(group), Some(record)) = (cfg.log_group_name(), &destinations.cloud_watch) {
+        append_to_cloud_watch(state, ctx, group, record, now_ms)?;
+    }
+    crate::s3::destinations::queue_s3(state, destinations)
+}
+
+/// Appends one record to the Bedrock stream of `group`.
+fn append_to_cloud_watch(
+    state: &AppState,
+    ctx: &RequestContext,
+    group: &str,
+    record: &ModelInvocationLog,
+    now_ms: i64,
+) -> Result<(), ServiceError> {
     let message = record.to_json_string();
     let event = InputLogEvent::new(record.event_timestamp_ms(), &message);
-    state
-        .store
-        .put_log_events(group, LOG_STREAM, &[event], now_ms)
-        .map_err(|err| ServiceError::internal(format!("failed to deliver the invocation log record: {err}")))?;
-    Ok(())
+    let failed = |err| ServiceError::internal(format!("failed to deliver the invocation log record: {err}"));
+    match state.store.put_log_events(group, LOG_STREAM, &[event], now_ms) {
+        Ok(_) => Ok(()),
+        // Bedrock creates its stream when it is missing (deleted through DeleteLogStream).
+        Err(log_store::StoreError::StreamNotFound { .. }) => {
+            state.store.ensure_log_stream(group, LOG_STREAM, now_ms).map_err(failed)?;
+            state.store.put_log_events(group, LOG_STREAM, &[event], now_ms).map_err(failed)?;
+            Ok(())
+        }
+        // A deleted log group is a delivery failure on AWS: the call succeeds, the record is
+        // dropped (ARCHITECTURE.md, behaviour choices).
+        Err(log_store::StoreError::GroupNotFound(_)) => {
+            tracing::warn!(%group, request_id = %ctx.request_id, "log group does not exist; invocation record dropped");
+            Ok(())
+        }
+        Err(err) => Err(failed(err)),
+    }
 }
 
 fn timestamp_of(ms: i64) -> time::OffsetDateTime {

@@ -1,5 +1,6 @@
 //! `bedrock-emulator`: the command line. `serve` runs the emulator with embedded defaults
-//! (127.0.0.1:4599, data in `./.bedrock-emulator`, logging on to `/aws/bedrock/modelinvocations`).
+//! (127.0.0.1:4599, data in `./.bedrock-emulator`, logging on to `/aws/bedrock/modelinvocations`);
+//! `query` runs a Logs Insights query over a data directory or a records file.
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
@@ -27,6 +28,45 @@ struct Cli {
 enum Command {
     /// Serve Bedrock runtime, the logging control plane and CloudWatch Logs on one port.
     Serve(ServeArgs),
+    /// Run a Logs Insights query over a data directory or a file of records (no server needed).
+    Query(QueryArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct QueryArgs {
+    /// The query string (or use --file).
+    #[arg(required_unless_present = "file", conflicts_with = "file")]
+    query: Option<String>,
+    /// Read the query from this file.
+    #[arg(long, short = 'f')]
+    file: Option<PathBuf>,
+    /// Data directory whose log groups to query (ignored with --events).
+    #[arg(long, default_value = ".bedrock-emulator", env = "BEDROCK_EMULATOR_DATA_DIR")]
+    data_dir: PathBuf,
+    /// Log group to query (repeatable). Default: the query's SOURCE, else the Bedrock group.
+    #[arg(long = "log-group")]
+    log_groups: Vec<String>,
+    /// Query a file of ModelInvocationLog records (one JSON object per line) instead.
+    #[arg(long, conflicts_with_all = ["data_dir", "s3"])]
+    events: Option<PathBuf>,
+    /// Query the records S3 delivery wrote in the data directory: `BUCKET` or `BUCKET/PREFIX`.
+    #[arg(long, value_name = "BUCKET[/PREFIX]")]
+    s3: Option<String>,
+    /// Start of the time range: RFC 3339 or epoch seconds (inclusive). Default: the beginning.
+    #[arg(long)]
+    start: Option<String>,
+    /// End of the time range: RFC 3339 or epoch seconds (inclusive, to the end of that second).
+    #[arg(long)]
+    end: Option<String>,
+    /// Account id shown in `@log`.
+    #[arg(long, default_value = bedrock_emulator::config::DEFAULT_ACCOUNT_ID)]
+    account_id: String,
+    /// Print GetQueryResults-shaped JSON.
+    #[arg(long, conflicts_with = "csv")]
+    json: bool,
+    /// Print CSV.
+    #[arg(long)]
+    csv: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -83,6 +123,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(args),
+        Command::Query(args) => query(args),
     }
 }
 
@@ -118,6 +159,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let data_dir = args.data_dir.clone();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("tokio runtime")?;
     runtime.block_on(async move {
+        let shutdown = shutdown_signal()?;
         bedrock_emulator::run_until(
             config,
             |addr| {
@@ -127,32 +169,89 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 let _ = writeln!(out, "  export AWS_ENDPOINT_URL=http://{addr}");
                 let _ = out.flush();
             },
-            shutdown_signal(),
+            shutdown,
         )
         .await
+        .map_err(anyhow::Error::from)
     })?;
     eprintln!("bedrock-emulator stopped");
     Ok(())
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
+fn query(args: QueryArgs) -> anyhow::Result<()> {
+    use bedrock_emulator::query_command::{QueryCommand, QueryCommandError, QueryInput, parse_time_bound, to_csv, to_json};
+    let query = match (&args.query, &args.file) {
+        (Some(q), _) => q.clone(),
+        (None, Some(path)) => read(path)?,
+        (None, None) => anyhow::bail!("give a query string or --file"),
     };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut sig) => {
-                sig.recv().await;
+    let bound = |text: &Option<String>, name: &str| -> anyhow::Result<Option<i64>> {
+        text.as_deref().map(parse_time_bound).transpose().map_err(anyhow::Error::msg).with_context(|| name.to_owned())
+    };
+    let start_ms = bound(&args.start, "--start")?.unwrap_or(i64::MIN);
+    let end_ms = bound(&args.end, "--end")?.map_or(i64::MAX, |ms| ms.saturating_add(999));
+    let shown_group = args.log_groups.first().cloned().unwrap_or_else(|| bedrock_emulator::DEFAULT_LOG_GROUP.to_owned());
+    let input = match (&args.events, &args.s3) {
+        (Some(file), _) => QueryInput::Events { file: file.clone(), log_group: shown_group },
+        (None, Some(location)) => {
+            let location = location.strip_prefix("s3://").unwrap_or(location);
+            let (bucket, prefix) = location.split_once('/').unwrap_or((location, ""));
+            QueryInput::S3 { dir: args.data_dir.clone(), bucket: bucket.to_owned(), prefix: prefix.to_owned(), log_group: shown_group }
+        }
+        (None, None) => {
+            let mut log_groups = args.log_groups.clone();
+            if log_groups.is_empty() && !query.to_ascii_lowercase().trim_start().starts_with("source") {
+                log_groups.push(bedrock_emulator::DEFAULT_LOG_GROUP.to_owned());
             }
-            Err(_) => std::future::pending::<()>().await,
+            QueryInput::DataDir { dir: args.data_dir.clone(), log_groups }
         }
     };
+    let now_ms = i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis())?;
+    let command = QueryCommand { query: query.clone(), input, start_ms, end_ms, account_id: args.account_id, now_ms };
+    let output = match command.run() {
+        Ok(output) => output,
+        Err(QueryCommandError::Compile(diagnostics)) => {
+            eprint!("{}", logs_insights::render(&query, &diagnostics));
+            anyhow::bail!("the query does not compile");
+        }
+        Err(err) => return Err(err.into()),
+    };
+    if !output.warnings.is_empty() {
+        eprint!("{}", logs_insights::render(&query, &output.warnings));
+    }
+    let text = if args.json {
+        to_json(&output.result) + "\n"
+    } else if args.csv {
+        to_csv(&output.result)
+    } else {
+        output.result.to_table()
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM. The handlers are installed when this is called, before the
+/// address is printed, so a signal sent as soon as the address appears is never missed (the
+/// default action would kill the process without the clean stop).
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).context("SIGTERM handler")?;
+        let mut int = signal(SignalKind::interrupt()).context("SIGINT handler")?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => {},
+                _ = int.recv() => {},
+            }
+        })
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }

@@ -5,6 +5,7 @@
 use serde::Deserialize;
 
 use bedrock_model::converse::{ConverseResponse, StopReason, TokenUsage};
+use bedrock_model::error::{ErrorCode, ServiceError};
 
 use crate::tokens::estimate_tokens;
 
@@ -91,6 +92,72 @@ pub struct DeclaredResponse {
     /// Overrides `metrics.latencyMs`.
     #[serde(default)]
     pub latency_ms: Option<u64>,
+    /// Ends a stream (ConverseStream, InvokeModelWithResponseStream) with an exception frame;
+    /// the non-streaming operations ignore it.
+    #[serde(default)]
+    pub stream_error: Option<DeclaredStreamError>,
+}
+
+/// A declared mid-stream failure: after `afterChunks` event frames, an exception frame.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeclaredStreamError {
+    /// Event frames sent before the exception (capped so the final frame is never sent).
+    pub after_chunks: usize,
+    /// The `:exception-type`: `throttlingException`, `modelStreamErrorException`,
+    /// `internalServerException`, `serviceUnavailableException`, `validationException` or
+    /// (InvokeModelWithResponseStream only) `modelTimeoutException`.
+    pub exception: String,
+    /// The exception's message; a real Bedrock text for the code when absent.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// A stream fault ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamFault {
+    /// Event frames before the exception.
+    pub after_chunks: usize,
+    /// The exception.
+    pub error: ServiceError,
+}
+
+/// The `:exception-type` names a declared stream error may use.
+const STREAM_EXCEPTIONS: [ErrorCode; 6] = [
+    ErrorCode::ThrottlingException,
+    ErrorCode::ModelStreamErrorException,
+    ErrorCode::InternalServerException,
+    ErrorCode::ServiceUnavailableException,
+    ErrorCode::ValidationException,
+    ErrorCode::ModelTimeoutException,
+];
+
+impl DeclaredStreamError {
+    fn code(&self) -> Option<ErrorCode> {
+        STREAM_EXCEPTIONS.into_iter().find(|c| c.event_stream_name() == self.exception)
+    }
+
+    fn to_fault(&self) -> Option<StreamFault> {
+        let code = self.code()?;
+        let message = self.message.clone().unwrap_or_else(|| default_stream_message(code).to_owned());
+        Some(StreamFault { after_chunks: self.after_chunks, error: ServiceError::new(code, message) })
+    }
+}
+
+/// Messages for declared stream errors without one: real Bedrock texts where known
+/// (throttling: bedrock-api.md §1.8; model timeout and internal: AWS SDK issues), otherwise a
+/// plain sentence naming the failure.
+fn default_stream_message(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::ThrottlingException => "Too many tokens, please wait before trying again.",
+        ErrorCode::ModelTimeoutException => "Model has timed out in processing the request. Try your request again.",
+        ErrorCode::ServiceUnavailableException => "Bedrock is unable to process your request.",
+        ErrorCode::InternalServerException => {
+            "The system encountered an unexpected error during processing. Try your request again."
+        }
+        ErrorCode::ValidationException => "The model rejected the request during generation.",
+        _ => "The model stream encountered an error. Try your request again.",
+    }
 }
 
 /// Declared token usage.
@@ -126,7 +193,21 @@ impl Responder {
     /// (`{"responses": [{"modelId"?, "promptContains"?, "text", "usage"?, "stopReason"?, "latencyMs"?}]}`).
     pub fn from_declared_json(text: &str) -> Result<Self, serde_json::Error> {
         let file: DeclaredFile = serde_json::from_str(text)?;
+        for declared in &file.responses {
+            if let Some(e) = declared.stream_error.as_ref().filter(|e| e.code().is_none()) {
+                return Err(<serde_json::Error as serde::de::Error>::custom(format!(
+                    "streamError.exception `{}` is not one of {}",
+                    e.exception,
+                    STREAM_EXCEPTIONS.map(|c| c.event_stream_name()).join(", ")
+                )));
+            }
+        }
         Ok(Self { declared: file.responses })
+    }
+
+    /// The declared mid-stream failure of the entry that answers `prompt`, if it declares one.
+    pub fn stream_fault(&self, prompt: &Prompt<'_>) -> Option<StreamFault> {
+        self.declared.iter().find(|d| d.matches(prompt))?.stream_error.as_ref()?.to_fault()
     }
 
     /// Answers a prompt.
@@ -294,6 +375,25 @@ mod tests {
         assert_eq!((c.text.as_str(), c.output_tokens), ("Hi!", 1));
         let c = r.respond(&prompt("something else", None, &[]));
         assert!(c.text.starts_with("This is an emulated response"));
+    }
+
+    #[test]
+    fn declared_stream_errors_are_checked_and_found() {
+        let r = Responder::from_declared_json(
+            r#"{"responses": [{"promptContains": "fail", "text": "partial answer here",
+                "streamError": {"afterChunks": 2, "exception": "throttlingException"}}]}"#,
+        )
+        .unwrap();
+        let fault = r.stream_fault(&prompt("please fail", None, &[])).unwrap();
+        assert_eq!(fault.after_chunks, 2);
+        assert_eq!(fault.error.code, ErrorCode::ThrottlingException);
+        assert_eq!(fault.error.message, "Too many tokens, please wait before trying again.");
+        assert!(r.stream_fault(&prompt("fine", None, &[])).is_none());
+        let err = Responder::from_declared_json(
+            r#"{"responses": [{"text": "x", "streamError": {"afterChunks": 1, "exception": "accessDeniedException"}}]}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("accessDeniedException"), "{err}");
     }
 
     #[test]

@@ -39,6 +39,17 @@ pub(crate) fn json_ok(request_id: &str, body: impl Into<Bytes>) -> HttpResponse 
     with_request_id(response, request_id)
 }
 
+/// A 200 JSON response with extra headers (InvokeModel's token-count and latency headers).
+pub(crate) fn json_ok_with(request_id: &str, body: impl Into<Bytes>, headers: &[(&'static str, String)]) -> HttpResponse {
+    let mut response = json_ok(request_id, body);
+    for (name, value) in headers {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            response.headers_mut().insert(*name, value);
+        }
+    }
+    response
+}
+
 /// A 200 response with an empty body (PUT/DELETE of the logging configuration).
 pub(crate) fn empty_ok(request_id: &str) -> HttpResponse {
     let response = Response::builder()

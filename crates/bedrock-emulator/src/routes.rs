@@ -10,8 +10,14 @@ use percent_encoding::percent_decode_str;
 pub(crate) enum Route {
     /// `POST /model/{modelId}/converse`, with the model id percent-decoded.
     Converse { model_id: Result<String, String> },
-    /// Another runtime operation on `/model/{modelId}/...` that is not emulated yet.
-    RuntimeUnsupported { operation: &'static str },
+    /// `POST /model/{modelId}/converse-stream`.
+    ConverseStream { model_id: Result<String, String> },
+    /// `POST /model/{modelId}/invoke`.
+    InvokeModel { model_id: Result<String, String> },
+    /// `POST /model/{modelId}/invoke-with-response-stream`.
+    InvokeModelWithResponseStream { model_id: Result<String, String> },
+    /// `POST /model/{modelId}/count-tokens`.
+    CountTokens { model_id: Result<String, String> },
     /// `PUT /logging/modelinvocations`.
     PutLoggingConfig,
     /// `GET /logging/modelinvocations`.
@@ -22,6 +28,8 @@ pub(crate) enum Route {
     Logs { operation: String },
     /// `GET /_emulator/health`: the emulator's own liveness route (also the benchmark ceiling).
     Health,
+    /// `POST /_emulator/flush-deliveries`: write the pending S3 record batches now.
+    FlushDeliveries,
     /// A path this server knows but not with this method.
     MethodNotAllowed,
     /// Nothing matches.
@@ -44,12 +52,12 @@ pub(crate) fn route(method: &Method, path: &str, amz_target: Option<&str>) -> Ro
             }
             match *op {
                 "converse" => Route::Converse { model_id: decode_label(model_id) },
-                "converse-stream" => Route::RuntimeUnsupported { operation: "ConverseStream" },
-                "invoke" => Route::RuntimeUnsupported { operation: "InvokeModel" },
+                "converse-stream" => Route::ConverseStream { model_id: decode_label(model_id) },
+                "invoke" => Route::InvokeModel { model_id: decode_label(model_id) },
                 "invoke-with-response-stream" => {
-                    Route::RuntimeUnsupported { operation: "InvokeModelWithResponseStream" }
+                    Route::InvokeModelWithResponseStream { model_id: decode_label(model_id) }
                 }
-                "count-tokens" => Route::RuntimeUnsupported { operation: "CountTokens" },
+                "count-tokens" => Route::CountTokens { model_id: decode_label(model_id) },
                 _ => Route::Unknown,
             }
         }
@@ -60,6 +68,7 @@ pub(crate) fn route(method: &Method, path: &str, amz_target: Option<&str>) -> Ro
             _ => Route::MethodNotAllowed,
         },
         ["_emulator", "health"] if method == Method::GET => Route::Health,
+        ["_emulator", "flush-deliveries"] if method == Method::POST => Route::FlushDeliveries,
         _ => Route::Unknown,
     }
 }
@@ -86,8 +95,14 @@ mod tests {
         assert_eq!(route(&Method::GET, "/model/x/converse", None), Route::MethodNotAllowed);
         assert_eq!(
             route(&Method::POST, "/model/x/invoke", None),
-            Route::RuntimeUnsupported { operation: "InvokeModel" }
+            Route::InvokeModel { model_id: Ok("x".into()) }
         );
+        assert_eq!(
+            route(&Method::POST, "/model/a%3A0/invoke-with-response-stream", None),
+            Route::InvokeModelWithResponseStream { model_id: Ok("a:0".into()) }
+        );
+        assert_eq!(route(&Method::POST, "/model/x/converse-stream", None), Route::ConverseStream { model_id: Ok("x".into()) });
+        assert_eq!(route(&Method::POST, "/model/x/count-tokens", None), Route::CountTokens { model_id: Ok("x".into()) });
     }
 
     #[test]

@@ -73,9 +73,17 @@ pub(crate) async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> Resu
     let route = route(req.method(), req.uri().path(), header_str("x-amz-target"));
     let region = caller.region.clone().unwrap_or_else(|| state.config.default_region.clone());
     let ctx = RequestContext { request_id, caller, region };
+    // S3 (the read API over delivered logs) is told apart by its SigV4 signing service.
+    if ctx.caller.service.as_deref() == Some("s3") {
+        return Ok(crate::s3::read_api::handle(&state, &ctx.request_id, req.method(), req.uri(), req.headers()));
+    }
 
     let response = match route {
         Route::Health => response::text(StatusCode::OK, "ok"),
+        Route::FlushDeliveries => match state.s3.flush() {
+            Ok(report) => response::json_ok(&ctx.request_id, serde_json::to_vec(&report).unwrap_or_default()),
+            Err(err) => response::bedrock_error(&ServiceError::internal(err.to_string()), &ctx.request_id),
+        },
         Route::Converse { model_id } => {
             let body = match read_body(req, state.config.max_body_bytes).await {
                 Ok(body) => body,
@@ -89,13 +97,42 @@ pub(crate) async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> Resu
             };
             bedrock_result(result, &ctx)
         }
-        Route::RuntimeUnsupported { operation } => response::bedrock_error(
-            &ServiceError::new(
-                bedrock_model::error::ErrorCode::UnknownOperationException,
-                format!("{operation} is not supported by this emulator yet"),
-            ),
-            &ctx.request_id,
-        ),
+        Route::ConverseStream { model_id } => {
+            let body = match read_body(req, state.config.max_body_bytes).await {
+                Ok(body) => body,
+                Err(err) => return Ok(response::bedrock_error(&err, &ctx.request_id)),
+            };
+            let result = label(model_id).and_then(|id| ops::converse_stream::converse_stream(&state, &ctx, &id, &body));
+            result.unwrap_or_else(|err| response::bedrock_error(&err, &ctx.request_id))
+        }
+        Route::InvokeModel { model_id } => {
+            let headers = req.headers().clone();
+            let body = match read_body(req, state.config.max_body_bytes).await {
+                Ok(body) => body,
+                Err(err) => return Ok(response::bedrock_error(&err, &ctx.request_id)),
+            };
+            match label(model_id).and_then(|id| ops::invoke_model::invoke_model(&state, &ctx, &id, &headers, &body)) {
+                Ok(out) => response::json_ok_with(&ctx.request_id, out.body, &out.headers),
+                Err(err) => response::bedrock_error(&err, &ctx.request_id),
+            }
+        }
+        Route::InvokeModelWithResponseStream { model_id } => {
+            let headers = req.headers().clone();
+            let body = match read_body(req, state.config.max_body_bytes).await {
+                Ok(body) => body,
+                Err(err) => return Ok(response::bedrock_error(&err, &ctx.request_id)),
+            };
+            let result = label(model_id)
+                .and_then(|id| ops::invoke_model_stream::invoke_model_stream(&state, &ctx, &id, &headers, &body));
+            result.unwrap_or_else(|err| response::bedrock_error(&err, &ctx.request_id))
+        }
+        Route::CountTokens { model_id } => {
+            let body = match read_body(req, state.config.max_body_bytes).await {
+                Ok(body) => body,
+                Err(err) => return Ok(response::bedrock_error(&err, &ctx.request_id)),
+            };
+            bedrock_result(label(model_id).and_then(|id| ops::count_tokens::count_tokens(&state, &id, &body)), &ctx)
+        }
         Route::PutLoggingConfig => {
             let body = match read_body(req, state.config.max_body_bytes).await {
                 Ok(body) => body,
@@ -134,6 +171,15 @@ pub(crate) async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> Resu
         ),
     };
     Ok(response)
+}
+
+/// A runtime path's model id, or the error for a label that is not UTF-8 once decoded.
+fn label(model_id: Result<String, String>) -> Result<String, ServiceError> {
+    model_id.map_err(|raw| {
+        bedrock_model::model_id::validate_model_id(&raw)
+            .err()
+            .unwrap_or_else(|| ServiceError::validation("The provided model identifier is invalid."))
+    })
 }
 
 fn bedrock_result(result: Result<Vec<u8>, ServiceError>, ctx: &RequestContext) -> HttpResponse {

@@ -22,6 +22,8 @@ pub(crate) struct AppState {
     pub(crate) logging: LoggingState,
     /// Logs Insights queries started through StartQuery.
     pub(crate) queries: crate::logs::QueryRegistry,
+    /// S3 delivery: local buckets under `s3/`, pending records journaled under `bedrock/`.
+    pub(crate) s3: crate::s3::S3Delivery,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
         let store = LogStore::open(&store_root, StoreOptions { fsync: config.fsync, ..StoreOptions::default() })
             .map_err(|source| StartError::Store { path: store_root.clone(), source })?;
         let logging = LoggingState::open(&config.data_dir.join("bedrock"), &config)?;
+        let s3 = open_s3(&config, logging.current().as_deref())?;
         if let Some(current) = logging.current() {
             if let Some(cw) = &current.cloud_watch_config {
                 store
@@ -40,8 +43,22 @@ impl AppState {
             }
         }
         let queries = crate::logs::QueryRegistry::new(config.max_concurrent_queries);
-        Ok(Self { config, store, logging, queries })
+        Ok(Self { config, store, logging, queries, s3 })
     }
+}
+
+/// Opens S3 delivery (replaying records a previous run left pending) and makes sure the
+/// buckets of a saved configuration exist.
+fn open_s3(config: &EmulatorConfig, current: Option<&LoggingConfig>) -> Result<crate::s3::S3Delivery, StartError> {
+    let root = crate::s3::records::bucket_root(&config.data_dir);
+    let store = crate::s3::BucketStore::new(&root, config.fsync);
+    if let Some(cfg) = current {
+        for s3 in cfg.s3_config.iter().chain(cfg.large_data_s3()) {
+            store.ensure_bucket(&s3.bucket_name).map_err(|err| StartError::S3 { message: err.to_string() })?;
+        }
+    }
+    let journal = config.data_dir.join("bedrock").join("s3-pending.jsonl");
+    crate::s3::S3Delivery::open(store, journal, config.fsync).map_err(|err| StartError::S3 { message: err.to_string() })
 }
 
 /// The model invocation logging configuration, persisted as JSON.

@@ -50,6 +50,47 @@ fn serve_prints_its_address_honours_now_and_stops_cleanly_on_sigterm() {
     let timestamp = records[0]["timestamp"].as_str().unwrap();
     assert!(timestamp.starts_with("2024-12-15T09:30:0"), "{timestamp}");
     assert_eq!(records[0]["requestMetadata"]["team"], "cli");
+    drop(store);
+
+    // The stopped emulator's data directory answers `query` directly.
+    let out = Command::new(env!("CARGO_BIN_EXE_bedrock-emulator"))
+        .args(["query", "stats count(*) as calls by requestMetadata.team as team", "--csv", "--data-dir"])
+        .arg(dir.path())
+        .args(["--start", "2024-12-15T09:00:00Z", "--end", "1734258600"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "team,calls\ncli,1\n");
+}
+
+#[test]
+fn query_over_a_records_file_prints_a_table_or_json_and_bad_queries_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("records.jsonl");
+    let records = [
+        r#"{"timestamp":"2025-12-03T10:54:44Z","modelId":"m1","input":{"inputTokenCount":10},"requestMetadata":{"tenant_id":"t1"}}"#,
+        r#"{"timestamp":"2025-12-03T10:55:44Z","modelId":"m1","input":{"inputTokenCount":5},"requestMetadata":{"tenant_id":"t2"}}"#,
+    ];
+    std::fs::write(&file, records.join("\n")).unwrap();
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_bedrock-emulator")).arg("query").args(args).arg("--events").arg(&file).output().unwrap();
+
+    let out = run(&["stats sum(input.inputTokenCount) as tokens by requestMetadata.tenant_id as tenant | sort tokens desc"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.starts_with("| tenant | tokens |\n"), "{table}");
+    assert!(table.contains("| t1     | 10     |"), "{table}");
+
+    let out = run(&["--json", "stats count(*) as n"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["results"][0][0]["value"], "2");
+
+    // The seed's `--` comment: the rendered diagnostic, a non-zero exit.
+    let out = run(&["fields @timestamp | filter @timestamp >= 1701388800000  -- 2024-12-01 00:00:00"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error"), "{stderr}");
+    assert!(stderr.contains('^'), "a caret under the error: {stderr}");
+    assert!(stderr.contains('#'), "the hint names # comments: {stderr}");
 }
 
 #[test]

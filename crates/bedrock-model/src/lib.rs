@@ -10,6 +10,7 @@
 pub mod cloudwatch_logs;
 pub mod converse;
 pub mod error;
+pub mod invoke;
 pub mod logging;
 pub mod metadata;
 pub mod model_id;

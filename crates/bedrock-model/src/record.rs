@@ -128,6 +128,41 @@ impl ModelInvocationLog {
         }
     }
 
+    /// The record of a successful InvokeModel / InvokeModelWithResponseStream call:
+    /// `inputBodyJson` is the request body as sent, `outputBodyJson` the model's response body
+    /// (for a stream: the array of decoded chunks), token counts as the call reported them.
+    /// Bodies only when `textDataDeliveryEnabled` is on; `requestMetadata` (from the
+    /// `X-Amzn-Bedrock-Request-Metadata` header) only when sent.
+    pub fn for_invoke(
+        ctx: &InvocationContext,
+        input_body: &Value,
+        output_body: Value,
+        tokens: (u32, u32),
+        request_metadata: Option<RequestMetadata>,
+        config: &LoggingConfig,
+    ) -> ModelInvocationLog {
+        let text = config.text_delivery();
+        ModelInvocationLog {
+            context: ctx.clone(),
+            input: RecordInput {
+                input_content_type: JSON_CONTENT_TYPE.to_owned(),
+                input_body_json: text.then(|| input_body.clone()),
+                input_body_s3_path: None,
+                input_token_count: i64::from(tokens.0),
+                cache_read_input_token_count: None,
+                cache_write_input_token_count: None,
+            },
+            output: RecordOutput {
+                output_content_type: JSON_CONTENT_TYPE.to_owned(),
+                output_body_json: text.then_some(output_body),
+                output_body_s3_path: None,
+                output_token_count: i64::from(tokens.1),
+            },
+            request_metadata,
+            inference_region: None,
+        }
+    }
+
     /// `timestamp` as logged: RFC 3339 UTC, second precision (`2025-08-15T12:44:54Z`).
     pub fn timestamp_string(&self) -> String {
         let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");

@@ -513,4 +513,14 @@ mod tests {
         assert!(!wildcard_match("a*c", "ab"));
         assert!(!wildcard_match("ab*ba", "aba"));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn parsing_and_matching_never_panic(pattern in "[ -~]{0,40}|\\{ \\$[.a-z\\[\\]0-9]{0,8} [=<>!]{1,2} [\"*a-z0-9.-]{0,8} [&|)( ]{0,4}\\}?", message in "\\PC{0,60}") {
+            if let Ok(p) = FilterPattern::parse(&pattern) {
+                let _ = p.matches(&message);
+                let _ = p.matches(RECORD);
+            }
+        }
+    }
 }

@@ -6,29 +6,19 @@ use bedrock_model::logging::parse_put_logging_request;
 use crate::invocation_log::LOG_STREAM;
 use crate::state::AppState;
 
-/// `PUT`: validates and stores the configuration. The CloudWatch log group is created when it
-/// does not exist yet (see ARCHITECTURE.md: the emulator stands in for the setup scripts).
+/// `PUT`: validates and stores the configuration. The CloudWatch log group and the S3 buckets
+/// are created when they do not exist yet (see ARCHITECTURE.md: the emulator stands in for the
+/// setup scripts), and each S3 location gets Bedrock's permission-check marker object.
 pub(crate) fn put(state: &AppState, body: &[u8]) -> Result<(), ServiceError> {
     let cfg = parse_put_logging_request(body)?;
-    if let Some(s3) = &cfg.s3_config {
-        return Err(s3_unsupported(&s3.bucket_name));
-    }
+    crate::s3::destinations::prepare_locations(state, &cfg)?;
     if let Some(cw) = &cfg.cloud_watch_config {
-        if let Some(s3) = &cw.large_data_delivery_s3_config {
-            return Err(s3_unsupported(&s3.bucket_name));
-        }
         state
             .store
             .ensure_log_stream(&cw.log_group_name, LOG_STREAM, state.config.clock.now_ms())
             .map_err(|err| ServiceError::internal(format!("cannot create log group {}: {err}", cw.log_group_name)))?;
     }
     state.logging.put(cfg).map_err(|err| ServiceError::internal(format!("cannot save the logging configuration: {err}")))
-}
-
-fn s3_unsupported(bucket: &str) -> ServiceError {
-    ServiceError::validation(format!(
-        "Invocation logging to Amazon S3 (bucket {bucket}) is not supported by this emulator yet; configure cloudWatchConfig without largeDataDeliveryS3Config."
-    ))
 }
 
 /// `GET`: `{"loggingConfig": {...}}`, or `{}` when logging is not configured.

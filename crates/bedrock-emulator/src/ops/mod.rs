@@ -1,6 +1,11 @@
 //! The operations the emulator answers, one file each.
 
 pub(crate) mod converse;
+pub(crate) mod converse_stream;
+pub(crate) mod count_tokens;
+pub(crate) mod invoke_model;
+pub(crate) mod invoke_model_stream;
+pub(crate) mod invoke_prepare;
 pub(crate) mod logging_config;
 
 use crate::sigv4::Caller;

@@ -1,0 +1,95 @@
+//! One invocation's record, split into what each configured destination receives: the
+//! CloudWatch record (large bodies moved to `largeDataDeliveryS3Config` when set) and the S3
+//! record (large bodies moved under `s3Config`). `invocation_log.rs` appends the first and
+//! hands the second to [`queue_s3`].
+
+use std::collections::BTreeSet;
+
+use bedrock_model::error::ServiceError;
+use bedrock_model::logging::{LoggingConfig, S3Config};
+use bedrock_model::record::ModelInvocationLog;
+
+use crate::s3::large_body::{self, S3Target};
+use crate::s3::names;
+use crate::state::AppState;
+
+/// The versions of one record, per destination.
+#[derive(Debug)]
+pub(crate) struct Destinations {
+    /// For the CloudWatch log group, when one is configured.
+    pub(crate) cloud_watch: Option<ModelInvocationLog>,
+    /// For the S3 bucket, when `s3Config` is set.
+    s3: Option<(S3Target, ModelInvocationLog)>,
+}
+
+/// The bucket and normalized prefix of an `S3Config` (validated at PUT).
+pub(crate) fn target(cfg: &S3Config) -> Result<S3Target, ServiceError> {
+    let prefix = names::normalize_key_prefix(cfg.key_prefix.as_deref()).map_err(ServiceError::internal)?;
+    Ok(S3Target { bucket: cfg.bucket_name.clone(), prefix })
+}
+
+/// Splits `record` per destination, writing the large bodies' `data/` objects.
+pub(crate) fn prepare(
+    state: &AppState,
+    cfg: &LoggingConfig,
+    record: ModelInvocationLog,
+    now_ms: i64,
+) -> Result<Destinations, ServiceError> {
+    let account = &state.config.account_id;
+    let store = state.s3.store();
+    let mut written = BTreeSet::new();
+    let fail = |err| ServiceError::internal(format!("failed to deliver a large body to Amazon S3: {err}"));
+    let s3 = match &cfg.s3_config {
+        Some(s3) => {
+            let target = target(s3)?;
+            let mut copy = record.clone();
+            large_body::offload(store, &target, account, &mut copy, now_ms, &mut written).map_err(fail)?;
+            Some((target, copy))
+        }
+        None => None,
+    };
+    let cloud_watch = match (cfg.log_group_name(), cfg.large_data_s3()) {
+        (None, _) => None,
+        (Some(_), None) => Some(record),
+        (Some(_), Some(large)) => {
+            let mut record = record;
+            large_body::offload(store, &target(large)?, account, &mut record, now_ms, &mut written).map_err(fail)?;
+            Some(record)
+        }
+    };
+    Ok(Destinations { cloud_watch, s3 })
+}
+
+/// Queues the S3 record (journaled before this returns).
+pub(crate) fn queue_s3(state: &AppState, destinations: Destinations) -> Result<(), ServiceError> {
+    let Some((target, record)) = destinations.s3 else { return Ok(()) };
+    let at_ms = (record.context.timestamp.unix_timestamp_nanos() / 1_000_000) as i64;
+    let dir = names::hour_dir(&target.prefix, &state.config.account_id, &record.context.region, at_ms);
+    state
+        .s3
+        .enqueue(&target.bucket, &dir, at_ms, &record.context.request_id, record.to_json_string())
+        .map_err(|err| ServiceError::internal(format!("failed to queue the invocation log record for Amazon S3: {err}")))
+}
+
+/// At PUT of the logging configuration: checks every S3 location, creates its bucket (the
+/// emulator stands in for the setup scripts that create it on AWS) and writes the
+/// permission-check marker, as Bedrock does when it validates its access.
+pub(crate) fn prepare_locations(state: &AppState, cfg: &LoggingConfig) -> Result<(), ServiceError> {
+    let locations = cfg.s3_config.iter().chain(cfg.large_data_s3());
+    for s3 in locations {
+        let bucket = &s3.bucket_name;
+        let invalid = |reason: String| {
+            ServiceError::validation(format!("Failed to validate permissions for S3 bucket: {bucket}. {reason}."))
+        };
+        names::validate_bucket_name(bucket).map_err(|r| invalid(format!("The bucket name is not valid: {r}")))?;
+        let prefix = names::normalize_key_prefix(s3.key_prefix.as_deref())
+            .map_err(|r| invalid(format!("The key prefix is not valid: {r}")))?;
+        let store = state.s3.store();
+        let now_ms = state.config.clock.now_ms();
+        store
+            .ensure_bucket(bucket)
+            .and_then(|()| store.put_object(bucket, &names::permission_check_key(&prefix, &state.config.account_id), b"", now_ms))
+            .map_err(|err| ServiceError::internal(format!("cannot prepare S3 bucket {bucket}: {err}")))?;
+    }
+    Ok(())
+}

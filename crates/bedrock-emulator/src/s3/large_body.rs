@@ -1,0 +1,57 @@
+//! Large-body delivery: a request or response body whose compact JSON is over 100 KB leaves the
+//! record and becomes a gzipped `data/{requestId}_{input|output}.json.gz` object beside the
+//! hour's records; the record points at it with `inputBodyS3Path` / `outputBodyS3Path`
+//! (`reference/bedrock-api.md` §4.3: "JSON bodies larger than 100 KB will be uploaded as
+//! individual objects … under the data prefix", for the S3 destination and for CloudWatch with
+//! `largeDataDeliveryS3Config`).
+
+use std::collections::BTreeSet;
+
+use bedrock_model::record::ModelInvocationLog;
+
+use crate::s3::bucket_store::{BucketStore, BucketStoreError};
+use crate::s3::gzip;
+use crate::s3::names::{self, BodySide};
+
+/// Bodies whose compact JSON is longer than this many bytes are offloaded (100 KiB; AWS says
+/// "100 KB" without saying which).
+pub const LARGE_BODY_BYTES: usize = 100 * 1024;
+
+/// An S3 destination: a bucket and a normalized key prefix (no trailing `/`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct S3Target {
+    pub(crate) bucket: String,
+    pub(crate) prefix: String,
+}
+
+/// Moves the large bodies of `record` into data objects under `target`. `written` remembers
+/// the objects already written for this invocation, so a body offloaded for both destinations
+/// to the same place is written once.
+pub(crate) fn offload(
+    store: &BucketStore,
+    target: &S3Target,
+    account_id: &str,
+    record: &mut ModelInvocationLog,
+    now_ms: i64,
+    written: &mut BTreeSet<(String, String)>,
+) -> Result<(), BucketStoreError> {
+    let at_ms = (record.context.timestamp.unix_timestamp_nanos() / 1_000_000) as i64;
+    let dir = names::hour_dir(&target.prefix, account_id, &record.context.region, at_ms);
+    let request_id = record.context.request_id.clone();
+    let mut move_out = |body: &mut Option<serde_json::Value>, path: &mut Option<String>, side: BodySide| {
+        let Some(value) = body.as_ref() else { return Ok(()) };
+        let json = serde_json::to_vec(value).unwrap_or_default();
+        if json.len() <= LARGE_BODY_BYTES {
+            return Ok(());
+        }
+        let key = names::body_object_key(&dir, &request_id, side);
+        if written.insert((target.bucket.clone(), key.clone())) {
+            store.put_object(&target.bucket, &key, &gzip::compress(&json), now_ms)?;
+        }
+        *path = Some(format!("s3://{}/{key}", target.bucket));
+        *body = None;
+        Ok(())
+    };
+    move_out(&mut record.input.input_body_json, &mut record.input.input_body_s3_path, BodySide::Input)?;
+    move_out(&mut record.output.output_body_json, &mut record.output.output_body_s3_path, BodySide::Output)
+}
