@@ -89,8 +89,14 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
         std::env::set_var("INSTA_WORKSPACE_ROOT", crate::project_root());
         if args.update_snapshots {
             std::env::set_var("INSTA_UPDATE", "always");
-        } else if std::env::var_os("INSTA_UPDATE").is_none() {
-            std::env::set_var("INSTA_UPDATE", "no");
+        } else {
+            if std::env::var_os("INSTA_UPDATE").is_none() {
+                std::env::set_var("INSTA_UPDATE", "no");
+            }
+            // The harness prints its own diff of a differing snapshot.
+            if std::env::var_os("INSTA_OUTPUT").is_none() {
+                std::env::set_var("INSTA_OUTPUT", "none");
+            }
         }
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;

@@ -71,7 +71,7 @@ pub(crate) fn scrub(value: &mut Value) {
     }
 }
 
-fn scrub_text(s: &str) -> String {
+pub(crate) fn scrub_text(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;

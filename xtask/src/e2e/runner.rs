@@ -99,12 +99,9 @@ pub(crate) async fn run(target: &Target, scenario: &Scenario, index: usize, role
     for (i, call) in scenario.calls.iter().enumerate() {
         target.set_time(base + (i as i64 + 1) * MOCK_CALL_SPACING_MS);
         let outcome = invoke(target, call, i).await;
-        if let CallResult::Err { code, message } = &outcome.result
-            && code == "UnknownOperationException"
-            && let Some(op) = scenario.requires.iter().find(|op| message.contains(op.as_str()))
-        {
-            report::skip("call", &format!("#{} {} answered {code}: {message}", i + 1, call.operation.as_str()));
-            report.status = Status::Skipped(format!("requires {op} (not emulated by this target yet: {message})"));
+        if let Some(why) = skip_reason(&scenario.requires, &outcome.result) {
+            report::skip("call", &format!("#{} {}: {why}", i + 1, call.operation.as_str()));
+            report.status = Status::Skipped(why);
             report.elapsed = started.elapsed();
             run.report = report;
             return run;
@@ -158,6 +155,18 @@ pub(crate) async fn run(target: &Target, scenario: &Scenario, index: usize, role
     report.elapsed = started.elapsed();
     run.report = report;
     run
+}
+
+/// A scenario is skipped only when the target itself says it lacks an operation the scenario
+/// `requires`: `UnknownOperationException` with a message naming it. Any other answer, on any
+/// target, is a result to check, so the skip disappears once the operation exists.
+fn skip_reason(requires: &[String], result: &CallResult) -> Option<String> {
+    let CallResult::Err { code, message } = result else { return None };
+    if code != "UnknownOperationException" {
+        return None;
+    }
+    let op = requires.iter().find(|op| message.contains(op.as_str()))?;
+    Some(format!("requires {op} (not emulated by this target yet: {message})"))
 }
 
 async fn enable_logging(target: &Target, scenario: &Scenario, role_arn: &str) -> anyhow::Result<()> {
@@ -520,5 +529,27 @@ async fn query_once(target: &Target, group: &str, query: &str, start_ms: i64, en
         anyhow::ensure!(Instant::now() < deadline, "query {query_id} still running after {QUERY_TIMEOUT:?}");
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(10));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skips_only_on_unknown_operation_naming_a_required_operation() {
+        let requires = vec!["InvokeModel".to_owned()];
+        let err = |code: &str, message: &str| CallResult::Err { code: code.into(), message: message.into() };
+        let unknown = err("UnknownOperationException", "InvokeModel is not supported by this emulator yet");
+        assert!(skip_reason(&requires, &unknown).unwrap().starts_with("requires InvokeModel"));
+        assert_eq!(skip_reason(&[], &unknown), None);
+        assert_eq!(skip_reason(&requires, &err("UnknownOperationException", "Unknown operation")), None);
+        assert_eq!(skip_reason(&requires, &err("ValidationException", "InvokeModel body is invalid")), None);
+    }
+
+    #[test]
+    fn header_comments_are_stripped_but_the_query_is_kept_verbatim() {
+        let text = "# seed: x\n# events: y\nfields a -- b\n| limit 1\n";
+        assert_eq!(strip_header(text), "fields a -- b\n| limit 1\n");
     }
 }
