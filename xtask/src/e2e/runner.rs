@@ -76,7 +76,6 @@ pub(crate) struct ScenarioRun {
 /// Runs one scenario; `index` places it on the mock clock.
 pub(crate) async fn run(target: &Target, scenario: &Scenario, index: usize, role_arn: &str) -> ScenarioRun {
     let started = Instant::now();
-    let mut report = ScenarioReport::new(&scenario.name);
     let mut run = ScenarioRun {
         report: ScenarioReport::new(&scenario.name),
         calls: scenario.calls.clone(),
@@ -84,13 +83,19 @@ pub(crate) async fn run(target: &Target, scenario: &Scenario, index: usize, role
         records: Vec::new(),
     };
     report::scenario_header(scenario);
+    steps(target, scenario, index, role_arn, &mut run).await;
+    run.report.elapsed = started.elapsed();
+    run
+}
+
+async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &str, run: &mut ScenarioRun) {
+    let report = &mut run.report;
 
     // 1. Logging configuration.
     if let Err(err) = enable_logging(target, scenario, role_arn).await {
+        report::step("logging", &format!("{err:#}"), false);
         report.fail(format!("enabling invocation logging: {err:#}"));
-        report.elapsed = started.elapsed();
-        run.report = report;
-        return run;
+        return;
     }
     report::step("logging", &format!("PutModelInvocationLoggingConfiguration → {}", scenario.logging.log_group_name), true);
 
@@ -102,15 +107,16 @@ pub(crate) async fn run(target: &Target, scenario: &Scenario, index: usize, role
         if let Some(why) = skip_reason(&scenario.requires, &outcome.result) {
             report::skip("call", &format!("#{} {}: {why}", i + 1, call.operation.as_str()));
             report.status = Status::Skipped(why);
-            report.elapsed = started.elapsed();
-            run.report = report;
-            return run;
+            return;
         }
         let (ok, line) = describe_call(call, &outcome);
         report::step("call", &line, ok);
         report.calls += 1;
         if !ok {
-            report.fail(format!("call #{} {}: {line}", i + 1, call.note.as_deref().unwrap_or("")));
+            report.fail(match &call.note {
+                Some(note) => format!("call {line} ({note})"),
+                None => format!("call {line}"),
+            });
         }
         run.outcomes.push(outcome);
     }
@@ -152,9 +158,6 @@ pub(crate) async fn run(target: &Target, scenario: &Scenario, index: usize, role
         }
         report.queries.push(outcome);
     }
-    report.elapsed = started.elapsed();
-    run.report = report;
-    run
 }
 
 /// A scenario is skipped only when the target itself says it lacks an operation the scenario
