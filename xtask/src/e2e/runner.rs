@@ -479,11 +479,13 @@ fn strip_header(text: &str) -> String {
 }
 
 async fn query_once(target: &Target, group: &str, query: &str, start_ms: i64, end_ms: i64) -> anyhow::Result<Actual> {
-    // StartQuery takes seconds, both ends inclusive.
+    // A query that names its log groups with SOURCE (a dashboard widget's form) is sent without
+    // logGroupName, as the console does; StartQuery takes seconds, both ends inclusive.
+    let names_its_source = query.trim_start().get(..6).is_some_and(|w| w.eq_ignore_ascii_case("SOURCE"));
     let started = target
         .logs
         .start_query()
-        .log_group_name(group)
+        .set_log_group_name((!names_its_source).then(|| group.to_owned()))
         .start_time(start_ms.div_euclid(1000))
         .end_time(end_ms.div_euclid(1000))
         .query_string(query)
