@@ -408,3 +408,27 @@ async fn unknown_operations_and_bad_bodies_get_logs_error_shapes() {
     );
     assert_eq!(res.header("content-type"), Some("application/x-amz-json-1.1"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_bedrocks_stream_or_group_behaves_as_on_aws() {
+    let t = TestEmulator::start().await;
+    let logs = t.logs();
+    converse_calls(&t).await;
+    logs.delete_log_stream().log_group_name(GROUP).log_stream_name("aws/bedrock/modelinvocations").send().await.unwrap();
+    let err = logs
+        .delete_log_stream()
+        .log_group_name(GROUP)
+        .log_stream_name("aws/bedrock/modelinvocations")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ResourceNotFoundException");
+    assert_eq!(err.message(), Some("The specified log stream does not exist."));
+    // Bedrock recreates its stream on the next call.
+    converse_calls(&t).await;
+    assert_eq!(t.records(GROUP).len(), 3);
+    // Without the group the calls still succeed; their records are dropped (a delivery failure).
+    logs.delete_log_group().log_group_name(GROUP).send().await.unwrap();
+    converse_calls(&t).await;
+    assert!(t.records(GROUP).is_empty());
+}
