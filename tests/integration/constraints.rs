@@ -31,11 +31,10 @@ fn expected(case: &Value, catalog: &Catalog) -> (u16, Option<String>, Option<Str
     let expect = &case["expect"];
     let status = expect["status"].as_u64().unwrap() as u16;
     if status == 200 {
-        if let Some(model_id) = case["modelId"].as_str() {
-            if let Err(err) = catalog.resolve(model_id) {
+        if let Some(model_id) = case["modelId"].as_str()
+            && let Err(err) = catalog.resolve(model_id) {
                 return (400, Some(err.code.as_str().to_owned()), Some(err.message));
             }
-        }
         return (200, None, None);
     }
     (

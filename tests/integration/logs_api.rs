@@ -197,6 +197,17 @@ async fn converse_calls(t: &TestEmulator) -> BTreeMap<String, i64> {
     per_tenant
 }
 
+/// `StartQuery` sent, its `queryId` returned.
+trait Started {
+    async fn started(self) -> String;
+}
+
+impl Started for aws_sdk_cloudwatchlogs::operation::start_query::builders::StartQueryFluentBuilder {
+    async fn started(self) -> String {
+        self.send().await.unwrap().query_id().unwrap().to_owned()
+    }
+}
+
 /// GetQueryResults until the query has finished (the emulator holds each call up to a second
 /// for an unfinished query, so this rarely loops).
 async fn finished_results(
@@ -225,12 +236,8 @@ async fn insights_queries_over_converse_records_match_the_usage_returned() {
         .start_time(T0_S - 60)
         .end_time(T0_S + 60)
         .query_string("stats sum(input.inputTokenCount) as tokens, count(*) as calls by requestMetadata.tenant_id as tenant | sort tenant")
-        .send()
-        .await
-        .unwrap()
-        .query_id()
-        .unwrap()
-        .to_owned();
+        .started()
+        .await;
     let out = finished_results(&logs, &id).await;
     assert_eq!(out.status(), Some(&QueryStatus::Complete));
     let rows: Vec<BTreeMap<String, String>> = out
@@ -255,12 +262,8 @@ async fn insights_queries_over_converse_records_match_the_usage_returned() {
         .start_time(T0_S)
         .end_time(T0_S)
         .query_string("fields requestId, @timestamp | filter requestMetadata.tenant_id = 'tenant-002'")
-        .send()
-        .await
-        .unwrap()
-        .query_id()
-        .unwrap()
-        .to_owned();
+        .started()
+        .await;
     let out = finished_results(&logs, &id).await;
     assert_eq!(out.results().len(), 1);
     let row = &out.results()[0];
@@ -280,12 +283,8 @@ async fn insights_queries_over_converse_records_match_the_usage_returned() {
         .start_time(T0_S - 7200)
         .end_time(T0_S - 3601)
         .query_string("stats count(*) as n")
-        .send()
-        .await
-        .unwrap()
-        .query_id()
-        .unwrap()
-        .to_owned();
+        .started()
+        .await;
     let out = finished_results(&logs, &id).await;
     assert_eq!(out.statistics().unwrap().records_scanned(), 0.0);
 
@@ -367,12 +366,8 @@ async fn bad_queries_missing_groups_and_stopping() {
         .start_time(T0_S)
         .end_time(T0_S)
         .query_string("fields @message")
-        .send()
-        .await
-        .unwrap()
-        .query_id()
-        .unwrap()
-        .to_owned();
+        .started()
+        .await;
     let out = logs.get_query_results().query_id(&id).send().await.unwrap();
     assert_eq!(out.status(), Some(&QueryStatus::Scheduled));
     assert!(logs.stop_query().query_id(&id).send().await.unwrap().success());
@@ -412,4 +407,28 @@ async fn unknown_operations_and_bad_bodies_get_logs_error_shapes() {
         "1 validation error detected: Value '51' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50"
     );
     assert_eq!(res.header("content-type"), Some("application/x-amz-json-1.1"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_bedrocks_stream_or_group_behaves_as_on_aws() {
+    let t = TestEmulator::start().await;
+    let logs = t.logs();
+    converse_calls(&t).await;
+    logs.delete_log_stream().log_group_name(GROUP).log_stream_name("aws/bedrock/modelinvocations").send().await.unwrap();
+    let err = logs
+        .delete_log_stream()
+        .log_group_name(GROUP)
+        .log_stream_name("aws/bedrock/modelinvocations")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "ResourceNotFoundException");
+    assert_eq!(err.message(), Some("The specified log stream does not exist."));
+    // Bedrock recreates its stream on the next call.
+    converse_calls(&t).await;
+    assert_eq!(t.records(GROUP).len(), 3);
+    // Without the group the calls still succeed; their records are dropped (a delivery failure).
+    logs.delete_log_group().log_group_name(GROUP).send().await.unwrap();
+    converse_calls(&t).await;
+    assert!(t.records(GROUP).is_empty());
 }

@@ -88,13 +88,11 @@ impl Catalog {
         if id.foundation_arn {
             return Err(invalid_model_id());
         }
-        if let Some((prefix, rest)) = id.bare.split_once('.') {
-            if let Some(model) = self.foundation(rest) {
-                if let Some(profile) = model.inference_profiles.iter().find(|p| *p == prefix) {
+        if let Some((prefix, rest)) = id.bare.split_once('.')
+            && let Some(model) = self.foundation(rest)
+                && let Some(profile) = model.inference_profiles.iter().find(|p| *p == prefix) {
                     return Ok(ResolvedModel { model, profile: Some(profile.as_str()) });
                 }
-            }
-        }
         Err(invalid_model_id())
     }
 }

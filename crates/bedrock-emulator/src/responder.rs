@@ -295,13 +295,12 @@ fn generate(prompt: &Prompt<'_>) -> Completion {
         text.truncate(cut);
         stop_reason = StopReason::StopSequence;
     }
-    if let Some(max) = prompt.max_tokens {
-        if estimate_tokens(&text) > max {
+    if let Some(max) = prompt.max_tokens
+        && estimate_tokens(&text) > max {
             let keep = text.char_indices().nth(max as usize * 4).map_or(text.len(), |(i, _)| i);
             text.truncate(keep);
             stop_reason = StopReason::MaxTokens;
         }
-    }
     let output_tokens = estimate_tokens(&text);
     Completion {
         text,

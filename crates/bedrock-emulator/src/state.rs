@@ -35,13 +35,12 @@ impl AppState {
             .map_err(|source| StartError::Store { path: store_root.clone(), source })?;
         let logging = LoggingState::open(&config.data_dir.join("bedrock"), &config)?;
         let s3 = open_s3(&config, logging.current().as_deref())?;
-        if let Some(current) = logging.current() {
-            if let Some(cw) = &current.cloud_watch_config {
+        if let Some(current) = logging.current()
+            && let Some(cw) = &current.cloud_watch_config {
                 store
                     .ensure_log_stream(&cw.log_group_name, crate::invocation_log::LOG_STREAM, config.clock.now_ms())
                     .map_err(|source| StartError::Store { path: store_root, source })?;
             }
-        }
         let queries = crate::logs::QueryRegistry::new(config.max_concurrent_queries);
         Ok(Self { config, store, logging, queries, s3 })
     }

@@ -33,13 +33,12 @@ pub(super) fn put_log_events(state: &AppState, req: PutLogEventsRequest) -> Resu
             "Log events in a single PutLogEvents request must be in chronological order.",
         ));
     }
-    if let (Some(first), Some(last)) = (events.first(), events.last()) {
-        if last.timestamp - first.timestamp > MAX_BATCH_SPAN_MS {
+    if let (Some(first), Some(last)) = (events.first(), events.last())
+        && last.timestamp - first.timestamp > MAX_BATCH_SPAN_MS {
             return Err(LogsError::invalid_parameter(
                 "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.",
             ));
         }
-    }
     let size: usize = events.iter().map(|e| e.message.len() + EVENT_OVERHEAD_BYTES).sum();
     if size > MAX_BATCH_BYTES {
         return Err(LogsError::invalid_parameter(format!(

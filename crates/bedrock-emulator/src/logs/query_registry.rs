@@ -140,11 +140,10 @@ impl QueryRegistry {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.push_back(entry);
         let finished = entries.iter().filter(|e| e.progress().status.is_finished()).count();
-        if finished > KEPT_FINISHED {
-            if let Some(i) = entries.iter().position(|e| e.progress().status.is_finished()) {
+        if finished > KEPT_FINISHED
+            && let Some(i) = entries.iter().position(|e| e.progress().status.is_finished()) {
                 entries.remove(i);
             }
-        }
     }
 }
 

@@ -7,19 +7,17 @@
 
 use std::sync::Arc;
 
-use bedrock_model::converse::{ConverseRequest, ConverseResponse, parse_converse_request_for};
+use bedrock_model::converse::{ConverseRequest, ConverseResponse};
 use bedrock_model::error::ServiceError;
 use bedrock_model::record::{ModelInvocationLog, Operation};
 use serde_json::json;
 
-use crate::catalog;
 use crate::eventstream::{PlannedFault, StreamPlan, event_frame, split_deltas, stream_exception_allowed, stream_response};
 use crate::invocation_log;
 use crate::ops::RequestContext;
-use crate::responder::Prompt;
+use crate::ops::converse::ConverseCall;
 use crate::response::HttpResponse;
 use crate::state::AppState;
-use crate::tokens::estimate_tokens_all;
 
 /// Handles `POST /model/{modelId}/converse-stream`. Validation errors are ordinary HTTP errors;
 /// once the 200 is sent, failures are exception frames.
@@ -29,22 +27,8 @@ pub(crate) fn converse_stream(
     model_id: &str,
     body: &[u8],
 ) -> Result<HttpResponse, ServiceError> {
-    let request = parse_converse_request_for(model_id, body)?;
-    let resolved = state.config.catalog.resolve(model_id)?;
-    if !resolved.model.converse {
-        return Err(catalog::converse_unsupported());
-    }
-    let texts: Vec<&str> = request.input_texts().collect();
-    let seed_text = texts.join("\n");
-    let prompt = Prompt {
-        invoked_model_id: model_id,
-        foundation_model_id: &resolved.model.model_id,
-        input_tokens: estimate_tokens_all(texts.iter().copied()),
-        last_user_text: request.last_user_text().unwrap_or(""),
-        seed_text: &seed_text,
-        max_tokens: request.max_tokens().map(|n| n.max(0) as u32),
-        stop_sequences: request.stop_sequences(),
-    };
+    let call = ConverseCall::prepare(state, model_id, body)?;
+    let prompt = call.prompt(model_id);
     let completion = state.config.responder.respond(&prompt);
     let fault = match state.config.responder.stream_fault(&prompt) {
         // A member ConverseStream's union lacks (modelTimeoutException) fails before the stream.
@@ -59,6 +43,7 @@ pub(crate) fn converse_stream(
         let state = Arc::clone(state);
         let ctx = ctx.clone();
         let model_id = model_id.to_owned();
+        let request = call.request;
         Box::new(move || deliver(&state, &ctx, &model_id, &request, &response))
     };
     Ok(stream_response(&ctx.request_id, &[], StreamPlan { frames, fault, deliver }))
