@@ -70,6 +70,11 @@ impl Clock for ManualClock {
     }
 }
 
+/// The UTC date-time of epoch milliseconds (the epoch itself for instants `time` cannot hold).
+pub fn utc_datetime(ms: i64) -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+}
+
 /// Parses an RFC 3339 instant (`2025-12-03T10:54:44Z`) into epoch milliseconds.
 pub fn parse_rfc3339_ms(text: &str) -> Result<i64, String> {
     let at = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)

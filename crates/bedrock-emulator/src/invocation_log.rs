@@ -46,7 +46,7 @@ pub(crate) fn deliver_with(
     let Some(cfg) = state.logging.current() else { return Ok(()) };
     let now_ms = state.config.clock.now_ms();
     let context = InvocationContext {
-        timestamp: timestamp_of(now_ms),
+        timestamp: crate::clock::utc_datetime(now_ms),
         account_id: state.config.account_id.clone(),
         identity_arn: state.config.principals.arn_for(ctx.caller.access_key.as_deref(), &state.config.account_id),
         region: ctx.region.clone(),
@@ -90,9 +90,4 @@ fn append_to_cloud_watch(
         }
         Err(err) => Err(failed(err)),
     }
-}
-
-fn timestamp_of(ms: i64) -> time::OffsetDateTime {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
 }

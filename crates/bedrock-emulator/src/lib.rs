@@ -24,6 +24,7 @@ pub mod ids;
 pub mod insights_scan;
 pub mod invocation_log;
 pub mod logs;
+mod opaque;
 mod ops;
 pub mod query_command;
 pub mod responder;

@@ -1,24 +1,20 @@
-//! Opaque pagination tokens (`nextToken`): a position, hex-encoded behind a per-operation tag,
+//! Pagination tokens (`nextToken`): an [`crate::opaque`] position behind a per-operation tag,
 //! so a token from one operation is refused by another.
 
 use bedrock_model::cloudwatch_logs::LogsError;
 
 /// Encodes `position` for operation `tag`.
 pub(crate) fn encode(tag: &str, position: &str) -> String {
-    let hex: String = position.bytes().map(|b| format!("{b:02x}")).collect();
-    format!("{tag}/{hex}")
+    format!("{tag}/{}", crate::opaque::encode(position))
 }
 
 /// Decodes a token made by [`encode`] with the same `tag`.
 pub(crate) fn decode(tag: &str, token: &str) -> Result<String, LogsError> {
-    let invalid = || LogsError::invalid_parameter("The specified nextToken is invalid.");
-    let hex = token.strip_prefix(tag).and_then(|r| r.strip_prefix('/')).ok_or_else(invalid)?;
-    if hex.len() % 2 != 0 {
-        return Err(invalid());
-    }
-    let bytes: Option<Vec<u8>> =
-        (0..hex.len()).step_by(2).map(|i| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect();
-    String::from_utf8(bytes.ok_or_else(invalid)?).map_err(|_| invalid())
+    token
+        .strip_prefix(tag)
+        .and_then(|r| r.strip_prefix('/'))
+        .and_then(crate::opaque::decode)
+        .ok_or_else(|| LogsError::invalid_parameter("The specified nextToken is invalid."))
 }
 
 /// Decodes a numeric offset token.

@@ -7,7 +7,7 @@
 //!
 //! A `keyPrefix` is joined with one `/` (a trailing `/` in the prefix is not doubled).
 
-use time::OffsetDateTime;
+use crate::clock::utc_datetime;
 
 /// The zero-byte object Bedrock writes when S3 logging is configured.
 pub const PERMISSION_CHECK_OBJECT: &str = "amazon-bedrock-logs-permission-check";
@@ -79,7 +79,7 @@ pub fn permission_check_key(prefix: &str, account_id: &str) -> String {
 
 /// The hour directory of an instant: `{logs_root}{region}/YYYY/MM/DD/HH/`.
 pub fn hour_dir(prefix: &str, account_id: &str, region: &str, at_ms: i64) -> String {
-    let t = utc(at_ms);
+    let t = utc_datetime(at_ms);
     format!(
         "{}{region}/{:04}/{:02}/{:02}/{:02}/",
         logs_root(prefix, account_id),
@@ -92,7 +92,7 @@ pub fn hour_dir(prefix: &str, account_id: &str, region: &str, at_ms: i64) -> Str
 
 /// The file name of a record batch: `{YYYYMMDDTHHMMSSmmmZ}_{16 hex}.json.gz`.
 pub fn batch_object_name(first_record_ms: i64, suffix: u64) -> String {
-    let t = utc(first_record_ms);
+    let t = utc_datetime(first_record_ms);
     format!(
         "{:04}{:02}{:02}T{:02}{:02}{:02}{:03}Z_{suffix:016x}.json.gz",
         t.year(),
@@ -141,10 +141,6 @@ impl BodySide {
             BodySide::Output => "output",
         }
     }
-}
-
-fn utc(ms: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
 /// The on-disk file name of one key segment. Bytes outside `[A-Za-z0-9._~=+,@-]` are

@@ -15,6 +15,8 @@ use bytes::Bytes;
 use http::{HeaderMap, Method, Response, StatusCode, Uri, header};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
+use crate::clock::utc_datetime;
+use crate::opaque;
 use crate::response::{HttpResponse, full_body};
 use crate::s3::bucket_store::{BucketStoreError, ObjectInfo, etag};
 use crate::s3::list::{self, ListParams};
@@ -225,7 +227,7 @@ fn list_objects(state: &AppState, bucket: &str, req: &S3Request<'_>) -> Result<H
     let delimiter = q.get("delimiter").cloned().filter(|d| !d.is_empty());
     let after = if v2 {
         match q.get("continuation-token") {
-            Some(token) => Some(decode_token(token).ok_or_else(|| {
+            Some(token) => Some(opaque::decode(token).ok_or_else(|| {
                 S3Error::invalid_argument("continuation-token", token, "The continuation token provided is incorrect")
             })?),
             None => q.get("start-after").cloned(),
@@ -265,7 +267,7 @@ fn list_objects(state: &AppState, bucket: &str, req: &S3Request<'_>) -> Result<H
         && let Some(last) = &page.last
     {
         if v2 {
-            xml.elem("NextContinuationToken", encode_token(last));
+            xml.elem("NextContinuationToken", opaque::encode(last));
         } else if delimiter.is_some() {
             // S3 returns NextMarker only with a delimiter; without one the last key serves.
             xml.elem("NextMarker", enc(last));
@@ -425,27 +427,9 @@ fn parse_range(value: &str) -> Option<ByteRange> {
     }
 }
 
-/// Continuation tokens are opaque to clients: the hex of where the next page starts.
-fn encode_token(after: &str) -> String {
-    after.bytes().map(|b| format!("{b:02x}")).collect()
-}
-
-fn decode_token(token: &str) -> Option<String> {
-    if !token.len().is_multiple_of(2) {
-        return None;
-    }
-    let bytes: Option<Vec<u8>> =
-        (0..token.len()).step_by(2).map(|i| token.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect();
-    String::from_utf8(bytes?).ok()
-}
-
-fn datetime(ms: i64) -> time::OffsetDateTime {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-}
-
 /// `2025-12-03T10:54:44.250Z`, as S3 list results write times.
 fn iso8601_ms(ms: i64) -> String {
-    let t = datetime(ms);
+    let t = utc_datetime(ms);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
         t.year(),
@@ -463,7 +447,7 @@ fn http_date(ms: i64) -> String {
     let fmt = time::macros::format_description!(
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
     );
-    datetime(ms).format(fmt).unwrap_or_default()
+    utc_datetime(ms).format(fmt).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -483,10 +467,10 @@ mod tests {
 
     #[test]
     fn tokens_round_trip() {
-        let t = encode_token("a/b ü");
-        assert_eq!(decode_token(&t).as_deref(), Some("a/b ü"));
-        assert_eq!(decode_token("zz"), None);
-        assert_eq!(decode_token("abc"), None);
+        let t = opaque::encode("a/b ü");
+        assert_eq!(opaque::decode(&t).as_deref(), Some("a/b ü"));
+        assert_eq!(opaque::decode("zz"), None);
+        assert_eq!(opaque::decode("abc"), None);
     }
 
     #[test]
