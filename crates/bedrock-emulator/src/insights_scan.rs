@@ -35,6 +35,24 @@ pub enum ScanOutcome {
     Cancelled,
 }
 
+/// The log groups a query's own `SOURCE` names: the names as written, or, for
+/// `SOURCE logGroups(namePrefix: [...])`, every group of the store starting with a prefix (in
+/// name order). Empty without `SOURCE`.
+pub fn source_log_groups(store: &LogStore, plan: &Plan) -> Vec<String> {
+    let named = plan.source_log_groups();
+    if !plan.source_is_prefix() {
+        return named;
+    }
+    let mut groups: Vec<String> = store
+        .log_groups()
+        .into_iter()
+        .map(|g| g.name)
+        .filter(|g| named.iter().any(|p| g.starts_with(p.as_str())))
+        .collect();
+    groups.sort();
+    groups
+}
+
 /// Runs `plan` over the events of `req.groups` in `[req.start_ms, req.end_ms]`.
 ///
 /// Errors: `GroupNotFound` for a missing group, I/O errors reading segments.

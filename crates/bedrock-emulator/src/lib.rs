@@ -27,6 +27,7 @@ pub mod logs;
 mod opaque;
 mod ops;
 pub mod query_command;
+mod query_results;
 pub mod responder;
 mod response;
 mod routes;

@@ -11,8 +11,10 @@ use log_store::{LogStore, StoreError, StoreOptions};
 use logs_insights::{CheckOptions, Diagnostic, LogEvent, QueryResult, Schema, compile};
 use serde_json::{Value, json};
 
+use crate::query_results::{results_json, statistics_json};
+
 use crate::clock::parse_rfc3339_ms;
-use crate::insights_scan::{ScanOutcome, ScanRequest, scan_store};
+use crate::insights_scan::{ScanOutcome, ScanRequest, scan_store, source_log_groups};
 
 /// The flattened field names of a `ModelInvocationLog` record, for unknown-field warnings.
 const RECORD_SCHEMA: &str = include_str!("../../../fixtures/schemas/bedrock.schema");
@@ -98,12 +100,7 @@ impl QueryCommand {
                 })?;
                 let mut groups = log_groups.clone();
                 if groups.is_empty() {
-                    groups = plan.source_log_groups();
-                    if plan.source_is_prefix() {
-                        let prefixes = std::mem::take(&mut groups);
-                        groups = store.log_groups().into_iter().map(|g| g.name).filter(|n| prefixes.iter().any(|p| n.starts_with(p.as_str()))).collect();
-                        groups.sort();
-                    }
+                    groups = source_log_groups(&store, &plan);
                 }
                 for group in &groups {
                     if store.log_group(group).is_none() {
@@ -179,38 +176,19 @@ pub fn read_records(path: &Path) -> Result<Vec<(i64, String)>, QueryCommandError
     Ok(out)
 }
 
-/// The columns of a result as printed: the query's columns, then `@ptr` for event rows.
-fn printed_columns(result: &QueryResult) -> Vec<String> {
-    let mut cols = result.columns.clone();
-    if result.rows.iter().any(|r| r.iter().any(|f| f.field == "@ptr")) && !cols.iter().any(|c| c == "@ptr") {
-        cols.push("@ptr".into());
-    }
-    cols
-}
-
 /// GetQueryResults-shaped JSON: `{"status", "results": [[{field, value}]], "statistics"}`.
 pub fn to_json(result: &QueryResult) -> String {
-    let rows: Vec<Value> = result
-        .rows
-        .iter()
-        .map(|row| Value::Array(row.iter().map(|f| json!({ "field": f.field, "value": f.value })).collect()))
-        .collect();
-    let s = result.statistics;
     let body = json!({
         "status": "Complete",
-        "results": rows,
-        "statistics": {
-            "recordsMatched": s.records_matched as f64,
-            "recordsScanned": s.records_scanned as f64,
-            "bytesScanned": s.bytes_scanned as f64,
-        },
+        "results": results_json(&result.rows),
+        "statistics": statistics_json(&result.statistics),
     });
     serde_json::to_string_pretty(&body).expect("JSON values serialize")
 }
 
 /// CSV (RFC 4180): a header of the columns, one line per row, absent values empty.
 pub fn to_csv(result: &QueryResult) -> String {
-    let cols = printed_columns(result);
+    let cols = result.printed_columns();
     let cell = |v: &str| {
         if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v.to_owned() }
     };

@@ -56,12 +56,19 @@ impl QueryResult {
         self.rows.get(row)?.iter().find(|f| f.field == field).map(|f| f.value.as_str())
     }
 
-    /// A plain aligned text table (absent values shown as `∅`), for snapshots and CLIs.
-    pub fn to_table(&self) -> String {
+    /// The columns a table of this result shows: the query's columns, then `@ptr` when the
+    /// rows are events.
+    pub fn printed_columns(&self) -> Vec<String> {
         let mut cols = self.columns.clone();
         if self.rows.iter().any(|r| r.last().is_some_and(|f| f.field == "@ptr")) && !cols.iter().any(|c| c == "@ptr") {
             cols.push("@ptr".into());
         }
+        cols
+    }
+
+    /// A plain aligned text table (absent values shown as `∅`), for snapshots and CLIs.
+    pub fn to_table(&self) -> String {
+        let cols = self.printed_columns();
         let cells: Vec<Vec<String>> = self
             .rows
             .iter()

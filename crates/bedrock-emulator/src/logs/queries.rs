@@ -10,10 +10,12 @@ use std::sync::Arc;
 use bedrock_model::cloudwatch_logs::{
     DescribeQueriesRequest, GetQueryResultsRequest, LogsError, LogsErrorCode, StartQueryRequest, StopQueryRequest,
 };
-use logs_insights::{CheckOptions, QueryResult, Severity, compile};
+use logs_insights::{CheckOptions, Severity, Statistics, compile};
 use serde_json::{Value, json};
 
 use super::names::name_from_identifier;
+use crate::insights_scan::source_log_groups;
+use crate::query_results::{results_json, statistics_json};
 use super::query_registry::{QueryEntry, submit};
 use super::{LogsReply, paging};
 use crate::state::AppState;
@@ -26,11 +28,7 @@ const MAX_LOG_GROUPS: usize = 50;
 const DEFAULT_ROWS: usize = 10_000;
 
 pub(super) fn start_query(state: &Arc<AppState>, req: StartQueryRequest) -> Result<LogsReply, LogsError> {
-    if let Some(lang) = req.query_language.as_deref().filter(|l| *l != "CWLI") {
-        return Err(LogsError::invalid_parameter(format!(
-            "queryLanguage {lang} is not supported by this emulator; only CWLI (the Logs Insights query language) is."
-        )));
-    }
+    check_query_language(req.query_language.as_deref())?;
     if req.end_time < req.start_time {
         return Err(LogsError::invalid_parameter("endTime must be greater than or equal to startTime."));
     }
@@ -41,7 +39,7 @@ pub(super) fn start_query(state: &Arc<AppState>, req: StartQueryRequest) -> Resu
 
     let given = [req.log_group_name.is_some(), req.log_group_names.is_some(), req.log_group_identifiers.is_some()];
     let groups: Vec<String> = match given.iter().filter(|g| **g).count() {
-        0 if plan.source().is_some() => source_groups(state, &plan),
+        0 if plan.source().is_some() => source_log_groups(&state.store, &plan),
         0 => {
             return Err(LogsError::invalid_parameter(
                 "Either logGroupName, logGroupNames or logGroupIdentifiers must be specified, or the query must start with SOURCE.",
@@ -97,18 +95,6 @@ pub(super) fn start_query(state: &Arc<AppState>, req: StartQueryRequest) -> Resu
     Ok(LogsReply::Json(json!({ "queryId": id })))
 }
 
-/// Log groups named by the query's own `SOURCE` (names, or name prefixes).
-fn source_groups(state: &AppState, plan: &logs_insights::Plan) -> Vec<String> {
-    let named = plan.source_log_groups();
-    if !plan.source_is_prefix() {
-        return named;
-    }
-    let mut all: Vec<String> = state.store.log_groups().into_iter().map(|g| g.name).collect();
-    all.sort();
-    all.retain(|g| named.iter().any(|p| g.starts_with(p.as_str())));
-    all
-}
-
 /// The MalformedQueryException for the first error of a query.
 fn malformed(src: &str, diags: &[logs_insights::Diagnostic]) -> LogsError {
     let first = diags.iter().find(|d| d.severity == Severity::Error).or(diags.first());
@@ -134,37 +120,18 @@ pub(super) async fn get_query_results(state: &AppState, req: GetQueryResultsRequ
             let rows = result.rows.len().min(entry.row_limit);
             let page = req.max_items.map_or(rows, |n| n as usize);
             let end = offset.saturating_add(page).min(rows);
-            body["results"] = rows_json(result, offset.min(end), end);
-            body["statistics"] = statistics_json(result);
+            body["results"] = results_json(&result.rows[offset.min(end)..end]);
+            body["statistics"] = statistics_json(&result.statistics);
             if end < rows {
                 body["nextToken"] = json!(paging::encode("results", &end.to_string()));
             }
         }
         None => {
             body["results"] = json!([]);
-            body["statistics"] = json!({ "recordsMatched": 0.0, "recordsScanned": 0.0, "bytesScanned": 0.0 });
+            body["statistics"] = statistics_json(&Statistics::default());
         }
     }
     Ok(LogsReply::Json(body))
-}
-
-fn rows_json(result: &QueryResult, from: usize, to: usize) -> Value {
-    Value::Array(
-        result.rows[from..to]
-            .iter()
-            .map(|row| Value::Array(row.iter().map(|f| json!({ "field": f.field, "value": f.value })).collect()))
-            .collect(),
-    )
-}
-
-/// Statistics are doubles on the wire (`StatsValue`).
-fn statistics_json(result: &QueryResult) -> Value {
-    let s = &result.statistics;
-    json!({
-        "recordsMatched": s.records_matched as f64,
-        "recordsScanned": s.records_scanned as f64,
-        "bytesScanned": s.bytes_scanned as f64,
-    })
 }
 
 pub(super) fn stop_query(state: &AppState, req: StopQueryRequest) -> Result<LogsReply, LogsError> {
@@ -180,11 +147,7 @@ pub(super) fn stop_query(state: &AppState, req: StopQueryRequest) -> Result<Logs
 }
 
 pub(super) fn describe_queries(state: &AppState, req: DescribeQueriesRequest) -> Result<LogsReply, LogsError> {
-    if let Some(lang) = req.query_language.as_deref().filter(|l| *l != "CWLI") {
-        return Err(LogsError::invalid_parameter(format!(
-            "queryLanguage {lang} is not supported by this emulator; only CWLI (the Logs Insights query language) is."
-        )));
-    }
+    check_query_language(req.query_language.as_deref())?;
     let offset = paging::decode_offset("queries", req.next_token.as_deref())?;
     let max = req.max_results.map_or(1000, |n| n as usize);
     let selected: Vec<_> = state
@@ -222,6 +185,16 @@ pub(super) fn describe_queries(state: &AppState, req: DescribeQueriesRequest) ->
         body["nextToken"] = json!(paging::encode("queries", &next.to_string()));
     }
     Ok(LogsReply::Json(body))
+}
+
+/// Only the Logs Insights language (`CWLI`, the default) is emulated; SQL and PPL are refused.
+fn check_query_language(lang: Option<&str>) -> Result<(), LogsError> {
+    match lang {
+        None | Some("CWLI") => Ok(()),
+        Some(lang) => Err(LogsError::invalid_parameter(format!(
+            "queryLanguage {lang} is not supported by this emulator; only CWLI (the Logs Insights query language) is."
+        ))),
+    }
 }
 
 fn unknown_query(id: &str) -> LogsError {
