@@ -1,45 +1,23 @@
 //! The `bedrock-emulator serve` binary as a user runs it: port 0 with the bound address printed,
 //! `--now` moving the clock, a clean exit on SIGTERM, and the records on disk afterwards.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Command, Stdio};
+mod common;
 
-fn converse_over_tcp(addr: &str) -> String {
-    let body = r#"{"messages":[{"role":"user","content":[{"text":"hello"}]}],"requestMetadata":{"team":"cli"}}"#;
-    let request = format!(
-        "POST /model/anthropic.claude-3-haiku-20240307-v1%3A0/converse HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
-}
+use std::process::Command;
+
+use common::{converse, serve, signal};
 
 #[test]
 fn serve_prints_its_address_honours_now_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bedrock-emulator"))
-        .args(["serve", "--port", "0", "--now", "2024-12-15T09:30:00Z", "--data-dir"])
-        .arg(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    stdout.read_line(&mut first).unwrap();
+    let (mut child, first, addr) = serve(dir.path());
     assert!(first.starts_with("bedrock-emulator listening on http://127.0.0.1:"), "{first}");
-    let addr = first.split("http://").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
 
-    let response = converse_over_tcp(&addr);
+    let body = r#"{"messages":[{"role":"user","content":[{"text":"hello"}]}],"requestMetadata":{"team":"cli"}}"#;
+    let response = converse(&addr, body);
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
 
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    assert!(status.success());
-    let exit = child.wait().unwrap();
+    let exit = signal(&mut child, "-TERM");
     assert!(exit.success(), "exit status {exit:?}");
 
     let store = log_store::LogStore::open(&dir.path().join("logs"), log_store::StoreOptions::default()).unwrap();
