@@ -1,7 +1,7 @@
 //! Invocation logging to S3 (`s3Config`, `largeDataDeliveryS3Config`): the seed's three
 //! configurations (CloudWatch only, S3 only, both) through aws-sdk-bedrock and
 //! aws-sdk-bedrockruntime; the delivered gzip objects read back from the data directory with
-//! flate2; large bodies; PUT validation and path safety.
+//! flate2; large bodies; Converse media objects; PUT validation and path safety.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -251,6 +251,94 @@ async fn large_bodies_stay_inline_in_cloudwatch_without_a_large_data_location() 
     let cw = t.records(DEFAULT_LOG_GROUP);
     assert_eq!(cw[0]["input"]["inputBodyJson"]["messages"][0]["content"][0]["text"], big.as_str());
     assert!(cw[0]["input"].get("inputBodyS3Path").is_none());
+}
+
+/// A Converse call with a PNG image and a PDF document beside its text.
+async fn converse_with_media(t: &TestEmulator, png: &[u8], pdf: &[u8]) -> String {
+    use aws_sdk_bedrockruntime::primitives::Blob;
+    use aws_sdk_bedrockruntime::types::{DocumentBlock, DocumentFormat, DocumentSource, ImageBlock, ImageFormat, ImageSource};
+    let image = ImageBlock::builder().format(ImageFormat::Png).source(ImageSource::Bytes(Blob::new(png))).build().unwrap();
+    let document = DocumentBlock::builder()
+        .format(DocumentFormat::Pdf)
+        .name("quarterly report")
+        .source(DocumentSource::Bytes(Blob::new(pdf)))
+        .build()
+        .unwrap();
+    let msg = Message::builder()
+        .role(ConversationRole::User)
+        .content(ContentBlock::Text("What do these show?".into()))
+        .content(ContentBlock::Image(image))
+        .content(ContentBlock::Document(document))
+        .build()
+        .unwrap();
+    let out = t.runtime("us-east-1").converse().model_id(HAIKU).messages(msg).send().await.unwrap();
+    let id = aws_sdk_bedrockruntime::operation::RequestId::request_id(&out).unwrap().to_owned();
+    t.clock.advance(1_000);
+    id
+}
+
+#[tokio::test]
+async fn converse_media_become_input_media_objects_in_both_destinations() {
+    let t = start().await;
+    let large = s3("bedrock-large-bodies", Some("large"));
+    put(&t, seed_config(Some(cloud_watch(Some(large))), Some(s3(BUCKET, Some(PREFIX))))).await;
+    let png: Vec<u8> = b"\x89PNG\r\n\x1a\n".iter().copied().chain((0..=255u8).cycle().take(3000)).collect();
+    let pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
+    let id = converse_with_media(&t, &png, &pdf).await;
+    t.emulator.flush_deliveries().unwrap();
+
+    let cw = t.records(DEFAULT_LOG_GROUP);
+    let s3r = s3_records(&t, BUCKET);
+    let media_uri = |bucket: &str, prefix: &str, name: &str| {
+        format!("s3://{bucket}/{prefix}/AWSLogs/123456789012/BedrockModelInvocationLogs/us-east-1/2025/12/03/10/data/{id}_input_media_{name}")
+    };
+    for (record, bucket, prefix) in [(&cw[0], "bedrock-large-bodies", "large"), (&s3r[0], BUCKET, "bedrock/invocation-logs")] {
+        let content = &record["input"]["inputBodyJson"]["messages"][0]["content"];
+        assert_eq!(content[0]["text"], "What do these show?");
+        assert_eq!(
+            content[1]["image"],
+            serde_json::json!({"format": "png", "source": {"s3Uri": media_uri(bucket, prefix, "00.png")}})
+        );
+        assert_eq!(
+            content[2]["document"],
+            serde_json::json!({"format": "pdf", "name": "quarterly report", "source": {"s3Uri": media_uri(bucket, prefix, "01.pdf")}})
+        );
+        assert!(record["input"].get("inputBodyS3Path").is_none(), "the body without its bytes fits the record");
+    }
+    // Each media object holds the bytes the caller sent; the S3 read API serves them.
+    for (bucket, prefix) in [("bedrock-large-bodies", "large"), (BUCKET, "bedrock/invocation-logs")] {
+        for (name, bytes) in [("00.png", &png), ("01.pdf", &pdf)] {
+            let uri = media_uri(bucket, prefix, name);
+            let key = uri.strip_prefix(&format!("s3://{bucket}/")).unwrap();
+            assert_eq!(&std::fs::read(bucket_dir(&t, bucket).join(key)).unwrap(), bytes);
+            let auth = "AWS4-HMAC-SHA256 Credential=AKID/20251203/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0";
+            let got = raw(&t.url(), "GET", &format!("/{bucket}/{key}"), &[("authorization", auth)], "").await;
+            assert_eq!(got.status, 200);
+            assert_eq!(&got.body[..], &bytes[..]);
+        }
+    }
+}
+
+#[tokio::test]
+async fn media_bytes_are_not_logged_without_an_s3_location_or_with_image_delivery_off() {
+    let t = start().await;
+    let png = b"\x89PNG\r\n\x1a\n".to_vec();
+    // CloudWatch without largeDataDeliveryS3Config: the blocks keep their format and name.
+    put(&t, seed_config(Some(cloud_watch(None)), None)).await;
+    converse_with_media(&t, &png, b"%PDF").await;
+    let cw = t.records(DEFAULT_LOG_GROUP);
+    let content = &cw[0]["input"]["inputBodyJson"]["messages"][0]["content"];
+    assert_eq!(content[1]["image"], serde_json::json!({"format": "png"}));
+    assert_eq!(content[2]["document"], serde_json::json!({"format": "pdf", "name": "quarterly report"}));
+    // S3 delivery with imageDataDeliveryEnabled off: no media object either.
+    let cfg = LoggingConfig::builder().s3_config(s3(BUCKET, None)).text_data_delivery_enabled(true).image_data_delivery_enabled(false).build();
+    put(&t, cfg).await;
+    converse_with_media(&t, &png, b"%PDF").await;
+    t.emulator.flush_deliveries().unwrap();
+    let s3r = s3_records(&t, BUCKET);
+    assert_eq!(s3r[0]["input"]["inputBodyJson"]["messages"][0]["content"][1]["image"], serde_json::json!({"format": "png"}));
+    let keys: Vec<String> = files_under(&bucket_dir(&t, BUCKET)).into_iter().map(|(k, _)| k).collect();
+    assert!(!keys.iter().any(|k| k.contains("/data/")), "{keys:?}");
 }
 
 /// A PUT over raw HTTP, signed-looking for the control plane.

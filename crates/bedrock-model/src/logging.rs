@@ -59,12 +59,25 @@ impl LoggingConfig {
         self.text_data_delivery_enabled.unwrap_or(false)
     }
 
+    /// Whether Converse image and document bytes are delivered (as `data/` media objects):
+    /// "any image or document data that you pass is logged in Amazon S3 (if you have enabled
+    /// delivery and image logging in Amazon S3)".
     pub fn image_delivery(&self) -> bool {
         self.image_data_delivery_enabled.unwrap_or(false)
     }
 
     pub fn embedding_delivery(&self) -> bool {
         self.embedding_data_delivery_enabled.unwrap_or(false)
+    }
+
+    /// Whether Converse video bytes are delivered (as `data/` media objects).
+    pub fn video_delivery(&self) -> bool {
+        self.video_data_delivery_enabled.unwrap_or(false)
+    }
+
+    /// Whether Converse audio bytes are delivered (as `data/` media objects).
+    pub fn audio_delivery(&self) -> bool {
+        self.audio_data_delivery_enabled.unwrap_or(false)
     }
 
     /// The configured CloudWatch log group, if any.

@@ -1,6 +1,6 @@
 //! One invocation's record, split into what each configured destination receives: the
-//! CloudWatch record (large bodies moved to `largeDataDeliveryS3Config` when set) and the S3
-//! record (large bodies moved under `s3Config`). `invocation_log.rs` appends the first and
+//! CloudWatch record (media and large bodies moved to `largeDataDeliveryS3Config` when set) and
+//! the S3 record (media and large bodies moved under `s3Config`). `invocation_log.rs` appends the first and
 //! hands the second to [`queue_s3`].
 
 use std::collections::BTreeSet;
@@ -10,6 +10,7 @@ use bedrock_model::logging::{LoggingConfig, S3Config};
 use bedrock_model::record::ModelInvocationLog;
 
 use crate::s3::large_body::{self, S3Target};
+use crate::s3::media::{self, MediaDestination};
 use crate::s3::names;
 use crate::state::AppState;
 
@@ -28,7 +29,8 @@ pub(crate) fn target(cfg: &S3Config) -> Result<S3Target, ServiceError> {
     Ok(S3Target { bucket: cfg.bucket_name.clone(), prefix })
 }
 
-/// Splits `record` per destination, writing the large bodies' `data/` objects.
+/// Splits `record` per destination, writing the media and large bodies' `data/` objects:
+/// media first (a body without its bytes may fit the record), then bodies still over 100 KB.
 pub(crate) fn prepare(
     state: &AppState,
     cfg: &LoggingConfig,
@@ -38,24 +40,28 @@ pub(crate) fn prepare(
     let account = &state.config.account_id;
     let store = state.s3.store();
     let mut written = BTreeSet::new();
-    let fail = |err| ServiceError::internal(format!("failed to deliver a large body to Amazon S3: {err}"));
+    // One destination's version of the record, with its S3 location (if any).
+    let mut version = |mut record: ModelInvocationLog, location: Option<&S3Config>| {
+        let target = location.map(target).transpose()?;
+        let dest = MediaDestination { store, target: target.as_ref(), account_id: account, now_ms };
+        media::offload(&dest, cfg, &mut record, &mut written)
+            .map_err(|err| ServiceError::internal(format!("failed to deliver media to Amazon S3: {err}")))?;
+        if let Some(target) = &target {
+            large_body::offload(store, target, account, &mut record, now_ms, &mut written)
+                .map_err(|err| ServiceError::internal(format!("failed to deliver a large body to Amazon S3: {err}")))?;
+        }
+        Ok::<_, ServiceError>((target, record))
+    };
     let s3 = match &cfg.s3_config {
         Some(s3) => {
-            let target = target(s3)?;
-            let mut copy = record.clone();
-            large_body::offload(store, &target, account, &mut copy, now_ms, &mut written).map_err(fail)?;
-            Some((target, copy))
+            let (target, copy) = version(record.clone(), Some(s3))?;
+            target.map(|target| (target, copy))
         }
         None => None,
     };
-    let cloud_watch = match (cfg.log_group_name(), cfg.large_data_s3()) {
-        (None, _) => None,
-        (Some(_), None) => Some(record),
-        (Some(_), Some(large)) => {
-            let mut record = record;
-            large_body::offload(store, &target(large)?, account, &mut record, now_ms, &mut written).map_err(fail)?;
-            Some(record)
-        }
+    let cloud_watch = match cfg.log_group_name() {
+        Some(_) => Some(version(record, cfg.large_data_s3())?.1),
+        None => None,
     };
     Ok(Destinations { cloud_watch, s3 })
 }

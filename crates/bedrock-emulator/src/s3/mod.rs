@@ -7,6 +7,7 @@
 //! | `bucket_store.rs` | local buckets: `<data-dir>/s3/<bucket>/`, one file per object |
 //! | `gzip.rs` | gzip in and out |
 //! | `delivery.rs` | the batcher: journaled pending records, flushed as `.json.gz` objects |
+//! | `media.rs` | Converse image/document/video/audio bytes moved to `data/…_input_media_NN.<format>` objects |
 //! | `large_body.rs` | bodies over 100 KB moved to `data/` objects |
 //! | `destinations.rs` | one record → its CloudWatch and S3 versions (the hook `invocation_log.rs` calls) |
 //! | `read_api.rs`, `list.rs`, `xml.rs` | ListBuckets, ListObjects(V2), GetObject, HeadObject, HeadBucket over path-style (or `<bucket>.localhost`) requests |
@@ -18,6 +19,7 @@ pub(crate) mod destinations;
 pub mod gzip;
 pub mod large_body;
 mod list;
+pub(crate) mod media;
 pub mod names;
 pub(crate) mod read_api;
 pub mod records;

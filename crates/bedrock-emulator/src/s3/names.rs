@@ -127,6 +127,12 @@ pub fn body_object_key(hour_dir: &str, request_id: &str, which: BodySide) -> Str
     format!("{hour_dir}data/{request_id}_{}.json.gz", which.as_str())
 }
 
+/// `{hour_dir}data/{requestId}_input_media_{NN}.{extension}`: the `index`-th media object of
+/// a Converse request (two digits at least, as `_input_media_00.pdf` in real records).
+pub fn media_object_key(hour_dir: &str, request_id: &str, index: usize, extension: &str) -> String {
+    format!("{hour_dir}data/{request_id}_input_media_{index:02}.{extension}")
+}
+
 /// Which body of an invocation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodySide {
