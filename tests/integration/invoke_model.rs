@@ -235,3 +235,100 @@ async fn count_tokens_equals_what_converse_and_invoke_model_report() {
         .into_service_error();
     assert!(err.is_validation_exception(), "{err:?}");
 }
+
+const TITAN_EMBED: &str = "amazon.titan-embed-text-v2:0";
+
+async fn embed(t: &TestEmulator, body: &Value) -> Value {
+    let out = t
+        .runtime("us-east-1")
+        .invoke_model()
+        .model_id(TITAN_EMBED)
+        .content_type("application/json")
+        .accept("application/json")
+        .request_metadata(r#"{"application_name": "SearchIndexer", "tenant_id": "tenant-007"}"#)
+        .body(Blob::new(serde_json::to_vec(body).unwrap()))
+        .send()
+        .await
+        .unwrap();
+    serde_json::from_slice(out.body().as_ref()).unwrap()
+}
+
+#[tokio::test]
+async fn titan_embeddings_answer_in_the_models_shape_and_log_by_the_embedding_switch() {
+    let t = TestEmulator::start().await;
+    let body = json!({"inputText": "How does vector search work?", "dimensions": 256, "embeddingTypes": ["float", "binary"]});
+    let result = embed(&t, &body).await;
+    let floats: Vec<f64> = result["embedding"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    assert_eq!(floats.len(), 256);
+    let norm = floats.iter().map(|x| x * x).sum::<f64>().sqrt();
+    assert!((norm - 1.0).abs() < 1e-3, "normalized by default: {norm}");
+    assert_eq!(result["embeddingsByType"]["float"], result["embedding"]);
+    let bits: Vec<u64> = result["embeddingsByType"]["binary"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    assert_eq!(bits, floats.iter().map(|f| u64::from(*f > 0.0)).collect::<Vec<_>>());
+    assert_eq!(result["inputTextTokenCount"], 7, "28 characters: ceil(28 / 4)");
+    assert_eq!(embed(&t, &body).await, result, "the same text embeds the same way");
+    let other = embed(&t, &json!({"inputText": "Something else entirely"})).await;
+    assert_eq!(other["embedding"].as_array().unwrap().len(), 1024, "1024 dimensions by default");
+    assert_eq!(other["embeddingsByType"].as_object().unwrap().keys().collect::<Vec<_>>(), ["float"]);
+
+    // The default configuration delivers text and embeddings: both bodies, tokens, metadata.
+    let records = t.records(GROUP);
+    assert_eq!(records.len(), 3);
+    let r = &records[0];
+    assert_eq!((r["operation"].as_str(), r["modelId"].as_str()), (Some("InvokeModel"), Some(TITAN_EMBED)));
+    assert_eq!((r["input"]["inputTokenCount"].as_u64(), r["output"]["outputTokenCount"].as_u64()), (Some(7), Some(0)));
+    assert_eq!(r["input"]["inputBodyJson"], body);
+    assert_eq!(r["output"]["outputBodyJson"], result);
+    assert_eq!(r["requestMetadata"], json!({"application_name": "SearchIndexer", "tenant_id": "tenant-007"}));
+
+    // embeddingDataDeliveryEnabled off: the text stays, the embedding is not logged.
+    let cfg = aws_sdk_bedrock::types::LoggingConfig::builder()
+        .cloud_watch_config(
+            aws_sdk_bedrock::types::CloudWatchConfig::builder()
+                .log_group_name(GROUP)
+                .role_arn("arn:aws:iam::123456789012:role/BedrockLoggingRole")
+                .build()
+                .unwrap(),
+        )
+        .text_data_delivery_enabled(true)
+        .embedding_data_delivery_enabled(false)
+        .build();
+    t.control().put_model_invocation_logging_configuration().logging_config(cfg).send().await.unwrap();
+    embed(&t, &body).await;
+    let last = t.records(GROUP).pop().unwrap();
+    assert_eq!(last["input"]["inputBodyJson"], body);
+    assert!(last["output"].get("outputBodyJson").is_none(), "{last}");
+    assert_eq!(last["output"]["outputTokenCount"], 0);
+    assert_eq!(last["input"]["inputTokenCount"], 7);
+}
+
+#[tokio::test]
+async fn titan_embeddings_refuse_bad_bodies_streaming_and_converse() {
+    let t = TestEmulator::start().await;
+    let model = TITAN_EMBED.replace(':', "%3A");
+    let res = raw_invoke(&t.url(), &model, &json!({"inputText": "hi", "dimensions": 100}), &[]).await;
+    assert_eq!(res.status, 400);
+    assert_eq!(
+        res.json()["message"],
+        "Malformed input request: #/dimensions: 100 is not a valid enum value, please reformat your input and try again."
+    );
+    let res = raw_invoke(&t.url(), &model, &json!({"inputText": "hi", "textGenerationConfig": {}}), &[]).await;
+    assert!(res.json()["message"].as_str().unwrap().contains("extraneous key [textGenerationConfig] is not permitted"));
+
+    let err = t
+        .runtime("us-east-1")
+        .invoke_model_with_response_stream()
+        .model_id(TITAN_EMBED)
+        .body(Blob::new(serde_json::to_vec(&json!({"inputText": "hi"})).unwrap()))
+        .send()
+        .await
+        .unwrap_err();
+    let service = err.into_service_error();
+    assert!(service.is_validation_exception(), "{service:?}");
+    assert_eq!(service.meta().message(), Some("The model is unsupported for streaming."));
+
+    let msg = Message::builder().role(ConversationRole::User).content(ContentBlock::Text("hi".into())).build().unwrap();
+    let err = t.runtime("us-east-1").converse().model_id(TITAN_EMBED).messages(msg).send().await.unwrap_err();
+    assert!(err.into_service_error().is_validation_exception());
+    assert!(t.records(GROUP).is_empty(), "refused calls write nothing");
+}

@@ -76,3 +76,51 @@ print(json.dumps(calls))
     );
     assert_eq!(records[2]["output"]["outputBodyJson"].as_array().unwrap().len() as u64, calls[2]["chunks"].as_u64().unwrap());
 }
+
+/// boto3 end to end for what invocation logging moves out of the record: S3 delivery
+/// configured through the control plane, a Converse call with an image, the media object read
+/// back with the S3 client; and a Titan embedding with its record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boto3_reads_back_a_converse_image_and_logs_an_embedding() {
+    let Some(python) = py_tool(PyTool::Python) else { return };
+    let emu = TestEmulator::start_with(|c| c.s3_flush_interval = None).await;
+    let script = r#"
+import boto3, gzip, json, os, urllib.request
+bucket = "bedrock-logs-123456789012-us-east-1"
+boto3.client("bedrock").put_model_invocation_logging_configuration(loggingConfig={
+    "s3Config": {"bucketName": bucket, "keyPrefix": "media-test"},
+    "textDataDeliveryEnabled": True, "imageDataDeliveryEnabled": True, "embeddingDataDeliveryEnabled": True,
+})
+rt = boto3.client("bedrock-runtime")
+image = bytes(range(256)) * 8
+r = rt.converse(
+    modelId="anthropic.claude-3-haiku-20240307-v1:0",
+    messages=[{"role": "user", "content": [{"text": "Describe this."}, {"image": {"format": "jpeg", "source": {"bytes": image}}}]}],
+)
+converse_id = r["ResponseMetadata"]["RequestId"]
+e = rt.invoke_model(modelId="amazon.titan-embed-text-v2:0", body=json.dumps({"inputText": "index me", "dimensions": 512}))
+embedding = json.loads(e["body"].read())
+urllib.request.urlopen(urllib.request.Request(os.environ["AWS_ENDPOINT_URL"] + "/_emulator/flush-deliveries", method="POST")).read()
+
+s3 = boto3.client("s3")
+keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="media-test/")["Contents"]]
+batch = [k for k in keys if k.endswith(".json.gz") and "/data/" not in k]
+records = [json.loads(l) for k in batch for l in gzip.decompress(s3.get_object(Bucket=bucket, Key=k)["Body"].read()).decode().splitlines()]
+converse = next(x for x in records if x["requestId"] == converse_id)
+uri = converse["input"]["inputBodyJson"]["messages"][0]["content"][1]["image"]["source"]["s3Uri"]
+assert uri.startswith("s3://" + bucket + "/media-test/AWSLogs/"), uri
+assert uri.endswith("/data/" + converse_id + "_input_media_00.jpeg"), uri
+media = s3.get_object(Bucket=bucket, Key=uri[len("s3://" + bucket + "/"):])["Body"].read()
+assert media == image, len(media)
+emb = next(x for x in records if x["modelId"] == "amazon.titan-embed-text-v2:0")
+assert len(emb["output"]["outputBodyJson"]["embedding"]) == 512
+assert emb["output"]["outputBodyJson"] == embedding
+print(json.dumps({"in": emb["input"]["inputTokenCount"], "out": emb["output"]["outputTokenCount"], "tokens": embedding["inputTextTokenCount"]}))
+"#;
+    let url = emu.url();
+    let (code, stdout, stderr) =
+        tokio::task::spawn_blocking(move || run_py_tool(&python, &url, &["-c", script])).await.unwrap();
+    assert_eq!(code, 0, "boto3 failed: {stderr}");
+    let got: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(got, serde_json::json!({"in": 2, "out": 0, "tokens": 2}));
+}

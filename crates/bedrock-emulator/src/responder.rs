@@ -264,6 +264,27 @@ fn fnv1a(parts: &[&str]) -> u64 {
     hash
 }
 
+/// The deterministic embedding of `text`: `dimensions` components drawn from a hash of the model
+/// and the text (uniform in [-1, 1)), scaled to unit length when `normalize` is set (as Titan's
+/// `normalize: true`), else to a magnitude near Titan's un-normalized vectors (about 0.05 each).
+pub(crate) fn embedding_vector(foundation_model_id: &str, text: &str, dimensions: usize, normalize: bool) -> Vec<f32> {
+    let mut state = fnv1a(&[foundation_model_id, text]) | 1;
+    let mut next = || {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let raw: Vec<f64> = (0..dimensions).map(|_| (next() >> 11) as f64 / (1u64 << 52) as f64 - 1.0).collect();
+    let scale = if normalize {
+        let norm = raw.iter().map(|x| x * x).sum::<f64>().sqrt();
+        if norm > 0.0 { 1.0 / norm } else { 0.0 }
+    } else {
+        0.1
+    };
+    raw.iter().map(|x| (x * scale) as f32).collect()
+}
+
 fn latency_for(output_tokens: u32) -> u64 {
     100 + 8 * u64::from(output_tokens)
 }

@@ -142,11 +142,41 @@ impl ModelInvocationLog {
         config: &LoggingConfig,
     ) -> ModelInvocationLog {
         let text = config.text_delivery();
+        let bodies = (text.then(|| input_body.clone()), text.then_some(output_body));
+        Self::provider_native(ctx, bodies, tokens, request_metadata)
+    }
+
+    /// The record of a successful embedding InvokeModel call: the request (text) only when
+    /// `textDataDeliveryEnabled` is on, the response (the embedding) only when
+    /// `embeddingDataDeliveryEnabled` is on; `outputTokenCount` 0 (an embedding model generates
+    /// no tokens).
+    pub fn for_embedding(
+        ctx: &InvocationContext,
+        input_body: &Value,
+        output_body: Value,
+        input_tokens: u32,
+        request_metadata: Option<RequestMetadata>,
+        config: &LoggingConfig,
+    ) -> ModelInvocationLog {
+        let bodies = (
+            config.text_delivery().then(|| input_body.clone()),
+            config.embedding_delivery().then_some(output_body),
+        );
+        Self::provider_native(ctx, bodies, (input_tokens, 0), request_metadata)
+    }
+
+    /// A record whose bodies are provider JSON, included as given.
+    fn provider_native(
+        ctx: &InvocationContext,
+        (input_body, output_body): (Option<Value>, Option<Value>),
+        tokens: (u32, u32),
+        request_metadata: Option<RequestMetadata>,
+    ) -> ModelInvocationLog {
         ModelInvocationLog {
             context: ctx.clone(),
             input: RecordInput {
                 input_content_type: JSON_CONTENT_TYPE.to_owned(),
-                input_body_json: text.then(|| input_body.clone()),
+                input_body_json: input_body,
                 input_body_s3_path: None,
                 input_token_count: i64::from(tokens.0),
                 cache_read_input_token_count: None,
@@ -154,7 +184,7 @@ impl ModelInvocationLog {
             },
             output: RecordOutput {
                 output_content_type: JSON_CONTENT_TYPE.to_owned(),
-                output_body_json: text.then_some(output_body),
+                output_body_json: output_body,
                 output_body_s3_path: None,
                 output_token_count: i64::from(tokens.1),
             },

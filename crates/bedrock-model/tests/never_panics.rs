@@ -2,6 +2,7 @@
 //! AWS-shaped error (a 4xx client code with a non-empty message).
 
 use bedrock_model::converse::{parse_converse_request, parse_converse_request_for};
+use bedrock_model::invoke::{Family, parse_embedding_body, parse_invoke_body};
 use bedrock_model::logging::parse_put_logging_request;
 use bedrock_model::metadata::parse_request_metadata_header;
 use bedrock_model::model_id::validate_model_id;
@@ -26,7 +27,8 @@ fn json() -> impl Strategy<Value = Value> {
         "name", "inputSchema", "json", "toolUse", "toolUseId", "input", "toolResult", "status",
         "image", "format", "source", "bytes", "document", "requestMetadata", "cachePoint", "type",
         "guardrailConfig", "serviceTier", "outputConfig", "promptVariables", "loggingConfig",
-        "cloudWatchConfig", "logGroupName", "roleArn", "s3Config", "bucketName",
+        "cloudWatchConfig", "logGroupName", "roleArn", "s3Config", "bucketName", "inputText",
+        "dimensions", "normalize", "embeddingTypes",
     ]);
     let leaf = prop_oneof![
         Just(Value::Null),
@@ -34,7 +36,8 @@ fn json() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(Value::from),
         any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
         ".{0,12}".prop_map(Value::String),
-        prop::sample::select(vec!["user", "assistant", "png", "default", "aGk=", ""]).prop_map(Value::from),
+        prop::sample::select(vec!["user", "assistant", "png", "default", "aGk=", "", "float", "binary"]).prop_map(Value::from),
+        prop::sample::select(vec![256, 512, 1024]).prop_map(Value::from),
     ];
     leaf.prop_recursive(6, 64, 6, move |inner| {
         prop_oneof![
@@ -64,6 +67,10 @@ proptest! {
         aws_shaped(parse_converse_request(&wrapped).map(|_| ()))?;
         let logging = serde_json::to_vec(&serde_json::json!({ "loggingConfig": value })).unwrap();
         aws_shaped(parse_put_logging_request(&logging).map(|_| ()))?;
+        for family in Family::ALL {
+            aws_shaped(parse_invoke_body(family, &bytes).map(|_| ()))?;
+        }
+        aws_shaped(parse_embedding_body(&bytes).map(|_| ()))?;
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! InvokeModel: the model family's body in, its native response body out, with the
 //! `x-amzn-bedrock-input-token-count` / `-output-token-count` / `-invocation-latency` headers;
 //! the record (`inputBodyJson` = the body as sent, `outputBodyJson` = the response body) is
-//! written before the response leaves.
+//! written before the response leaves. Embedding models answer through `invoke_embedding.rs`.
 
 use bedrock_model::error::ServiceError;
 use bedrock_model::invoke::response_body;
@@ -10,7 +10,8 @@ use http::HeaderMap;
 
 use crate::invocation_log;
 use crate::ops::RequestContext;
-use crate::ops::invoke_prepare::prepare;
+use crate::ops::invoke_embedding::invoke_embedding;
+use crate::ops::invoke_prepare::{check_head, prepare};
 use crate::state::AppState;
 
 /// A successful InvokeModel answer.
@@ -29,7 +30,11 @@ pub(crate) fn invoke_model(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<InvokeModelOutput, ServiceError> {
-    let prepared = prepare(state, ctx, model_id, headers, body)?;
+    let head = check_head(state, model_id, headers)?;
+    if head.is_embedding() {
+        return invoke_embedding(state, ctx, model_id, head, body);
+    }
+    let prepared = prepare(state, ctx, model_id, head, body)?;
     let output = response_body(prepared.request.family, &prepared.generation());
     let completion = &prepared.completion;
     let tokens = (completion.input_tokens, completion.output_tokens);

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::eventstream::{PlannedFault, StreamPlan, event_frame, split_deltas, stream_exception_allowed};
 use crate::invocation_log;
 use crate::ops::RequestContext;
-use crate::ops::invoke_prepare::prepare;
+use crate::ops::invoke_prepare::{check_head, prepare};
 use crate::response::HttpResponse;
 use crate::state::AppState;
 
@@ -31,7 +31,12 @@ pub(crate) fn invoke_model_stream(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<HttpResponse, ServiceError> {
-    let prepared = prepare(state, ctx, model_id, headers, body)?;
+    let head = check_head(state, model_id, headers)?;
+    if head.is_embedding() {
+        // Bedrock's answer for a model without streaming.
+        return Err(ServiceError::validation("The model is unsupported for streaming."));
+    }
+    let prepared = prepare(state, ctx, model_id, head, body)?;
     let fault = match &prepared.stream_fault {
         Some(f) if !stream_exception_allowed(f.error.code, true) => return Err(f.error.clone()),
         Some(f) => Some(PlannedFault { after_frames: f.after_chunks, error: f.error.clone() }),

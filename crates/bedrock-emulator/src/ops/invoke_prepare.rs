@@ -1,10 +1,11 @@
 //! What InvokeModel and InvokeModelWithResponseStream share: the request headers
-//! (`X-Amzn-Bedrock-Request-Metadata`, performance configuration, service tier, guardrails),
-//! the model and its body family, the body's validation, and the responder's answer.
+//! (`X-Amzn-Bedrock-Request-Metadata`, performance configuration, service tier, guardrails)
+//! and the model ([`check_head`]); for text-generation models, the body family, the body's
+//! validation and the responder's answer ([`prepare`]).
 
 use bedrock_model::converse::StopReason;
 use bedrock_model::error::ServiceError;
-use bedrock_model::invoke::{Family, Generation, InvokeRequest, parse_invoke_body};
+use bedrock_model::invoke::{Family, Generation, InvokeRequest, TITAN_EMBED_FAMILY, parse_invoke_body};
 use bedrock_model::metadata::{REQUEST_METADATA_HEADER, RequestMetadata, parse_request_metadata_header};
 use http::HeaderMap;
 
@@ -54,15 +55,26 @@ impl PreparedInvoke {
     }
 }
 
-/// Validates headers, model and body, and answers. Errors are AWS's, in AWS's order: headers
-/// and model id, then the body against the model family's schema.
-pub(crate) fn prepare(
-    state: &AppState,
-    ctx: &RequestContext,
-    model_id: &str,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<PreparedInvoke, ServiceError> {
+/// What every InvokeModel-family call checks first, in AWS's order: the headers, then the
+/// model id.
+#[derive(Debug)]
+pub(crate) struct InvokeHead<'s> {
+    pub(crate) request_metadata: Option<RequestMetadata>,
+    /// Response headers echoing the request's performance configuration and service tier.
+    pub(crate) echo_headers: Vec<(&'static str, String)>,
+    /// The catalog model serving the call.
+    pub(crate) model: &'s CatalogModel,
+}
+
+impl InvokeHead<'_> {
+    /// Whether the model is an embedding model (its own body format and record).
+    pub(crate) fn is_embedding(&self) -> bool {
+        self.model.family == TITAN_EMBED_FAMILY
+    }
+}
+
+/// Checks the headers and resolves the model.
+pub(crate) fn check_head<'s>(state: &'s AppState, model_id: &str, headers: &HeaderMap) -> Result<InvokeHead<'s>, ServiceError> {
     let header = |name: &str| headers.get(name).map(|v| v.to_str().unwrap_or(""));
     let request_metadata = header(REQUEST_METADATA_HEADER).map(parse_request_metadata_header).transpose()?;
     let mut echo_headers = Vec::new();
@@ -83,14 +95,26 @@ pub(crate) fn prepare(
         )));
     }
     bedrock_model::model_id::validate_model_id(model_id)?;
-    let resolved = state.config.catalog.resolve(model_id)?;
-    let family = family_of(resolved.model)?;
+    let model = state.config.catalog.resolve(model_id)?.model;
+    Ok(InvokeHead { request_metadata, echo_headers, model })
+}
+
+/// Validates the body of a text-generation model against its family's schema, and answers.
+pub(crate) fn prepare(
+    state: &AppState,
+    ctx: &RequestContext,
+    model_id: &str,
+    head: InvokeHead<'_>,
+    body: &[u8],
+) -> Result<PreparedInvoke, ServiceError> {
+    let InvokeHead { request_metadata, echo_headers, model } = head;
+    let family = family_of(model)?;
     let request = parse_invoke_body(family, body)?;
 
     let seed_text = request.input_texts.join("\n");
     let prompt = Prompt {
         invoked_model_id: model_id,
-        foundation_model_id: &resolved.model.model_id,
+        foundation_model_id: &model.model_id,
         input_tokens: estimate_tokens_all(request.input_texts.iter().map(String::as_str)),
         last_user_text: &request.last_user_text,
         seed_text: &seed_text,
@@ -110,7 +134,7 @@ pub(crate) fn prepare(
     let stream_fault = responder.stream_fault(&prompt);
     Ok(PreparedInvoke {
         message_id: format!("msg_bdrk_{}", ctx.request_id.replace('-', "").chars().take(24).collect::<String>()),
-        foundation_model_id: resolved.model.model_id.clone(),
+        foundation_model_id: model.model_id.clone(),
         request,
         request_metadata,
         completion,

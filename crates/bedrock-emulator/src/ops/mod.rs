@@ -3,6 +3,7 @@
 pub(crate) mod converse;
 pub(crate) mod converse_stream;
 pub(crate) mod count_tokens;
+pub(crate) mod invoke_embedding;
 pub(crate) mod invoke_model;
 pub(crate) mod invoke_model_stream;
 pub(crate) mod invoke_prepare;

@@ -12,13 +12,21 @@ mod mistral;
 mod nova;
 mod schema;
 mod titan;
+mod titan_embed;
+
+pub use titan_embed::{EmbeddingRequest, embedding_response, parse_embedding_body};
 
 use serde_json::{Value, json};
 
 use crate::converse::StopReason;
 use crate::error::ServiceError;
 
-/// The InvokeModel body formats the emulator speaks (the catalog's `family` names).
+/// The catalog family of Amazon Titan Text Embeddings V2 bodies (an embedding model: no
+/// [`Family`], no streaming; see [`parse_embedding_body`]).
+pub const TITAN_EMBED_FAMILY: &str = "amazon-titan-embed";
+
+/// The text-generation InvokeModel body formats the emulator speaks (the catalog's `family`
+/// names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Family {
     /// Anthropic Claude Messages API (`anthropic_version`, `max_tokens`, `messages`).

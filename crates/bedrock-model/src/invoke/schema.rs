@@ -16,6 +16,7 @@ pub(crate) enum Kind {
     String,
     Integer,
     Number,
+    Boolean,
     Array,
     Object,
     /// A string or an array (Anthropic `content` and `system`).
@@ -30,6 +31,7 @@ impl Kind {
             Kind::String => "String",
             Kind::Integer => "Integer",
             Kind::Number => "Number",
+            Kind::Boolean => "Boolean",
             Kind::Array => "JSONArray",
             Kind::Object => "JSONObject",
             Kind::StringOrArray => "String or JSONArray",
@@ -42,6 +44,7 @@ impl Kind {
             Kind::String => v.is_string(),
             Kind::Integer => v.as_f64().is_some_and(|f| f.fract() == 0.0),
             Kind::Number => v.is_number(),
+            Kind::Boolean => v.is_boolean(),
             Kind::Array => v.is_array(),
             Kind::Object => v.is_object(),
             Kind::StringOrArray => v.is_string() || v.is_array(),
@@ -151,6 +154,26 @@ impl Violations {
             && !allowed.contains(&s)
         {
             self.push(pointer, format!("{s} is not a valid enum value"));
+        }
+    }
+
+    /// Checks a string's length in characters (the validator's `minLength`/`maxLength`).
+    pub(crate) fn length(&mut self, pointer: &str, value: Option<&Value>, min: usize, max: usize) {
+        let Some(n) = value.and_then(Value::as_str).map(|s| s.chars().count()) else { return };
+        if n < min {
+            self.push(pointer, format!("expected minLength: {min}, actual: {n}"));
+        } else if n > max {
+            self.push(pointer, format!("expected maxLength: {max}, actual: {n}"));
+        }
+    }
+
+    /// Checks that an integer is one of `allowed`.
+    pub(crate) fn enumerated_int(&mut self, pointer: &str, value: Option<&Value>, allowed: &[i64]) {
+        if let Some(v) = value
+            && let Some(n) = v.as_f64()
+            && !allowed.iter().any(|a| *a as f64 == n)
+        {
+            self.push(pointer, format!("{} is not a valid enum value", show(v)));
         }
     }
 
