@@ -20,6 +20,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 mod eventstream;
+mod fnv;
 pub mod ids;
 pub mod insights_scan;
 pub mod invocation_log;

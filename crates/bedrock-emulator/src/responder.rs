@@ -7,6 +7,7 @@ use serde::Deserialize;
 use bedrock_model::converse::{ConverseResponse, StopReason, TokenUsage};
 use bedrock_model::error::{ErrorCode, ServiceError};
 
+use crate::fnv::fnv1a64;
 use crate::tokens::estimate_tokens;
 
 /// What the responder needs to know about a request.
@@ -252,29 +253,12 @@ const WORDS: &[&str] = &[
     "example", "detail", "step", "first", "next", "finally", "clear", "simple", "useful", "local", "test",
 ];
 
-/// FNV-1a, 64 bit: a stable hash whose value never changes between builds or platforms.
-fn fnv1a(parts: &[&str]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for byte in part.bytes().chain(std::iter::once(0xff)) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    hash
-}
-
 /// The deterministic embedding of `text`: `dimensions` components drawn from a hash of the model
 /// and the text (uniform in [-1, 1)), scaled to unit length when `normalize` is set (as Titan's
 /// `normalize: true`), else to a magnitude near Titan's un-normalized vectors (about 0.05 each).
 pub(crate) fn embedding_vector(foundation_model_id: &str, text: &str, dimensions: usize, normalize: bool) -> Vec<f32> {
-    let mut state = fnv1a(&[foundation_model_id, text]) | 1;
-    let mut next = || {
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    };
+    let mut state = fnv1a64(&[foundation_model_id.as_bytes(), text.as_bytes()]) | 1;
+    let mut next = || xorshift64_star(&mut state);
     let raw: Vec<f64> = (0..dimensions).map(|_| (next() >> 11) as f64 / (1u64 << 52) as f64 - 1.0).collect();
     let scale = if normalize {
         let norm = raw.iter().map(|x| x * x).sum::<f64>().sqrt();
@@ -285,6 +269,14 @@ pub(crate) fn embedding_vector(foundation_model_id: &str, text: &str, dimensions
     raw.iter().map(|x| (x * scale) as f32).collect()
 }
 
+/// xorshift64*: the next deterministic number from `state`.
+fn xorshift64_star(state: &mut u64) -> u64 {
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+}
+
 fn latency_for(output_tokens: u32) -> u64 {
     100 + 8 * u64::from(output_tokens)
 }
@@ -292,14 +284,8 @@ fn latency_for(output_tokens: u32) -> u64 {
 /// The deterministic generator: a text whose length and words follow from a hash of the model
 /// and the prompt, cut at the first stop sequence, then at `maxTokens`.
 fn generate(prompt: &Prompt<'_>) -> Completion {
-    let mut state = fnv1a(&[prompt.foundation_model_id, prompt.seed_text]);
-    let mut next = || {
-        // xorshift64*: deterministic word choice from the seed.
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    };
+    let mut state = fnv1a64(&[prompt.foundation_model_id.as_bytes(), prompt.seed_text.as_bytes()]);
+    let mut next = || xorshift64_star(&mut state);
     let n_words = 12 + (next() % 48) as usize;
     let mut text = String::from("This is an emulated response");
     for i in 0..n_words {

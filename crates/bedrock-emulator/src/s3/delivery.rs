@@ -20,6 +20,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
+use crate::fnv::fnv1a64;
 use crate::s3::bucket_store::{BucketStore, BucketStoreError};
 use crate::s3::gzip;
 use crate::s3::names;
@@ -268,19 +269,6 @@ fn read_journal(path: &Path) -> Result<Vec<Entry>, DeliveryError> {
         }
     }
     Ok(out)
-}
-
-fn fnv1a64(parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for &b in *part {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        h ^= 0xff;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
 }
 
 #[cfg(test)]
