@@ -173,6 +173,7 @@ const PRICES: &[(&str, f64, f64)] = &[
     ("claude-3-5-sonnet", 3.0, 15.0),
     ("claude-3-haiku", 0.25, 1.25),
     ("claude-haiku-4-5", 1.0, 5.0),
+    ("titan-embed-text-v2", 0.02, 0.0),
 ];
 
 /// Prints what a live run will call and an upper bound of what it costs.

@@ -282,11 +282,17 @@ async fn invoke_model(target: &Target, call: &Call) -> (Option<String>, CallResu
         Ok(out) => {
             let id = out.request_id().map(str::to_owned);
             let parsed: serde_json::Value = serde_json::from_slice(out.body().as_ref()).unwrap_or_default();
-            // Anthropic Messages bodies: usage.input_tokens / usage.output_tokens.
+            // Anthropic Messages bodies: usage.input_tokens / usage.output_tokens; Titan
+            // embeddings: inputTextTokenCount (an embedding generates no output tokens).
             let n = |k: &str| parsed.pointer(&format!("/usage/{k}")).and_then(|v| v.as_u64()).unwrap_or(0);
             let text = parsed.pointer("/content/0/text").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-            let result =
-                CallResult::Ok(Usage { input_tokens: n("input_tokens"), output_tokens: n("output_tokens"), latency_ms: None, text });
+            let usage = match parsed.get("inputTextTokenCount").and_then(|v| v.as_u64()) {
+                Some(input) if parsed.get("embedding").is_some() => {
+                    Usage { input_tokens: input, output_tokens: 0, latency_ms: None, text }
+                }
+                _ => Usage { input_tokens: n("input_tokens"), output_tokens: n("output_tokens"), latency_ms: None, text },
+            };
+            let result = CallResult::Ok(usage);
             (id, result)
         }
         Err(err) => {
