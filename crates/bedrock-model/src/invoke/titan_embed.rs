@@ -66,7 +66,9 @@ pub fn parse_embedding_body(body: &[u8]) -> Result<EmbeddingRequest, ServiceErro
 /// `inputTextTokenCount`, `embeddingsByType` with the asked types (binary: 1 for a positive
 /// component, else 0).
 pub fn embedding_response(request: &EmbeddingRequest, vector: &[f32], input_tokens: u32) -> Value {
-    let floats: Vec<Value> = vector.iter().map(|f| json!(f)).collect();
+    // Each component as the shortest text that reads back as the same f32 (`-0.0980454`), as
+    // a float32 model prints it, not the widened f64 (`-0.09804540127515793`).
+    let floats: Vec<Value> = vector.iter().map(|f| json!(f.to_string().parse::<f64>().unwrap_or(0.0))).collect();
     let mut by_type = Map::new();
     if request.binary {
         by_type.insert("binary".to_owned(), vector.iter().map(|f| json!(u8::from(*f > 0.0))).collect());
@@ -123,5 +125,7 @@ mod tests {
         assert_eq!(keys, ["embedding", "inputTextTokenCount", "embeddingsByType"]);
         let r = parse(json!({"inputText": "x"})).unwrap();
         assert_eq!(embedding_response(&r, &[0.5], 1)["embeddingsByType"], json!({"float": [0.5]}));
+        let text = embedding_response(&r, &[-0.098_045_4_f32, 0.1], 1).to_string();
+        assert!(text.starts_with(r#"{"embedding":[-0.0980454,0.1],"#), "{text}");
     }
 }
