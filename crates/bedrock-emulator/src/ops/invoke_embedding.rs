@@ -27,20 +27,20 @@ pub(crate) fn invoke_embedding(
     head: InvokeHead<'_>,
     body: &[u8],
 ) -> Result<InvokeModelOutput, ServiceError> {
+    let InvokeHead { request_metadata, echo_headers, model } = head;
     let request = parse_embedding_body(body)?;
     let input_tokens = estimate_tokens(&request.input_text);
-    let vector = embedding_vector(&head.model.model_id, &request.input_text, request.dimensions, request.normalize);
+    let vector = embedding_vector(&model.model_id, &request.input_text, request.dimensions, request.normalize);
     let output = embedding_response(&request, &vector, input_tokens);
     let response_bytes = serde_json::to_vec(&output).expect("a JSON value serializes");
-    let metadata = head.request_metadata.clone();
     invocation_log::deliver_with(state, ctx, Operation::InvokeModel, model_id, |context, cfg| {
-        ModelInvocationLog::for_embedding(context, &request.body, output, input_tokens, metadata, cfg)
+        ModelInvocationLog::for_embedding(context, &request.body, output, input_tokens, request_metadata, cfg)
     })?;
     let mut headers = vec![
         ("x-amzn-bedrock-input-token-count", input_tokens.to_string()),
         ("x-amzn-bedrock-output-token-count", "0".to_owned()),
         ("x-amzn-bedrock-invocation-latency", EMBEDDING_LATENCY_MS.to_string()),
     ];
-    headers.extend(head.echo_headers);
+    headers.extend(echo_headers);
     Ok(InvokeModelOutput { body: response_bytes, headers })
 }

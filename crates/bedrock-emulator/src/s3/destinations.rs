@@ -9,7 +9,7 @@ use bedrock_model::error::ServiceError;
 use bedrock_model::logging::{LoggingConfig, S3Config};
 use bedrock_model::record::ModelInvocationLog;
 
-use crate::s3::large_body::{self, S3Target};
+use crate::s3::large_body::{self, DataLocation, S3Target};
 use crate::s3::media::{self, MediaDestination};
 use crate::s3::names;
 use crate::state::AppState;
@@ -20,7 +20,9 @@ pub(crate) struct Destinations {
     /// For the CloudWatch log group, when one is configured.
     pub(crate) cloud_watch: Option<ModelInvocationLog>,
     /// For the S3 bucket, when `s3Config` is set.
-    s3: Option<(S3Target, ModelInvocationLog)>,
+    s3: Option<(DataLocation, ModelInvocationLog)>,
+    /// The record's instant (epoch ms), which times its S3 batch.
+    at_ms: i64,
 }
 
 /// The bucket and normalized prefix of an `S3Config` (validated at PUT).
@@ -40,40 +42,48 @@ pub(crate) fn prepare(
     let account = &state.config.account_id;
     let store = state.s3.store();
     let mut written = BTreeSet::new();
-    // One destination's version of the record, with its S3 location (if any).
-    let mut version = |mut record: ModelInvocationLog, location: Option<&S3Config>| {
-        let target = location.map(target).transpose()?;
-        let dest = MediaDestination { store, target: target.as_ref(), account_id: account, now_ms };
+    let at_ms = (record.context.timestamp.unix_timestamp_nanos() / 1_000_000) as i64;
+    let region = record.context.region.clone();
+    let location = |s3: &S3Config| {
+        let target = target(s3)?;
+        let hour_dir = names::hour_dir(&target.prefix, account, &region, at_ms);
+        Ok::<_, ServiceError>(DataLocation { target, hour_dir })
+    };
+    // One destination's version of the record, given its S3 location (if any).
+    let mut version = |mut record: ModelInvocationLog, location: Option<&DataLocation>| {
+        let dest = MediaDestination { store, location, now_ms };
         media::offload(&dest, cfg, &mut record, &mut written)
             .map_err(|err| ServiceError::internal(format!("failed to deliver media to Amazon S3: {err}")))?;
-        if let Some(target) = &target {
-            large_body::offload(store, target, account, &mut record, now_ms, &mut written)
+        if let Some(location) = location {
+            large_body::offload(store, location, &mut record, now_ms, &mut written)
                 .map_err(|err| ServiceError::internal(format!("failed to deliver a large body to Amazon S3: {err}")))?;
         }
-        Ok::<_, ServiceError>((target, record))
+        Ok::<_, ServiceError>(record)
     };
     let s3 = match &cfg.s3_config {
         Some(s3) => {
-            let (target, copy) = version(record.clone(), Some(s3))?;
-            target.map(|target| (target, copy))
+            let location = location(s3)?;
+            let copy = version(record.clone(), Some(&location))?;
+            Some((location, copy))
         }
         None => None,
     };
     let cloud_watch = match cfg.log_group_name() {
-        Some(_) => Some(version(record, cfg.large_data_s3())?.1),
+        Some(_) => {
+            let large = cfg.large_data_s3().map(location).transpose()?;
+            Some(version(record, large.as_ref())?)
+        }
         None => None,
     };
-    Ok(Destinations { cloud_watch, s3 })
+    Ok(Destinations { cloud_watch, s3, at_ms })
 }
 
 /// Queues the S3 record (journaled before this returns).
 pub(crate) fn queue_s3(state: &AppState, destinations: Destinations) -> Result<(), ServiceError> {
-    let Some((target, record)) = destinations.s3 else { return Ok(()) };
-    let at_ms = (record.context.timestamp.unix_timestamp_nanos() / 1_000_000) as i64;
-    let dir = names::hour_dir(&target.prefix, &state.config.account_id, &record.context.region, at_ms);
+    let Some((location, record)) = destinations.s3 else { return Ok(()) };
     state
         .s3
-        .enqueue(&target.bucket, &dir, at_ms, &record.context.request_id, record.to_json_string())
+        .enqueue(&location.target.bucket, &location.hour_dir, destinations.at_ms, &record.context.request_id, record.to_json_string())
         .map_err(|err| ServiceError::internal(format!("failed to queue the invocation log record for Amazon S3: {err}")))
 }
 

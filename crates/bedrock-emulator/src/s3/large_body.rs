@@ -24,19 +24,25 @@ pub(crate) struct S3Target {
     pub(crate) prefix: String,
 }
 
-/// Moves the large bodies of `record` into data objects under `target`. `written` remembers
+/// Where one invocation's objects go in an S3 destination: the target and the record's hour
+/// directory under it (`{prefix}/AWSLogs/{account}/BedrockModelInvocationLogs/{region}/YYYY/MM/DD/HH/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DataLocation {
+    pub(crate) target: S3Target,
+    pub(crate) hour_dir: String,
+}
+
+/// Moves the large bodies of `record` into data objects at `location`. `written` remembers
 /// the objects already written for this invocation, so a body offloaded for both destinations
 /// to the same place is written once.
 pub(crate) fn offload(
     store: &BucketStore,
-    target: &S3Target,
-    account_id: &str,
+    location: &DataLocation,
     record: &mut ModelInvocationLog,
     now_ms: i64,
     written: &mut BTreeSet<(String, String)>,
 ) -> Result<(), BucketStoreError> {
-    let at_ms = (record.context.timestamp.unix_timestamp_nanos() / 1_000_000) as i64;
-    let dir = names::hour_dir(&target.prefix, account_id, &record.context.region, at_ms);
+    let bucket = &location.target.bucket;
     let request_id = record.context.request_id.clone();
     let mut move_out = |body: &mut Option<serde_json::Value>, path: &mut Option<String>, side: BodySide| {
         let Some(value) = body.as_ref() else { return Ok(()) };
@@ -44,11 +50,11 @@ pub(crate) fn offload(
         if json.len() <= LARGE_BODY_BYTES {
             return Ok(());
         }
-        let key = names::body_object_key(&dir, &request_id, side);
-        if written.insert((target.bucket.clone(), key.clone())) {
-            store.put_object(&target.bucket, &key, &gzip::compress(&json), now_ms)?;
+        let key = names::body_object_key(&location.hour_dir, &request_id, side);
+        if written.insert((bucket.clone(), key.clone())) {
+            store.put_object(bucket, &key, &gzip::compress(&json), now_ms)?;
         }
-        *path = Some(format!("s3://{}/{key}", target.bucket));
+        *path = Some(format!("s3://{bucket}/{key}"));
         *body = None;
         Ok(())
     };

@@ -21,7 +21,7 @@ use bedrock_model::record::{ModelInvocationLog, Operation};
 use serde_json::{Map, Value};
 
 use crate::s3::bucket_store::{BucketStore, BucketStoreError};
-use crate::s3::large_body::S3Target;
+use crate::s3::large_body::DataLocation;
 use crate::s3::names;
 
 /// Why media could not be delivered.
@@ -78,8 +78,7 @@ pub(crate) struct MediaDestination<'a> {
     pub(crate) store: &'a BucketStore,
     /// The destination's S3 location (`s3Config`, or `largeDataDeliveryS3Config` for
     /// CloudWatch); `None` when it has none.
-    pub(crate) target: Option<&'a S3Target>,
-    pub(crate) account_id: &'a str,
+    pub(crate) location: Option<&'a DataLocation>,
     pub(crate) now_ms: i64,
 }
 
@@ -97,12 +96,9 @@ pub(crate) fn offload(
         return Ok(());
     }
     let Some(body) = record.input.input_body_json.as_mut() else { return Ok(()) };
-    let at_ms = (record.context.timestamp.unix_timestamp_nanos() / 1_000_000) as i64;
-    let hour_dir = dest.target.map(|t| names::hour_dir(&t.prefix, dest.account_id, &record.context.region, at_ms));
     let mut walk = MediaWalk {
         dest,
         cfg,
-        hour_dir: hour_dir.as_deref(),
         request_id: &record.context.request_id,
         next_index: 0,
         written,
@@ -127,7 +123,6 @@ fn array_items(v: Option<&mut Value>) -> impl Iterator<Item = &mut Value> {
 struct MediaWalk<'a, 'w> {
     dest: &'a MediaDestination<'a>,
     cfg: &'a LoggingConfig,
-    hour_dir: Option<&'a str>,
     request_id: &'a str,
     next_index: usize,
     written: &'w mut BTreeSet<(String, String)>,
@@ -165,23 +160,20 @@ impl MediaWalk<'_, '_> {
         let Some(encoded) = block.get("source").and_then(|s| s.get("bytes")).and_then(Value::as_str) else {
             return Ok(());
         };
-        let location = match (self.hour_dir, self.dest.target) {
-            (Some(dir), Some(target)) if modality.delivered(self.cfg) => Some((dir, target)),
-            _ => None,
-        };
-        let Some((dir, target)) = location else {
+        let Some(location) = self.dest.location.filter(|_| modality.delivered(self.cfg)) else {
             block.remove("source");
             return Ok(());
         };
+        let bucket = &location.target.bucket;
         let bytes = aws_smithy_types::base64::decode(encoded)
             .map_err(|e| MediaError::NotBase64 { kind: modality.as_str(), reason: e.to_string() })?;
-        let key = names::media_object_key(dir, self.request_id, self.next_index, extension(block));
+        let key = names::media_object_key(&location.hour_dir, self.request_id, self.next_index, extension(block));
         self.next_index += 1;
-        if self.written.insert((target.bucket.clone(), key.clone())) {
-            self.dest.store.put_object(&target.bucket, &key, &bytes, self.dest.now_ms)?;
+        if self.written.insert((bucket.clone(), key.clone())) {
+            self.dest.store.put_object(bucket, &key, &bytes, self.dest.now_ms)?;
         }
         let mut source = Map::new();
-        source.insert("s3Uri".to_owned(), Value::String(format!("s3://{}/{key}", target.bucket)));
+        source.insert("s3Uri".to_owned(), Value::String(format!("s3://{bucket}/{key}")));
         block.insert("source".to_owned(), Value::Object(source));
         Ok(())
     }
@@ -200,6 +192,7 @@ fn extension(block: &Map<String, Value>) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::s3::large_body::S3Target;
     use bedrock_model::record::{InvocationContext, RecordInput, RecordOutput};
     use serde_json::json;
 
@@ -250,8 +243,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = BucketStore::new(dir.path(), false);
         store.ensure_bucket("bkt").unwrap();
-        let t = S3Target { bucket: "bkt".into(), prefix: String::new() };
-        let dest = MediaDestination { store: &store, target: target.then_some(&t), account_id: "123456789012", now_ms: 0 };
+        let loc = DataLocation { target: S3Target { bucket: "bkt".into(), prefix: String::new() }, hour_dir: HOUR.into() };
+        let dest = MediaDestination { store: &store, location: target.then_some(&loc), now_ms: 0 };
         let mut rec = record(operation, body);
         offload(&dest, cfg, &mut rec, &mut BTreeSet::new()).unwrap();
         let objects = store

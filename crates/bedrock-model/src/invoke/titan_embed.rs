@@ -46,18 +46,18 @@ pub fn parse_embedding_body(body: &[u8]) -> Result<EmbeddingRequest, ServiceErro
     v.length("#/inputText", obj.get("inputText"), 1, MAX_INPUT_CHARS);
     v.enumerated_int("#/dimensions", obj.get("dimensions"), &DIMENSIONS);
     v.strings("#/embeddingTypes", obj.get("embeddingTypes"));
-    let types: Vec<&str> = obj.get("embeddingTypes").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let types = obj.get("embeddingTypes").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
     for (i, t) in types.iter().enumerate() {
-        v.enumerated(&format!("#/embeddingTypes/{i}"), Some(&Value::from(*t)), &["float", "binary"]);
+        v.enumerated(&format!("#/embeddingTypes/{i}"), Some(t), &["float", "binary"]);
     }
     v.into_result()?;
-    let explicit_types = obj.get("embeddingTypes").is_some_and(|t| t.as_array().is_some_and(|a| !a.is_empty()));
+    let asks = |name: &str| types.iter().any(|t| t == name);
     Ok(EmbeddingRequest {
         input_text: obj.get("inputText").and_then(Value::as_str).unwrap_or_default().to_owned(),
         dimensions: obj.get("dimensions").and_then(Value::as_u64).unwrap_or(1024) as usize,
         normalize: obj.get("normalize").and_then(Value::as_bool).unwrap_or(true),
-        float: !explicit_types || types.contains(&"float"),
-        binary: types.contains(&"binary"),
+        float: types.is_empty() || asks("float"),
+        binary: asks("binary"),
         body: value,
     })
 }
