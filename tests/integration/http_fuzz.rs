@@ -130,7 +130,7 @@ fn logs_body() -> impl Strategy<Value = Vec<u8>> {
 
 #[test]
 fn arbitrary_logs_requests_get_logs_error_shapes() {
-    use bedrock_model::cloudwatch_logs::LogsOperation;
+    use service_logs::model::LogsOperation;
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let t = rt.block_on(TestEmulator::start());
     let url = t.url();

@@ -1,5 +1,5 @@
 //! Errors of starting and running the emulator (the library edge). Request-level errors are
-//! `bedrock_model::error::ServiceError`, rendered by `response.rs`.
+//! each service's own and are rendered by the service for its protocol.
 
 use std::path::PathBuf;
 
@@ -15,29 +15,9 @@ pub enum StartError {
         #[source]
         source: log_store::StoreError,
     },
-    /// A file or directory could not be read or created.
-    #[error("cannot access {path}")]
-    Io {
-        /// The path.
-        path: PathBuf,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The saved logging configuration is not valid.
-    #[error("the saved logging configuration {path} is invalid: {message}")]
-    BadLoggingConfig {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong.
-        message: String,
-    },
-    /// S3 delivery could not be opened (its journal, or a configured bucket).
-    #[error("cannot open S3 delivery: {message}")]
-    S3 {
-        /// What failed.
-        message: String,
-    },
+    /// The Bedrock service could not open its state (logging configuration, S3 journal).
+    #[error(transparent)]
+    Bedrock(#[from] service_bedrock::OpenError),
     /// The listening socket could not be bound.
     #[error("cannot listen on {addr}")]
     Bind {

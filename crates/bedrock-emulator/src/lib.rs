@@ -1,8 +1,8 @@
-//! The Bedrock emulator: one HTTP endpoint answering the Bedrock runtime (Converse), the Bedrock
-//! logging control plane (`/logging/modelinvocations`), a read-only S3 API over the delivered
-//! log objects and, in time, the CloudWatch Logs API; every successful runtime call writes its
-//! `ModelInvocationLog` record to the local log store and/or the S3 delivery queue before the
-//! response leaves.
+//! The Bedrock emulator: one HTTP endpoint serving the emulated AWS services (Bedrock runtime and
+//! control plane, CloudWatch Logs, S3), each in its own crate; this crate binds the socket, keeps
+//! the service registry and the environment, and holds the command line. Every successful
+//! runtime call writes its `ModelInvocationLog` record to the local log store and/or the S3
+//! delivery journal before the response leaves.
 //!
 //! Start it in-process (for Rust tests) with [`start`]:
 //!
@@ -15,42 +15,39 @@
 //! # Ok(()) }
 //! ```
 
-pub mod catalog;
-pub mod clock;
 pub mod config;
 pub mod error;
-mod eventstream;
-mod fnv;
-pub mod ids;
-pub mod insights_scan;
-pub mod invocation_log;
-pub mod logs;
-mod opaque;
-mod ops;
 pub mod query_command;
-mod query_results;
-pub mod responder;
-mod response;
 mod routes;
-pub mod s3;
 mod server;
+mod services;
 pub mod sigv4;
-mod state;
-pub mod tokens;
+
+/// The emulator's clock (re-exported from service-kit).
+pub use service_kit::clock;
+/// Request-id generators (re-exported from service-kit).
+pub use service_kit::ids;
+/// The model catalog (re-exported from service-bedrock).
+pub use service_bedrock::catalog;
+/// Declared and deterministic answers (re-exported from service-bedrock).
+pub use service_bedrock::responder;
+/// Bedrock's S3 delivery: batches, keys, delivered records (re-exported from service-bedrock).
+pub use service_bedrock::delivery as s3;
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-pub use config::{EmulatorConfig, InitialLogging, Principals};
+pub use config::EmulatorConfig;
 pub use error::StartError;
-pub use state::DEFAULT_LOG_GROUP;
+pub use service_bedrock::{DEFAULT_LOG_GROUP, InitialLogging};
+pub use service_kit::Principals;
 
 /// A running emulator. Dropping it without [`RunningEmulator::shutdown`] stops it abruptly.
 #[derive(Debug)]
 pub struct RunningEmulator {
     addr: SocketAddr,
-    state: Arc<state::AppState>,
+    services: Arc<services::Services>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
     /// The background S3 flush timer, if any.
@@ -70,18 +67,18 @@ impl RunningEmulator {
 
     /// The log store the emulator writes to.
     pub fn log_store(&self) -> &log_store::LogStore {
-        &self.state.store
+        &self.services.log_store
     }
 
     /// Writes every pending S3 record batch now (what the background timer does every
     /// `s3_flush_interval`, and shutdown does last).
     pub fn flush_deliveries(&self) -> Result<s3::FlushReport, s3::DeliveryError> {
-        self.state.s3.flush()
+        self.services.bedrock.flush_deliveries()
     }
 
     /// S3 records waiting for the next flush.
     pub fn pending_deliveries(&self) -> usize {
-        self.state.s3.pending_records()
+        self.services.bedrock.pending_deliveries()
     }
 
     /// Stops accepting, waits for in-flight requests, writes the pending S3 batches, and
@@ -96,7 +93,7 @@ impl RunningEmulator {
             flusher.abort();
             let _ = flusher.await;
         }
-        if let Err(err) = self.state.s3.flush() {
+        if let Err(err) = self.services.bedrock.flush_deliveries() {
             tracing::error!(%err, "S3 delivery at shutdown failed; the records stay journaled for the next start");
         }
     }
@@ -116,28 +113,28 @@ impl Drop for RunningEmulator {
 /// Opens the data directory, binds the socket and serves in a background task.
 pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, StartError> {
     let listen = config.listen;
-    let state = Arc::new(state::AppState::open(config)?);
+    let services = Arc::new(services::Services::open(&config)?);
     let listener =
         tokio::net::TcpListener::bind(listen).await.map_err(|source| StartError::Bind { addr: listen, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: listen, source })?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(server::serve(listener, Arc::clone(&state), async move {
+    let task = tokio::spawn(server::serve(listener, Arc::clone(&services), async move {
         let _ = stopped.await;
     }));
-    let flusher = state.config.s3_flush_interval.map(|every| tokio::spawn(flush_every(Arc::clone(&state), every)));
-    Ok(RunningEmulator { addr, state, stop: Some(stop), task, flusher })
+    let flusher = config.s3_flush_interval.map(|every| tokio::spawn(flush_every(Arc::clone(&services), every)));
+    Ok(RunningEmulator { addr, services, stop: Some(stop), task, flusher })
 }
 
 /// The background S3 flush: every `every` of real time, pending batches are written.
-async fn flush_every(state: Arc<state::AppState>, every: std::time::Duration) {
+async fn flush_every(services: Arc<services::Services>, every: std::time::Duration) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     ticks.tick().await;
     loop {
         ticks.tick().await;
-        let state = Arc::clone(&state);
+        let bedrock = Arc::clone(&services.bedrock);
         // Errors are logged by the flush; the records stay pending for the next tick.
-        let _ = tokio::task::spawn_blocking(move || state.s3.flush()).await;
+        let _ = tokio::task::spawn_blocking(move || bedrock.flush_deliveries()).await;
     }
 }
 

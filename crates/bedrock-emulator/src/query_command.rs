@@ -1,5 +1,5 @@
 //! `bedrock-emulator query`: runs a Logs Insights query without a server, over a data
-//! directory's log groups (through [`crate::insights_scan`]), over the records S3 delivery
+//! directory's log groups (through the insights-scan crate), over the records S3 delivery
 //! wrote, or over a file of `ModelInvocationLog` records (one JSON object per line), and renders the result as a table, JSON
 //! (GetQueryResults-shaped) or CSV. The query is checked against the record schema, so
 //! fields a record never has get a warning.
@@ -11,10 +11,10 @@ use log_store::{LogStore, StoreError, StoreOptions};
 use logs_insights::{CheckOptions, Diagnostic, LogEvent, QueryResult, Schema, compile};
 use serde_json::{Value, json};
 
-use crate::query_results::{results_json, statistics_json};
+use service_logs::query_results::{results_json, statistics_json};
 
-use crate::clock::parse_rfc3339_ms;
-use crate::insights_scan::{ScanOutcome, ScanRequest, scan_store, source_log_groups};
+use service_kit::clock::parse_rfc3339_ms;
+use insights_scan::{ScanOutcome, ScanRequest, scan_store, source_log_groups};
 
 /// The flattened field names of a `ModelInvocationLog` record, for unknown-field warnings.
 const RECORD_SCHEMA: &str = include_str!("../../../fixtures/schemas/bedrock.schema");
@@ -69,7 +69,7 @@ pub enum QueryCommandError {
     #[error("{path}:{line}: {message}")]
     BadRecord { path: PathBuf, line: usize, message: String },
     #[error("cannot read the S3 delivery: {0}")]
-    S3(#[from] crate::s3::ReadRecordsError),
+    S3(#[from] service_bedrock::delivery::ReadRecordsError),
 }
 
 /// Parses a time bound: RFC 3339 (`2025-12-01T00:00:00Z`) or epoch seconds.
@@ -119,7 +119,7 @@ impl QueryCommand {
                 self.run_records(&plan, &records, &ptrs, log_group, threads)
             }
             QueryInput::S3 { dir, bucket, prefix, log_group } => {
-                let records = crate::s3::delivered_records(dir, bucket, prefix)?;
+                let records = service_bedrock::delivery::delivered_records(dir, bucket, prefix)?;
                 let ptrs: Vec<String> = (1..=records.len()).map(|n| format!("s3://{bucket}/{prefix}#{n}")).collect();
                 self.run_records(&plan, &records, &ptrs, log_group, threads)
             }
@@ -147,7 +147,7 @@ impl QueryCommand {
                 timestamp: *ts,
                 ingestion_time: *ts,
                 message: line.as_bytes(),
-                log_stream: crate::invocation_log::LOG_STREAM,
+                log_stream: service_bedrock::delivery::invocation_log::LOG_STREAM,
                 log_group: &log,
                 ptr,
             })

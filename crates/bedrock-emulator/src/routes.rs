@@ -4,26 +4,15 @@
 
 use http::Method;
 use percent_encoding::percent_decode_str;
+use service_bedrock::BedrockOperation;
 
 /// The operation a request asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Route {
-    /// `POST /model/{modelId}/converse`, with the model id percent-decoded.
-    Converse { model_id: Result<String, String> },
-    /// `POST /model/{modelId}/converse-stream`.
-    ConverseStream { model_id: Result<String, String> },
-    /// `POST /model/{modelId}/invoke`.
-    InvokeModel { model_id: Result<String, String> },
-    /// `POST /model/{modelId}/invoke-with-response-stream`.
-    InvokeModelWithResponseStream { model_id: Result<String, String> },
-    /// `POST /model/{modelId}/count-tokens`.
-    CountTokens { model_id: Result<String, String> },
-    /// `PUT /logging/modelinvocations`.
-    PutLoggingConfig,
-    /// `GET /logging/modelinvocations`.
-    GetLoggingConfig,
-    /// `DELETE /logging/modelinvocations`.
-    DeleteLoggingConfig,
+    /// A Bedrock runtime or control-plane operation; `model_id` is the percent-decoded
+    /// `{modelId}` label (`Err` holds a raw label that is not UTF-8 once decoded; the control
+    /// plane has none: `Ok("")`).
+    Bedrock { operation: BedrockOperation, model_id: Result<String, String> },
     /// `POST /` with `X-Amz-Target: Logs_20140328.<Op>`.
     Logs { operation: String },
     /// `GET /_emulator/health`: the emulator's own liveness route (also the benchmark ceiling).
@@ -50,23 +39,25 @@ pub(crate) fn route(method: &Method, path: &str, amz_target: Option<&str>) -> Ro
             if method != Method::POST {
                 return Route::MethodNotAllowed;
             }
-            match *op {
-                "converse" => Route::Converse { model_id: decode_label(model_id) },
-                "converse-stream" => Route::ConverseStream { model_id: decode_label(model_id) },
-                "invoke" => Route::InvokeModel { model_id: decode_label(model_id) },
-                "invoke-with-response-stream" => {
-                    Route::InvokeModelWithResponseStream { model_id: decode_label(model_id) }
-                }
-                "count-tokens" => Route::CountTokens { model_id: decode_label(model_id) },
-                _ => Route::Unknown,
-            }
+            let operation = match *op {
+                "converse" => BedrockOperation::Converse,
+                "converse-stream" => BedrockOperation::ConverseStream,
+                "invoke" => BedrockOperation::InvokeModel,
+                "invoke-with-response-stream" => BedrockOperation::InvokeModelWithResponseStream,
+                "count-tokens" => BedrockOperation::CountTokens,
+                _ => return Route::Unknown,
+            };
+            Route::Bedrock { operation, model_id: decode_label(model_id) }
         }
-        ["logging", "modelinvocations"] => match *method {
-            Method::PUT => Route::PutLoggingConfig,
-            Method::GET => Route::GetLoggingConfig,
-            Method::DELETE => Route::DeleteLoggingConfig,
-            _ => Route::MethodNotAllowed,
-        },
+        ["logging", "modelinvocations"] => {
+            let operation = match *method {
+                Method::PUT => BedrockOperation::PutModelInvocationLoggingConfiguration,
+                Method::GET => BedrockOperation::GetModelInvocationLoggingConfiguration,
+                Method::DELETE => BedrockOperation::DeleteModelInvocationLoggingConfiguration,
+                _ => return Route::MethodNotAllowed,
+            };
+            Route::Bedrock { operation, model_id: Ok(String::new()) }
+        }
         ["_emulator", "health"] if method == Method::GET => Route::Health,
         ["_emulator", "flush-deliveries"] if method == Method::POST => Route::FlushDeliveries,
         _ => Route::Unknown,
@@ -85,31 +76,31 @@ mod tests {
     #[test]
     fn runtime_routes_decode_the_model_id() {
         let r = route(&Method::POST, "/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse", None);
-        assert_eq!(r, Route::Converse { model_id: Ok("anthropic.claude-3-haiku-20240307-v1:0".into()) });
+        assert_eq!(r, Route::Bedrock { operation: BedrockOperation::Converse, model_id: Ok("anthropic.claude-3-haiku-20240307-v1:0".into()) });
         let arn = "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A%3Afoundation-model%2Fx/converse";
         assert_eq!(
             route(&Method::POST, arn, None),
-            Route::Converse { model_id: Ok("arn:aws:bedrock:us-east-1::foundation-model/x".into()) }
+            Route::Bedrock { operation: BedrockOperation::Converse, model_id: Ok("arn:aws:bedrock:us-east-1::foundation-model/x".into()) }
         );
-        assert_eq!(route(&Method::POST, "/model/%FF/converse", None), Route::Converse { model_id: Err("%FF".into()) });
+        assert_eq!(route(&Method::POST, "/model/%FF/converse", None), Route::Bedrock { operation: BedrockOperation::Converse, model_id: Err("%FF".into()) });
         assert_eq!(route(&Method::GET, "/model/x/converse", None), Route::MethodNotAllowed);
         assert_eq!(
             route(&Method::POST, "/model/x/invoke", None),
-            Route::InvokeModel { model_id: Ok("x".into()) }
+            Route::Bedrock { operation: BedrockOperation::InvokeModel, model_id: Ok("x".into()) }
         );
         assert_eq!(
             route(&Method::POST, "/model/a%3A0/invoke-with-response-stream", None),
-            Route::InvokeModelWithResponseStream { model_id: Ok("a:0".into()) }
+            Route::Bedrock { operation: BedrockOperation::InvokeModelWithResponseStream, model_id: Ok("a:0".into()) }
         );
-        assert_eq!(route(&Method::POST, "/model/x/converse-stream", None), Route::ConverseStream { model_id: Ok("x".into()) });
-        assert_eq!(route(&Method::POST, "/model/x/count-tokens", None), Route::CountTokens { model_id: Ok("x".into()) });
+        assert_eq!(route(&Method::POST, "/model/x/converse-stream", None), Route::Bedrock { operation: BedrockOperation::ConverseStream, model_id: Ok("x".into()) });
+        assert_eq!(route(&Method::POST, "/model/x/count-tokens", None), Route::Bedrock { operation: BedrockOperation::CountTokens, model_id: Ok("x".into()) });
     }
 
     #[test]
     fn control_plane_logs_and_unknown() {
-        assert_eq!(route(&Method::PUT, "/logging/modelinvocations", None), Route::PutLoggingConfig);
-        assert_eq!(route(&Method::GET, "/logging/modelinvocations", None), Route::GetLoggingConfig);
-        assert_eq!(route(&Method::DELETE, "/logging/modelinvocations", None), Route::DeleteLoggingConfig);
+        assert_eq!(route(&Method::PUT, "/logging/modelinvocations", None), Route::Bedrock { operation: BedrockOperation::PutModelInvocationLoggingConfiguration, model_id: Ok(String::new()) });
+        assert_eq!(route(&Method::GET, "/logging/modelinvocations", None), Route::Bedrock { operation: BedrockOperation::GetModelInvocationLoggingConfiguration, model_id: Ok(String::new()) });
+        assert_eq!(route(&Method::DELETE, "/logging/modelinvocations", None), Route::Bedrock { operation: BedrockOperation::DeleteModelInvocationLoggingConfiguration, model_id: Ok(String::new()) });
         assert_eq!(route(&Method::POST, "/logging/modelinvocations", None), Route::MethodNotAllowed);
         assert_eq!(
             route(&Method::POST, "/", Some("Logs_20140328.StartQuery")),

@@ -16,21 +16,21 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
-use bedrock_model::cloudwatch_logs::{LogsError, LogsErrorCode};
 use bedrock_model::error::ServiceError;
+use service_bedrock::bedrock_error;
+use service_kit::RequestContext;
+use service_kit::response::{self, HttpResponse};
+use service_logs::model::{LogsError, LogsErrorCode};
 
-use crate::logs;
-use crate::ops::{self, RequestContext};
-use crate::response::{self, HttpResponse};
 use crate::routes::{Route, route};
+use crate::services::Services;
 use crate::sigv4::parse_authorization;
-use crate::state::AppState;
 
 /// How long shutdown waits for in-flight requests.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Serves connections from `listener` until `shutdown` completes.
-pub(crate) async fn serve(listener: TcpListener, state: Arc<AppState>, shutdown: impl Future<Output = ()>) {
+pub(crate) async fn serve(listener: TcpListener, services: Arc<Services>, shutdown: impl Future<Output = ()>) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -46,8 +46,8 @@ pub(crate) async fn serve(listener: TcpListener, state: Arc<AppState>, shutdown:
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let state = Arc::clone(&state);
-                let service = service_fn(move |req| handle(Arc::clone(&state), req));
+                let services = Arc::clone(&services);
+                let service = service_fn(move |req| handle(Arc::clone(&services), req));
                 let conn = http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service);
                 let conn = graceful.watch(conn);
                 tokio::spawn(async move {
@@ -66,127 +66,46 @@ pub(crate) async fn serve(listener: TcpListener, state: Arc<AppState>, shutdown:
 }
 
 /// Answers one request. Never fails: every error becomes an AWS-shaped response.
-pub(crate) async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> Result<HttpResponse, Infallible> {
-    let request_id = state.config.ids.request_id();
+pub(crate) async fn handle(services: Arc<Services>, req: Request<Incoming>) -> Result<HttpResponse, Infallible> {
+    let request_id = services.env.ids.request_id();
     let header_str = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
     let caller = parse_authorization(header_str(header::AUTHORIZATION.as_str()));
     let route = route(req.method(), req.uri().path(), header_str("x-amz-target"));
-    let region = caller.region.clone().unwrap_or_else(|| state.config.default_region.clone());
-    let ctx = RequestContext { request_id, caller, region };
+    let region = caller.region.clone().unwrap_or_else(|| services.env.default_region.clone());
+    let ctx = RequestContext { request_id, access_key: caller.access_key.clone(), region };
     // S3 (the read API over delivered logs) is told apart by its SigV4 signing service.
-    if ctx.caller.service.as_deref() == Some("s3") {
-        return Ok(crate::s3::read_api::handle(&state, &ctx.request_id, req.method(), req.uri(), req.headers()));
+    if caller.service.as_deref() == Some("s3") {
+        return Ok(service_s3::handle(&services.s3, &ctx.request_id, req.method(), req.uri(), req.headers()));
     }
 
     let response = match route {
         Route::Health => response::text(StatusCode::OK, "ok"),
-        Route::FlushDeliveries => match state.s3.flush() {
+        Route::FlushDeliveries => match services.bedrock.flush_deliveries() {
             Ok(report) => response::json_ok(&ctx.request_id, serde_json::to_vec(&report).unwrap_or_default()),
-            Err(err) => response::bedrock_error(&ServiceError::internal(err.to_string()), &ctx.request_id),
+            Err(err) => bedrock_error(&ServiceError::internal(err.to_string()), &ctx.request_id),
         },
-        Route::Converse { model_id } => {
-            let body = match read_body(req, state.config.max_body_bytes).await {
-                Ok(body) => body,
-                Err(err) => return Ok(response::bedrock_error(&err, &ctx.request_id)),
-            };
-            let result = match model_id {
-                Ok(model_id) => ops::converse::converse(&state, &ctx, &model_id, &body),
-                Err(raw) => Err(bedrock_model::model_id::validate_model_id(&raw)
-                    .err()
-                    .unwrap_or_else(|| ServiceError::validation("The provided model identifier is invalid."))),
-            };
-            bedrock_result(result, &ctx)
-        }
-        Route::ConverseStream { model_id } => {
-            let body = match read_body(req, state.config.max_body_bytes).await {
-                Ok(body) => body,
-                Err(err) => return Ok(response::bedrock_error(&err, &ctx.request_id)),
-            };
-            let result = label(model_id).and_then(|id| ops::converse_stream::converse_stream(&state, &ctx, &id, &body));
-            result.unwrap_or_else(|err| response::bedrock_error(&err, &ctx.request_id))
-        }
-        Route::InvokeModel { model_id } => {
+        Route::Bedrock { operation, model_id } => {
             let headers = req.headers().clone();
-            let body = match read_body(req, state.config.max_body_bytes).await {
+            let body = match read_body(req, services.max_body_bytes).await {
                 Ok(body) => body,
-                Err(err) => return Ok(response::bedrock_error(&err, &ctx.request_id)),
+                Err(err) => return Ok(bedrock_error(&err, &ctx.request_id)),
             };
-            match label(model_id).and_then(|id| ops::invoke_model::invoke_model(&state, &ctx, &id, &headers, &body)) {
-                Ok(out) => response::json_ok_with(&ctx.request_id, out.body, &out.headers),
-                Err(err) => response::bedrock_error(&err, &ctx.request_id),
-            }
+            service_bedrock::handle(&services.bedrock, &ctx, operation, model_id, &headers, &body)
         }
-        Route::InvokeModelWithResponseStream { model_id } => {
-            let headers = req.headers().clone();
-            let body = match read_body(req, state.config.max_body_bytes).await {
-                Ok(body) => body,
-                Err(err) => return Ok(response::bedrock_error(&err, &ctx.request_id)),
-            };
-            let result = label(model_id)
-                .and_then(|id| ops::invoke_model_stream::invoke_model_stream(&state, &ctx, &id, &headers, &body));
-            result.unwrap_or_else(|err| response::bedrock_error(&err, &ctx.request_id))
-        }
-        Route::CountTokens { model_id } => {
-            let body = match read_body(req, state.config.max_body_bytes).await {
-                Ok(body) => body,
-                Err(err) => return Ok(response::bedrock_error(&err, &ctx.request_id)),
-            };
-            bedrock_result(label(model_id).and_then(|id| ops::count_tokens::count_tokens(&state, &id, &body)), &ctx)
-        }
-        Route::PutLoggingConfig => {
-            let body = match read_body(req, state.config.max_body_bytes).await {
-                Ok(body) => body,
-                Err(err) => return Ok(response::bedrock_error(&err, &ctx.request_id)),
-            };
-            match ops::logging_config::put(&state, &body) {
-                Ok(()) => response::empty_ok(&ctx.request_id),
-                Err(err) => response::bedrock_error(&err, &ctx.request_id),
-            }
-        }
-        Route::GetLoggingConfig => response::json_ok(&ctx.request_id, ops::logging_config::get(&state)),
-        Route::DeleteLoggingConfig => match ops::logging_config::delete(&state) {
-            Ok(()) => response::empty_ok(&ctx.request_id),
-            Err(err) => response::bedrock_error(&err, &ctx.request_id),
-        },
         Route::Logs { operation } => {
-            let body = match read_body(req, state.config.max_body_bytes).await {
+            let body = match read_body(req, services.max_body_bytes).await {
                 Ok(body) => body,
                 Err(err) => {
                     let err = LogsError::new(LogsErrorCode::InvalidParameterException, err.message);
-                    return Ok(response::logs_error(&err, &ctx.request_id));
+                    return Ok(service_logs::logs_error(&err, &ctx.request_id));
                 }
             };
-            logs::handle(&state, &ctx, &operation, &body).await
+            service_logs::handle(&services.logs, &ctx, &operation, &body).await
         }
-        Route::MethodNotAllowed => response::bedrock_error(
-            &ServiceError::new(
-                bedrock_model::error::ErrorCode::UnknownOperationException,
-                "The requested method is not supported for this resource",
-            ),
-            &ctx.request_id,
-        ),
-        Route::Unknown => response::bedrock_error(
-            &ServiceError::new(bedrock_model::error::ErrorCode::UnknownOperationException, "Unknown operation"),
-            &ctx.request_id,
-        ),
+        Route::MethodNotAllowed => service_bedrock::unknown_operation(&ctx.request_id, true),
+        Route::Unknown => service_bedrock::unknown_operation(&ctx.request_id, false),
     };
     Ok(response)
-}
-
-/// A runtime path's model id, or the error for a label that is not UTF-8 once decoded.
-fn label(model_id: Result<String, String>) -> Result<String, ServiceError> {
-    model_id.map_err(|raw| {
-        bedrock_model::model_id::validate_model_id(&raw)
-            .err()
-            .unwrap_or_else(|| ServiceError::validation("The provided model identifier is invalid."))
-    })
-}
-
-fn bedrock_result(result: Result<Vec<u8>, ServiceError>, ctx: &RequestContext) -> HttpResponse {
-    match result {
-        Ok(body) => response::json_ok(&ctx.request_id, body),
-        Err(err) => response::bedrock_error(&err, &ctx.request_id),
-    }
 }
 
 /// Reads a request body, refusing more than `limit` bytes without buffering them.

@@ -185,3 +185,13 @@ impl ServiceError {
         serde_json::json!({ "message": self.message }).to_string()
     }
 }
+
+impl From<aws_shapes::Rejection> for ServiceError {
+    /// Coral's two framework failures, as Bedrock names them.
+    fn from(rejection: aws_shapes::Rejection) -> Self {
+        match rejection.kind {
+            aws_shapes::RejectionKind::Serialization => ServiceError::serialization(rejection.message),
+            aws_shapes::RejectionKind::Validation => ServiceError::validation(rejection.message),
+        }
+    }
+}

@@ -7,10 +7,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::converse::read_body_object;
+use aws_shapes::{check_body, read_body_object, strip_nulls};
 use crate::error::ServiceError;
-use crate::shapes::CONTROL;
-use crate::walk::check_body;
+use crate::models::CONTROL;
 
 /// `S3Config`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,14 +124,4 @@ pub fn parse_put_logging_request(body: &[u8]) -> Result<LoggingConfig, ServiceEr
     let config = value.get("loggingConfig").cloned().unwrap_or(Value::Null);
     // Types were checked above; unknown members are ignored by serde as by Coral.
     serde_json::from_value(strip_nulls(config)).map_err(|e| ServiceError::serialization(e.to_string()))
-}
-
-/// Coral reads `null` members as unset; serde would reject `null` for a `String`.
-pub(crate) fn strip_nulls(v: Value) -> Value {
-    match v {
-        Value::Object(map) => {
-            Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, strip_nulls(v))).collect())
-        }
-        other => other,
-    }
 }

@@ -8,10 +8,10 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
-use crate::coral::{Shown, Violations, text};
+use aws_shapes::coral::text;
+use aws_shapes::{Shown, Violations, check_value};
 use crate::error::ServiceError;
-use crate::shapes::RUNTIME;
-use crate::walk::check_value;
+use crate::models::RUNTIME;
 
 /// Header carrying request metadata on InvokeModel / InvokeModelWithResponseStream.
 pub const REQUEST_METADATA_HEADER: &str = "X-Amzn-Bedrock-Request-Metadata";
@@ -77,7 +77,7 @@ impl Serialize for RequestMetadata {
 /// Validates a `requestMetadata` JSON value exactly as the ConverseRequest member: JSON types
 /// (SerializationException), entry count, key and value rules (ValidationException).
 pub fn validate_request_metadata(value: &Value) -> Result<(), ServiceError> {
-    check_value(&RUNTIME, "RequestMetadata", value, "requestMetadata")?.into_result()
+    Ok(check_value(&RUNTIME, "RequestMetadata", value, "requestMetadata")?.into_result()?)
 }
 
 /// Parses and validates the `X-Amzn-Bedrock-Request-Metadata` header of InvokeModel.

@@ -6,18 +6,17 @@
 
 use serde_json::Value;
 
-use crate::coral::Violations;
+use aws_shapes::{Violations, check_value};
 use crate::error::ServiceError;
-use crate::shapes::RUNTIME;
-use crate::walk::check_value;
+use crate::models::RUNTIME;
 
 /// Validates a (percent-decoded) model id taken from the request path.
 pub fn validate_model_id(id: &str) -> Result<(), ServiceError> {
-    model_id_violations(id)?.into_result()
+    Ok(model_id_violations(id)?.into_result()?)
 }
 
 pub(crate) fn model_id_violations(id: &str) -> Result<Violations, ServiceError> {
-    check_value(&RUNTIME, "ConversationalModelId", &Value::String(id.to_owned()), "modelId")
+    Ok(check_value(&RUNTIME, "ConversationalModelId", &Value::String(id.to_owned()), "modelId")?)
 }
 
 /// `true` for a Prompt management ARN, which may supply the messages itself.

@@ -6,8 +6,8 @@ mod request;
 mod response;
 mod rules;
 
-pub use parse::{MALFORMED_JSON_MESSAGE, parse_converse_request, parse_converse_request_for};
-pub(crate) use parse::read_body_object;
+pub use aws_shapes::MALFORMED_JSON_MESSAGE;
+pub use parse::{parse_converse_request, parse_converse_request_for};
 pub use request::{
     ContentBlock, ConversationRole, ConverseRequest, GuardrailConfiguration, InferenceConfiguration,
     Message, PerformanceConfiguration, ServiceTier, SystemContentBlock, Tool, ToolChoice,

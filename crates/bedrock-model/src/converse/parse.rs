@@ -3,18 +3,13 @@
 //! including `modelId` when given (one `ValidationException` listing all violations), then
 //! Bedrock's conversation rules.
 
-use serde_json::{Map, Value};
+use aws_shapes::{check_body, read_body_object};
 
 use super::request::ConverseRequest;
 use super::rules;
 use crate::error::ServiceError;
 use crate::model_id::{is_prompt_arn, model_id_violations};
-use crate::shapes::RUNTIME;
-use crate::walk::{check_body, top_level_mismatch};
-
-/// SerializationException text for a body that is not JSON. Real Bedrock's text was not found;
-/// this is Coral's parser-token text (see CHOICES.md).
-pub const MALFORMED_JSON_MESSAGE: &str = "Unexpected token received from parser";
+use crate::models::RUNTIME;
 
 /// Parses and validates a Converse body (the modelId is validated separately with
 /// [`crate::model_id::validate_model_id`]).
@@ -27,21 +22,6 @@ pub fn parse_converse_request(body: &[u8]) -> Result<ConverseRequest, ServiceErr
 /// as AWS does for one request structure.
 pub fn parse_converse_request_for(model_id: &str, body: &[u8]) -> Result<ConverseRequest, ServiceError> {
     parse(Some(model_id), body)
-}
-
-/// Reads a JSON body the way Coral does: empty body means an empty structure, `null` likewise;
-/// anything else must be a JSON object.
-pub(crate) fn read_body_object(body: &[u8]) -> Result<Value, ServiceError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Object(Map::new()));
-    }
-    let value: Value =
-        serde_json::from_slice(body).map_err(|_| ServiceError::serialization(MALFORMED_JSON_MESSAGE))?;
-    match value {
-        Value::Object(_) => Ok(value),
-        Value::Null => Ok(Value::Object(Map::new())),
-        other => Err(top_level_mismatch(&other)),
-    }
 }
 
 fn parse(model_id: Option<&str>, body: &[u8]) -> Result<ConverseRequest, ServiceError> {

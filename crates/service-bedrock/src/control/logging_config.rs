@@ -1,0 +1,39 @@
+//! Put/Get/DeleteModelInvocationLoggingConfiguration (`/logging/modelinvocations`).
+
+use bedrock_model::error::ServiceError;
+use bedrock_model::logging::parse_put_logging_request;
+
+use crate::delivery::invocation_log::LOG_STREAM;
+use crate::BedrockService;
+
+/// `PUT`: validates and stores the configuration. The CloudWatch log group and the S3 buckets
+/// are created when they do not exist yet (see ARCHITECTURE.md: the emulator stands in for the
+/// setup scripts), and each S3 location gets Bedrock's permission-check marker object.
+pub(crate) fn put(state: &BedrockService, body: &[u8]) -> Result<(), ServiceError> {
+    let cfg = parse_put_logging_request(body)?;
+    crate::delivery::destinations::prepare_locations(state, &cfg)?;
+    if let Some(cw) = &cfg.cloud_watch_config {
+        state
+            .logs
+            .ensure_log_stream(&cw.log_group_name, LOG_STREAM, state.env.now_ms())
+            .map_err(|err| ServiceError::internal(format!("cannot create log group {}: {err}", cw.log_group_name)))?;
+    }
+    state.logging.put(cfg).map_err(|err| ServiceError::internal(format!("cannot save the logging configuration: {err}")))
+}
+
+/// `GET`: `{"loggingConfig": {...}}`, or `{}` when logging is not configured.
+pub(crate) fn get(state: &BedrockService) -> Vec<u8> {
+    let body = match state.logging.current() {
+        Some(cfg) => serde_json::json!({ "loggingConfig": &*cfg }),
+        None => serde_json::json!({}),
+    };
+    body.to_string().into_bytes()
+}
+
+/// `DELETE`: logging off.
+pub(crate) fn delete(state: &BedrockService) -> Result<(), ServiceError> {
+    state
+        .logging
+        .delete()
+        .map_err(|err| ServiceError::internal(format!("cannot delete the logging configuration: {err}")))
+}

@@ -1,0 +1,178 @@
+//! Amazon Bedrock: the runtime (Converse, ConverseStream, InvokeModel,
+//! InvokeModelWithResponseStream, CountTokens), the logging control plane
+//! (Put/Get/DeleteModelInvocationLoggingConfiguration), the model catalog, the deterministic
+//! responder, and the delivery of `ModelInvocationLog` records to CloudWatch Logs and S3.
+//!
+//! The service owns its state ([`BedrockService`]) and is given only what it needs: the
+//! [`Environment`], the shared log store and the shared buckets.
+//!
+//! | module | job |
+//! |---|---|
+//! | `api.rs` | an operation (name, model id label, headers, body) → its handler |
+//! | `runtime/` | the runtime operations, one file each; `invoke/` (text, embedding, stream); the stream plan |
+//! | `control/` | the logging configuration: its operations and its persisted state |
+//! | `delivery/` | the record, its destinations, S3 batches, media and large bodies, keys |
+//! | `catalog.rs` | model ids, inference profiles, on-demand rules (`data/catalog.json`, embedded) |
+//! | `responder.rs`, `tokens.rs` | deterministic answers, declared responses, the token estimate |
+//! | `fnv.rs` | the one stable hash (answers, embeddings, S3 batch names) |
+
+mod api;
+pub mod catalog;
+mod control;
+pub mod delivery;
+mod fnv;
+pub mod responder;
+mod runtime;
+pub mod tokens;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bedrock_model::logging::LoggingConfig;
+use log_store::LogStore;
+use object_store::BucketStore;
+use service_kit::Environment;
+
+pub use api::{BedrockOperation, bedrock_error, handle, unknown_operation};
+pub use catalog::Catalog;
+pub use control::logging_state::default_logging_config;
+pub use responder::Responder;
+
+use control::logging_state::LoggingState;
+use delivery::S3Delivery;
+
+/// The log group the default configuration delivers to.
+pub const DEFAULT_LOG_GROUP: &str = "/aws/bedrock/modelinvocations";
+
+/// How invocation logging starts when the data directory holds no saved configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InitialLogging {
+    /// Logging on to `/aws/bedrock/modelinvocations` with text, image and embedding delivery.
+    CloudWatchDefault,
+    /// Like a fresh AWS account: no logging configuration.
+    Off,
+}
+
+/// How the Bedrock service is set up.
+#[derive(Debug, Clone)]
+pub struct BedrockConfig {
+    /// Logging state when the data directory has none saved.
+    pub initial_logging: InitialLogging,
+    /// The known models.
+    pub catalog: Catalog,
+    /// Declared responses and the deterministic generator.
+    pub responder: Responder,
+    /// Whether the S3 journal is also fsync'ed.
+    pub fsync: bool,
+}
+
+impl Default for BedrockConfig {
+    fn default() -> Self {
+        Self {
+            initial_logging: InitialLogging::CloudWatchDefault,
+            catalog: Catalog::embedded(),
+            responder: Responder::default(),
+            fsync: false,
+        }
+    }
+}
+
+/// Why the Bedrock service could not open its state.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// A file or directory could not be read or created.
+    #[error("cannot access {path}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The saved logging configuration is not valid.
+    #[error("the saved logging configuration {path} is invalid: {message}")]
+    BadLoggingConfig {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// S3 delivery could not be opened (its journal, or a configured bucket).
+    #[error("cannot open S3 delivery: {message}")]
+    S3 {
+        /// What failed.
+        message: String,
+    },
+    /// The log group of the saved configuration could not be prepared.
+    #[error("cannot prepare the log group {group}")]
+    LogGroup {
+        /// The group.
+        group: String,
+        /// The store's error.
+        #[source]
+        source: log_store::StoreError,
+    },
+}
+
+/// Amazon Bedrock: its environment, catalog, responder, logging configuration and deliveries.
+#[derive(Debug)]
+pub struct BedrockService {
+    env: Environment,
+    catalog: Catalog,
+    responder: Responder,
+    logging: LoggingState,
+    /// The log store records are appended to.
+    logs: Arc<LogStore>,
+    /// S3 delivery: pending records journaled under `<data-dir>/bedrock/`, batches in `buckets`.
+    s3: S3Delivery,
+}
+
+impl BedrockService {
+    /// Opens the service's state under `data_dir/bedrock` (the logging configuration, the S3
+    /// journal, replayed), over the shared log store and buckets.
+    pub fn open(
+        env: Environment,
+        config: BedrockConfig,
+        data_dir: &Path,
+        logs: Arc<LogStore>,
+        buckets: Arc<BucketStore>,
+    ) -> Result<Self, OpenError> {
+        let dir = data_dir.join("bedrock");
+        let logging = LoggingState::open(&dir, config.initial_logging, &env.account_id)?;
+        let s3 = open_s3(buckets, &dir, config.fsync, logging.current().as_deref())?;
+        if let Some(current) = logging.current()
+            && let Some(cw) = &current.cloud_watch_config
+        {
+            logs.ensure_log_stream(&cw.log_group_name, delivery::invocation_log::LOG_STREAM, env.now_ms())
+                .map_err(|source| OpenError::LogGroup { group: cw.log_group_name.clone(), source })?;
+        }
+        Ok(Self { env, catalog: config.catalog, responder: config.responder, logging, logs, s3 })
+    }
+
+    /// Writes every pending S3 record batch now (what the background timer does, and shutdown
+    /// does last).
+    pub fn flush_deliveries(&self) -> Result<delivery::FlushReport, delivery::DeliveryError> {
+        self.s3.flush()
+    }
+
+    /// S3 records waiting for the next flush.
+    pub fn pending_deliveries(&self) -> usize {
+        self.s3.pending_records()
+    }
+}
+
+/// Opens S3 delivery (replaying records a previous run left pending) and makes sure the
+/// buckets of a saved configuration exist.
+fn open_s3(
+    store: Arc<BucketStore>,
+    dir: &Path,
+    fsync: bool,
+    current: Option<&LoggingConfig>,
+) -> Result<S3Delivery, OpenError> {
+    if let Some(cfg) = current {
+        for s3 in cfg.s3_config.iter().chain(cfg.large_data_s3()) {
+            store.ensure_bucket(&s3.bucket_name).map_err(|err| OpenError::S3 { message: err.to_string() })?;
+        }
+    }
+    S3Delivery::open(store, dir.join("s3-pending.jsonl"), fsync).map_err(|err| OpenError::S3 { message: err.to_string() })
+}

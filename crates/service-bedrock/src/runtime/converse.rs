@@ -1,0 +1,70 @@
+//! Converse: validate the request exactly as Bedrock does, answer from the responder, and write
+//! the `ModelInvocationLog` record before the response leaves. [`ConverseCall`] is the part
+//! ConverseStream shares.
+
+use bedrock_model::converse::{ConverseRequest, parse_converse_request_for};
+use bedrock_model::error::ServiceError;
+use bedrock_model::record::Operation;
+
+use crate::catalog;
+use crate::delivery::invocation_log::{self, Invocation};
+use service_kit::RequestContext;
+use crate::responder::Prompt;
+use crate::BedrockService;
+use crate::tokens::estimate_tokens_all;
+
+/// A Converse-shaped request, validated, with the model it resolves to.
+#[derive(Debug)]
+pub(crate) struct ConverseCall {
+    pub(crate) request: ConverseRequest,
+    foundation_model_id: String,
+    /// All input texts joined: the responder's seed.
+    seed_text: String,
+    input_tokens: u32,
+}
+
+impl ConverseCall {
+    /// Validates `body` for `model_id` and resolves the model, which must support Converse.
+    pub(crate) fn prepare(state: &BedrockService, model_id: &str, body: &[u8]) -> Result<Self, ServiceError> {
+        let request = parse_converse_request_for(model_id, body)?;
+        let resolved = state.catalog.resolve(model_id)?;
+        if !resolved.model.converse {
+            return Err(catalog::converse_unsupported());
+        }
+        let texts: Vec<&str> = request.input_texts().collect();
+        let seed_text = texts.join("\n");
+        let input_tokens = estimate_tokens_all(texts.iter().copied());
+        let foundation_model_id = resolved.model.model_id.clone();
+        Ok(ConverseCall { request, foundation_model_id, seed_text, input_tokens })
+    }
+
+    /// The responder's view of the call, for `model_id` as invoked.
+    pub(crate) fn prompt<'a>(&'a self, model_id: &'a str) -> Prompt<'a> {
+        Prompt {
+            invoked_model_id: model_id,
+            foundation_model_id: &self.foundation_model_id,
+            input_tokens: self.input_tokens,
+            last_user_text: self.request.last_user_text().unwrap_or(""),
+            seed_text: &self.seed_text,
+            max_tokens: self.request.max_tokens().map(|n| n.max(0) as u32),
+            stop_sequences: self.request.stop_sequences(),
+        }
+    }
+}
+
+/// Handles `POST /model/{modelId}/converse`; returns the response body.
+pub(crate) fn converse(
+    state: &BedrockService,
+    ctx: &RequestContext,
+    model_id: &str,
+    body: &[u8],
+) -> Result<Vec<u8>, ServiceError> {
+    let call = ConverseCall::prepare(state, model_id, body)?;
+    let response = state.responder.respond(&call.prompt(model_id)).to_converse_response();
+    let response_bytes = serde_json::to_vec(&response).expect("a Converse response serializes");
+    invocation_log::deliver(
+        state,
+        &Invocation { ctx, operation: Operation::Converse, model_id, request: &call.request, response: &response },
+    )?;
+    Ok(response_bytes)
+}

@@ -1,0 +1,39 @@
+//! InvokeModel on a text-generation model: the model family's body in, its native response body
+//! out, with the `x-amzn-bedrock-input-token-count` / `-output-token-count` /
+//! `-invocation-latency` headers; the record (`inputBodyJson` = the body as sent,
+//! `outputBodyJson` = the response body) is written before the response leaves.
+
+use bedrock_model::error::ServiceError;
+use bedrock_model::invoke::response_body;
+use bedrock_model::record::{ModelInvocationLog, Operation};
+
+use crate::delivery::invocation_log;
+use service_kit::RequestContext;
+use super::InvokeModelOutput;
+use super::prepare::{InvokeHead, prepare};
+use crate::BedrockService;
+
+/// InvokeModel on the text-generation model of `head`.
+pub(super) fn invoke_text(
+    state: &BedrockService,
+    ctx: &RequestContext,
+    model_id: &str,
+    head: InvokeHead<'_>,
+    body: &[u8],
+) -> Result<InvokeModelOutput, ServiceError> {
+    let prepared = prepare(state, ctx, model_id, head, body)?;
+    let output = response_body(prepared.request.family, &prepared.generation());
+    let completion = &prepared.completion;
+    let tokens = (completion.input_tokens, completion.output_tokens);
+    let response_bytes = serde_json::to_vec(&output).expect("a JSON value serializes");
+    invocation_log::deliver_with(state, ctx, Operation::InvokeModel, model_id, |context, cfg| {
+        ModelInvocationLog::for_invoke(context, &prepared.request.body, output, tokens, prepared.request_metadata.clone(), cfg)
+    })?;
+    let mut out_headers = vec![
+        ("x-amzn-bedrock-input-token-count", completion.input_tokens.to_string()),
+        ("x-amzn-bedrock-output-token-count", completion.output_tokens.to_string()),
+        ("x-amzn-bedrock-invocation-latency", completion.latency_ms.to_string()),
+    ];
+    out_headers.extend(prepared.echo_headers.iter().cloned());
+    Ok(InvokeModelOutput { body: response_bytes, headers: out_headers })
+}

@@ -1,0 +1,29 @@
+//! What every emulated AWS service is given, and nothing more: the [`Environment`] (the
+//! injectable clock, the request-id generator, the account, the default region, the identities
+//! of access keys), the [`RequestContext`] of one call, and opaque paging tokens. Services share
+//! stores through their own crates (log-store, object-store); they never reach into each other
+//! or into the server.
+//!
+//! | file | job |
+//! |---|---|
+//! | `env.rs` | [`Environment`]: clock, ids, account, default region, principals |
+//! | `context.rs` | [`RequestContext`]: request id, caller's access key, region |
+//! | `principals.rs` | [`Principals`]: access key → principal ARN (`identity.arn` of records) |
+//! | `clock.rs` | [`Clock`]: real, started-at, manual; epoch ms ↔ UTC |
+//! | `ids.rs` | [`IdGen`]: random UUIDs or sequential test ids |
+//! | `opaque.rs` | opaque continuation tokens (hex of a position) |
+//! | `response.rs` | the HTTP response type services answer with |
+
+pub mod clock;
+mod context;
+mod env;
+pub mod response;
+pub mod ids;
+pub mod opaque;
+mod principals;
+
+pub use clock::{Clock, ManualClock, SharedClock, StartedClock};
+pub use context::RequestContext;
+pub use env::{DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Environment};
+pub use ids::{IdGen, RandomIds, SequentialIds, SharedIds};
+pub use principals::Principals;
