@@ -1,11 +1,10 @@
 //! Records survive a restart of the emulator, and a torn tail left by a crash is tolerated.
 
 use std::io::Write;
-use std::sync::Arc;
 
 use aws_sdk_bedrockruntime::types::{ContentBlock, ConversationRole, Message};
 
-use crate::support::{HAIKU, TestEmulator, test_config};
+use crate::support::{HAIKU, TestEmulator};
 
 async fn converse_n(t: &TestEmulator, n: usize) {
     let client = t.runtime("us-east-1");
@@ -42,8 +41,8 @@ async fn records_survive_restart_and_a_torn_tail() {
     let before = t.records("/aws/bedrock/modelinvocations");
     assert_eq!(before.len(), 5);
 
-    let TestEmulator { emulator, clock, dir } = t;
-    emulator.shutdown().await;
+    let stopped = t.stop().await;
+    let dir = &stopped.dir;
 
     // A crash in the middle of an append leaves a partial record at the end of the segment.
     let segments = segment_files(&dir.path().join("logs"));
@@ -52,8 +51,7 @@ async fn records_survive_restart_and_a_torn_tail() {
     file.write_all(&[0x7f, 0x00, 0x10, b'{', b'"', b't']).unwrap();
     drop(file);
 
-    let emulator = bedrock_emulator::start(test_config(dir.path(), Arc::clone(&clock))).await.unwrap();
-    let t = TestEmulator { emulator, clock, dir };
+    let t = stopped.start().await;
     assert_eq!(t.records("/aws/bedrock/modelinvocations"), before);
     converse_n(&t, 2).await;
     let after = t.records("/aws/bedrock/modelinvocations");

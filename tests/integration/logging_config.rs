@@ -1,12 +1,11 @@
 //! The logging control plane through aws-sdk-bedrock, and its effect on records.
 
-use std::sync::Arc;
 
 use aws_sdk_bedrock::types::{CloudWatchConfig, LoggingConfig};
 use aws_sdk_bedrockruntime::types::{ContentBlock, ConversationRole, Message};
 use bedrock_emulator::InitialLogging;
 
-use crate::support::{HAIKU, TestEmulator, test_config};
+use crate::support::{HAIKU, TestEmulator};
 
 fn cw_config(group: &str, text: bool) -> LoggingConfig {
     LoggingConfig::builder()
@@ -68,10 +67,7 @@ async fn delete_turns_logging_off_and_it_stays_off_after_restart() {
     converse(&t).await;
     assert!(t.records("/aws/bedrock/modelinvocations").is_empty());
 
-    let TestEmulator { emulator, clock, dir } = t;
-    emulator.shutdown().await;
-    let emulator = bedrock_emulator::start(test_config(dir.path(), Arc::clone(&clock))).await.unwrap();
-    let t = TestEmulator { emulator, clock, dir };
+    let t = t.restart().await;
     let got = t.control().get_model_invocation_logging_configuration().send().await.unwrap();
     assert_eq!(got.logging_config(), None);
 }
@@ -85,10 +81,7 @@ async fn a_put_configuration_survives_restart() {
         .send()
         .await
         .unwrap();
-    let TestEmulator { emulator, clock, dir } = t;
-    emulator.shutdown().await;
-    let emulator = bedrock_emulator::start(test_config(dir.path(), Arc::clone(&clock))).await.unwrap();
-    let t = TestEmulator { emulator, clock, dir };
+    let t = t.restart().await;
     let got = t.control().get_model_invocation_logging_configuration().send().await.unwrap();
     assert_eq!(got.logging_config(), Some(&cw_config("/kept/group", true)));
 }

@@ -180,9 +180,8 @@ async fn shutdown_writes_pending_records() {
     let t = start().await;
     put(&t, seed_config(None, Some(s3(BUCKET, Some(PREFIX))))).await;
     let id = converse(&t, "before the stop").await;
-    let TestEmulator { emulator, clock: _, dir } = t;
-    emulator.shutdown().await;
-    let got = bedrock_emulator::s3::delivered_records(dir.path(), BUCKET, PREFIX).unwrap();
+    let stopped = t.stop().await;
+    let got = bedrock_emulator::s3::delivered_records(stopped.dir.path(), BUCKET, PREFIX).unwrap();
     assert_eq!(got.len(), 1, "the clean stop wrote the pending batch");
     let record: serde_json::Value = serde_json::from_str(&got[0].1).unwrap();
     assert_eq!(record["requestId"], id.as_str());

@@ -5,11 +5,10 @@
 //! - `bench converse`: Converse requests/s and latency against the emulator.
 //! - `bench insights`: Logs Insights scan speed over a synthetic corpus.
 //! - `gen-logs`: write the deterministic synthetic corpus of invocation-log records.
-//! - `e2e --mock | --aws | --aws-via-emulator`: the conformance harness (see `e2e/mod.rs`).
+//! - `e2e --mock | --aws | --aws-via-emulator`: the conformance harness (the `conformance` crate).
 
 mod bench_converse;
 mod bench_insights;
-mod e2e;
 mod gen_logs;
 
 use std::path::PathBuf;
@@ -37,7 +36,7 @@ fn run() -> anyhow::Result<()> {
             other => anyhow::bail!("usage: cargo xtask bench <converse|insights> (got {other:?})"),
         },
         "gen-logs" => gen_logs::run(&rest),
-        "e2e" => e2e::run(&rest),
+        "e2e" => conformance::run(&rest),
         _ => anyhow::bail!(
             "usage: cargo xtask <bench converse|bench insights|gen-logs|e2e> [options]\n(unknown command {cmd:?})"
         ),

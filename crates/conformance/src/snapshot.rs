@@ -90,7 +90,7 @@ pub(crate) fn render(case: &QueryCase, actual: &Actual) -> String {
 
 /// Asserts the snapshot `<scenario>__<query file>` with insta, turning its panic into a verdict.
 pub(crate) fn check(scenario: &str, case: &QueryCase, actual: &Actual) -> SnapshotVerdict {
-    let root = crate::project_root();
+    let root = crate::workspace_root();
     let name = format!("{scenario}__{}", case.file.trim_end_matches(".insights").replace('/', "__"));
     let path = root.join("fixtures/scenarios/snapshots");
     let file = path.join(format!("{name}.snap"));

@@ -11,12 +11,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 use aws_config::{BehaviorVersion, SdkConfig};
-use aws_credential_types::Credentials;
-use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_credential_types::provider::ProvideCredentials;
+use bedrock_emulator::InitialLogging;
 use bedrock_emulator::clock::ManualClock;
-use bedrock_emulator::ids::SequentialIds;
 use bedrock_emulator::responder::Responder;
-use bedrock_emulator::{EmulatorConfig, InitialLogging, Principals, RunningEmulator};
+use test_support::{TestEmulator, TestOptions, sdk_config};
 
 use super::expected::Knowledge;
 
@@ -58,46 +57,33 @@ pub(crate) struct Target {
     /// The region the clients sign for.
     pub(crate) region: String,
     clock: Option<Arc<ManualClock>>,
-    emulator: Option<RunningEmulator>,
-    _data_dir: Option<tempfile::TempDir>,
+    emulator: Option<TestEmulator>,
 }
 
 impl Target {
     /// Starts the emulator in-process; `declared` are replayed responses (from `--record`).
     pub(crate) async fn mock(declared: Option<Responder>) -> anyhow::Result<Self> {
-        let dir = tempfile::tempdir().context("temporary data directory")?;
-        let clock = Arc::new(ManualClock::new(MOCK_T0_MS));
-        let mut config = EmulatorConfig::new(dir.path());
-        config.clock = clock.clone();
-        config.ids = Arc::new(SequentialIds::default());
-        config.initial_logging = InitialLogging::Off;
-        config.principals = Principals {
-            by_access_key: [(MOCK_ACCESS_KEY.to_owned(), MOCK_PRINCIPAL_ARN.to_owned())].into(),
-            default_arn: None,
+        let options = TestOptions {
+            t0_ms: MOCK_T0_MS,
+            access_key: MOCK_ACCESS_KEY.to_owned(),
+            secret_key: "e2e-secret".to_owned(),
+            principal_arn: MOCK_PRINCIPAL_ARN.to_owned(),
         };
-        if let Some(responder) = declared {
-            config.responder = responder;
-        }
-        let emulator = bedrock_emulator::start(config).await.context("starting the emulator")?;
-        let url = emulator.endpoint_url();
-        let sdk = SdkConfig::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-                MOCK_ACCESS_KEY,
-                "e2e-secret",
-                None,
-                None,
-                "e2e-mock",
-            )))
-            .endpoint_url(&url)
-            .build();
+        let emulator = TestEmulator::start_with_options(options, |config| {
+            config.initial_logging = InitialLogging::Off;
+            if let Some(responder) = declared {
+                config.responder = responder;
+            }
+        })
+        .await
+        .context("starting the emulator")?;
+        let url = emulator.url();
+        let sdk = sdk_config(&url, "us-east-1", MOCK_ACCESS_KEY, "e2e-secret");
         let mut target = Self::from_sdk(Mode::Mock, &sdk, format!("emulator in-process at {url}"));
         target.knowledge =
             Knowledge { principal: Some(MOCK_PRINCIPAL_ARN.to_owned()), exact_times: true, skew_ms: 0 };
-        target.clock = Some(clock);
+        target.clock = Some(Arc::clone(&emulator.clock));
         target.emulator = Some(emulator);
-        target._data_dir = Some(dir);
         Ok(target)
     }
 
@@ -148,7 +134,6 @@ impl Target {
             region: sdk.region().map_or_else(|| "us-east-1".to_owned(), |r| r.to_string()),
             clock: None,
             emulator: None,
-            _data_dir: None,
         }
     }
 
@@ -183,7 +168,7 @@ impl Target {
     /// Stops the in-process emulator (nothing on a live target).
     pub(crate) async fn shutdown(mut self) {
         if let Some(emulator) = self.emulator.take() {
-            emulator.shutdown().await;
+            emulator.stop().await;
         }
     }
 }

@@ -319,7 +319,7 @@ mod tests {
 
     #[test]
     fn every_scenario_file_loads_and_names_existing_queries() {
-        let root = crate::project_root();
+        let root = crate::workspace_root();
         let scenarios = load_all(&root.join("fixtures/scenarios")).unwrap();
         assert!(scenarios.len() >= 5);
         for s in &scenarios {

@@ -462,7 +462,7 @@ async fn run_query(
     start_ms: i64,
     end_ms: i64,
 ) -> QueryOutcome {
-    let path = crate::project_root().join("fixtures/queries").join(&case.file);
+    let path = crate::workspace_root().join("fixtures/queries").join(&case.file);
     let query = match std::fs::read_to_string(&path) {
         Ok(text) => strip_header(&text),
         Err(err) => return QueryOutcome::broken(&case.file, format!("cannot read {}: {err}", path.display())),

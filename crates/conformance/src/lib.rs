@@ -1,4 +1,4 @@
-//! `cargo xtask e2e --mock | --aws`: the conformance harness. The scenarios of
+//! The conformance harness behind `cargo xtask e2e --mock | --aws`. The scenarios of
 //! `fixtures/scenarios/*.json` run through the same client code against the in-process emulator
 //! (`--mock`, offline, deterministic) or a live account (`--aws`, default credential chain);
 //! each query's rows must equal what the harness computes from its own calls, and match the
@@ -38,6 +38,12 @@ use anyhow::Context;
 
 use target::{Mode, Target};
 
+/// The workspace root: two levels above this crate's manifest directory.
+pub(crate) fn workspace_root() -> PathBuf {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.ancestors().nth(2).map_or_else(|| manifest.to_path_buf(), std::path::Path::to_path_buf)
+}
+
 const USAGE: &str = "usage: cargo xtask e2e (--mock | --aws | --aws-via-emulator) [--scenario NAME]... \
 [--record | --record-dir DIR] [--replay-dir DIR | --no-replay] [--update-snapshots] [--logging-role-arn ARN] [--dry-run]";
 
@@ -63,7 +69,7 @@ fn parse(args: &[String]) -> anyhow::Result<Args> {
                 out.mode = Some(arg.clone());
             }
             "--scenario" => out.scenarios.push(it.next().context(USAGE)?.clone()),
-            "--record" => out.record_dir = Some(crate::project_root().join(record::DEFAULT_DIR)),
+            "--record" => out.record_dir = Some(crate::workspace_root().join(record::DEFAULT_DIR)),
             "--record-dir" => out.record_dir = Some(PathBuf::from(it.next().context(USAGE)?)),
             "--update-snapshots" => out.update_snapshots = true,
             "--no-replay" => out.no_replay = true,
@@ -78,7 +84,7 @@ fn parse(args: &[String]) -> anyhow::Result<Args> {
 }
 
 /// `cargo xtask e2e ...`
-pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
+pub fn run(args: &[String]) -> anyhow::Result<()> {
     let args = parse(args)?;
     if args.mode.as_deref() == Some("--aws-via-emulator") {
         return aws_via_emulator(&args);
@@ -86,7 +92,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     // insta: snapshots live under the workspace; never leave `.snap.new` files unless asked.
     // SAFETY: set before the runtime starts any thread.
     unsafe {
-        std::env::set_var("INSTA_WORKSPACE_ROOT", crate::project_root());
+        std::env::set_var("INSTA_WORKSPACE_ROOT", crate::workspace_root());
         if args.update_snapshots {
             std::env::set_var("INSTA_UPDATE", "always");
         } else {
@@ -105,7 +111,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
 
 async fn run_async(args: Args) -> anyhow::Result<()> {
     let started = Instant::now();
-    let root = crate::project_root();
+    let root = crate::workspace_root();
     let mut scenarios = scenario::load_all(&root.join("fixtures/scenarios"))?;
     if !args.scenarios.is_empty() {
         scenarios.retain(|s| args.scenarios.contains(&s.name));
@@ -216,7 +222,7 @@ async fn restore_logging(target: &Target, previous: Option<aws_sdk_bedrock::type
 /// The CI exercise of `--aws`: no credentials → refusal; then a separately started emulator
 /// reached through `AWS_ENDPOINT_URL` with static test credentials, with `--record-dir`.
 fn aws_via_emulator(args: &Args) -> anyhow::Result<()> {
-    let root = crate::project_root();
+    let root = crate::workspace_root();
     let exe = std::env::current_exe().context("current executable")?;
     let tmp = tempfile::tempdir()?;
     let isolate = |cmd: &mut Command| {

@@ -1,0 +1,23 @@
+//! Test scaffolding, written once and used by the integration tests (`tests/`), the binary tests
+//! of `bedrock-emulator` and the conformance harness's `--mock` target.
+//!
+//! | file | job |
+//! |---|---|
+//! | `emulator.rs` | [`TestEmulator`]: the emulator in-process on port 0, fresh data directory, manual clock, sequential ids |
+//! | `clients.rs` | an `SdkConfig` for an endpoint and the SDK clients of every service built from it |
+//! | `records.rs` | the records Bedrock wrote to a log group, read back from the store |
+//! | `raw_http.rs` | raw HTTP requests (async hyper client, or blocking over a TCP socket) |
+//! | `process.rs` | `bedrock-emulator serve` as a child process; signals |
+//! | `tools.rs` | the Python clients (boto3, the aws CLI) that `.ci/run` installs |
+
+pub mod clients;
+pub mod emulator;
+pub mod process;
+pub mod raw_http;
+pub mod records;
+pub mod tools;
+
+pub use clients::{Clients, sdk_config};
+pub use emulator::{StoppedEmulator, TestEmulator, TestOptions};
+pub use raw_http::{RawResponse, raw};
+pub use records::read_records;

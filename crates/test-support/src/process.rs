@@ -1,0 +1,33 @@
+//! `bedrock-emulator serve` as a child process, for tests of the binary itself (its first line,
+//! signals, restarts). The binary's path comes from the calling test (`CARGO_BIN_EXE_...` exists
+//! only in the package that builds the binary).
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+
+/// Starts `<binary> serve --port 0 --now 2024-12-15T09:30:00Z --data-dir <dir> <extra...>`;
+/// returns the child, the first line it printed, and the bound address.
+pub fn serve(binary: &Path, dir: &Path, extra: &[&str]) -> (Child, String, String) {
+    let mut child = Command::new(binary)
+        .args(["serve", "--port", "0", "--now", "2024-12-15T09:30:00Z", "--data-dir"])
+        .arg(dir)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the emulator binary starts");
+    let mut first = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        BufReader::new(stdout).read_line(&mut first).expect("the first line is read");
+    }
+    let addr = first.split("http://").nth(1).unwrap_or_default().split_whitespace().next().unwrap_or_default().to_owned();
+    (child, first, addr)
+}
+
+/// Sends `sig` (`-TERM`, `-KILL`) and waits for the process to end.
+pub fn signal(child: &mut Child, sig: &str) -> ExitStatus {
+    let sent = Command::new("kill").args([sig, &child.id().to_string()]).status().expect("kill runs");
+    assert!(sent.success(), "kill {sig} failed");
+    child.wait().expect("the process is waited for")
+}

@@ -1,0 +1,58 @@
+//! The Python-side clients `.ci/run` installs into `.venv`: the aws CLI
+//! (`BEDROCK_EMULATOR_AWS_CLI`) and a Python with boto3 (`BEDROCK_EMULATOR_PYTHON`).
+
+use std::path::{Path, PathBuf};
+
+/// A Python-side client tool.
+#[derive(Debug, Clone, Copy)]
+pub enum PyTool {
+    /// The aws CLI.
+    AwsCli,
+    /// Python with boto3.
+    Python,
+}
+
+/// The path of `tool`. Without it the calling test is skipped with a message, except under CI
+/// (`CI` set), where a missing tool fails the test: CI must run every client.
+pub fn py_tool(tool: PyTool) -> Option<PathBuf> {
+    let (var, venv_bin) = match tool {
+        PyTool::AwsCli => ("BEDROCK_EMULATOR_AWS_CLI", "aws"),
+        PyTool::Python => ("BEDROCK_EMULATOR_PYTHON", "python"),
+    };
+    let from_env = std::env::var_os(var).map(PathBuf::from);
+    let from_venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin").join(venv_bin);
+    let found = from_env.or_else(|| from_venv.exists().then_some(from_venv)).filter(|p| p.exists());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{var} is not set and .venv/bin/{venv_bin} does not exist; .ci/run installs it"
+        );
+        eprintln!(
+            "skipped: {var} not set and no .venv (run .ci/run once, or python3 -m venv .venv && .venv/bin/pip install awscli boto3)"
+        );
+    }
+    found
+}
+
+/// Runs a Python client tool against `url` with static credentials (`access_key`, `secret_key`,
+/// region us-east-1, no config files); returns (status, stdout, stderr).
+pub fn run_py_tool(path: &Path, url: &str, access_key: &str, secret_key: &str, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(path)
+        .args(args)
+        .env("AWS_ENDPOINT_URL", url)
+        .env("AWS_ACCESS_KEY_ID", access_key)
+        .env("AWS_SECRET_ACCESS_KEY", secret_key)
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_PAGER", "")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("the Python tool runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
