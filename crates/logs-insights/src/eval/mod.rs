@@ -1,5 +1,7 @@
 //! The streaming evaluator: per-event extraction and row operations into a [`Partial`],
 //! merge of partials from several threads, and [`Plan::finish`] into a [`QueryResult`].
+//! It runs the compiled form in `plan/` (`CExpr`, the `Extractor` trie, the compiled
+//! commands) and imports nothing from `check`.
 
 mod agg;
 mod expr;
