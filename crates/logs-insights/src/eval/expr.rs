@@ -6,6 +6,7 @@ use crate::plan::{Arith, CExpr, Cmp, Matcher};
 use crate::value::{Num, Value};
 use std::cmp::Ordering;
 
+#[inline]
 fn arith(op: Arith, a: Num, b: Num) -> Value<'static> {
     use Num::Int;
     match (op, a, b) {
