@@ -16,9 +16,12 @@ pub(crate) const SORT_DEFAULT_DESCENDING: bool = false;
 /// "default columns": what an event query without `fields`/`display` returns.
 pub(crate) const DEFAULT_EVENT_COLUMNS: &[&str] = &["@timestamp", "@message"];
 
-/// "percentile upper bound on exact values": per group, `pct` keeps exact values up to this
-/// many, then compresses (approximate, as AWS documents `pct`).
-pub(crate) const PCT_EXACT_VALUES: usize = 4096;
+/// "pct": per group, `pct` is exact while it has seen at most this many values. One more
+/// and the sample is compressed: sorted, and each neighbouring pair merged into its weighted
+/// mean (8,193 entries become 4,097); it compresses again whenever it grows past this bound.
+/// From then on `pct` is approximate (as AWS documents `pct`): the answer can be a mean no
+/// event had, and it can differ with the thread count, since threads compress separately.
+pub(crate) const PCT_EXACT_VALUES: usize = 8_192;
 
 /// "float rendering": integral floats print without a decimal point (`3`), other floats
 /// in Rust's shortest round-trip form (`88.88888888888889`). Non-finite values are null.
@@ -103,7 +106,7 @@ pub(crate) fn stddev(n: u64, m2: f64) -> Value<'static> {
     Value::float((m2 / (n - 1) as f64).sqrt())
 }
 
-/// "percentile": nearest rank over the sorted values: the value at rank ceil(p/100 * n).
+/// "pct": nearest rank over the sorted values: the value at rank ceil(p/100 * n).
 pub(crate) fn percentile_rank(p: f64, n: u64) -> u64 {
     let rank = (p / 100.0 * n as f64).ceil() as u64;
     rank.clamp(1, n.max(1))

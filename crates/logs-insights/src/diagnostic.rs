@@ -3,7 +3,8 @@
 //!
 //! Codes are a registry: `E0xx` lexer, `E1xx` parser, `E2xx` checker, `W3xx` warnings.
 //! A code is never reused for a different meaning. Each variant's doc names a query that
-//! triggers it; that query also lives under `fixtures/queries/err/`.
+//! triggers it (a test below runs every one); each error code also has a fixture under
+//! `fixtures/queries/err/`, and the warnings appear in `ok/` and `seed/` fixtures.
 
 use crate::span::Span;
 use std::fmt;
@@ -35,7 +36,7 @@ pub enum Code {
     E106SourceNotFirst,
     /// A function name that Insights does not have: `fields ago(10m)`.
     E201UnknownFunction,
-    /// A documented Insights function this engine does not implement: `fields haversine(a, b, c, d)`.
+    /// A documented Insights function this engine does not implement: `fields unmask(@message)`.
     E202UnsupportedFunction,
     /// Wrong number of arguments: `fields strlen(a, b)`.
     E203Arity,
@@ -61,7 +62,7 @@ pub enum Code {
     E213BadArgument,
     /// A `limit` outside 1..=10000: `limit 0`.
     E214LimitRange,
-    /// `*` outside `count(*)`: `fields sum(*)`.
+    /// `*` outside `count(*)`: `stats sum(*)`.
     E215StarMisplaced,
     /// An aggregate inside an aggregate: `stats sum(count(*))`.
     E216NestedAggregate,
@@ -71,7 +72,7 @@ pub enum Code {
     E218BadSource,
     /// A field the caller's schema never has: `fields inputTokenCount` over Bedrock records.
     W301UnknownField,
-    /// A `bin()`/`datefloor()` period above its unit cap, which AWS silently shrinks: `bin(300s)`.
+    /// A `bin()`/`datefloor()` period above its unit cap, which AWS silently shrinks: `stats count(*) by bin(300s)`.
     W302PeriodCapped,
     /// `--` followed by a name, which parses as double minus, not a comment: `filter a > 5 -- big`.
     W303DoubleMinus,
@@ -250,4 +251,59 @@ fn snippet(src: &str, span: Span, label: Option<&str>, out: &mut String) {
     }
     out.push_str(&carets);
     out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{compile, CheckOptions, Schema};
+
+    /// The inline code spans of a Markdown line (a run of n backticks closes a run of n).
+    fn code_spans(text: &str) -> Vec<&str> {
+        let mut spans = Vec::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('`') {
+            let ticks = rest[open..].len() - rest[open..].trim_start_matches('`').len();
+            let body = &rest[open + ticks..];
+            let fence = "`".repeat(ticks);
+            let Some(close) = body.find(&fence) else { break };
+            spans.push(&body[..close]);
+            rest = &body[close + ticks..];
+        }
+        spans
+    }
+
+    /// Every code's doc names a query that triggers it: the code spans from the doc's last
+    /// colon that opens one (several when it lists examples). W301 needs a schema; a small
+    /// one stands in for "Bedrock records".
+    #[test]
+    fn every_code_doc_example_triggers_its_code() {
+        let src = include_str!("diagnostic.rs");
+        let body = &src[src.find("pub enum Code {").unwrap()..];
+        let body = &body[..body.find("\n}\n").unwrap()];
+        let schema = Schema::new().field("input.inputTokenCount").prefix("requestMetadata.");
+        let opts = CheckOptions { schema: Some(schema), now_ms: Some(0), time_range: None };
+        let mut doc = String::new();
+        let mut checked = 0;
+        for line in body.lines().map(str::trim) {
+            if let Some(text) = line.strip_prefix("///") {
+                doc.push_str(text);
+                continue;
+            }
+            let Some(variant) = line.strip_suffix(',') else { continue };
+            let code = &variant[..4];
+            let examples = code_spans(&doc[doc.rfind(": `").unwrap_or_else(|| panic!("{variant}: no example in its doc"))..]);
+            assert!(!examples.is_empty(), "{variant}: no example in its doc");
+            for query in examples {
+                let diags = match compile(query, &opts) {
+                    Ok(plan) => plan.warnings().to_vec(),
+                    Err(diags) => diags,
+                };
+                let got: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
+                assert!(got.contains(&code), "{variant}: its doc example `{query}` gives {got:?}");
+            }
+            checked += 1;
+            doc.clear();
+        }
+        assert_eq!(checked, 32, "every code of the registry is checked");
+    }
 }

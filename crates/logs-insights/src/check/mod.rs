@@ -14,8 +14,7 @@ pub use schema::Schema;
 use crate::ast::{Command, Item, Order, Query};
 use crate::choices::{DEFAULT_EVENT_COLUMNS, DEFAULT_ROW_LIMIT, MAX_LIMIT, SORT_DEFAULT_DESCENDING};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::eval::json_scan::Extractor;
-use crate::plan::{Plan, RowOp, RowsSpec, Sink, SortKeySpec, SystemField, TableOp};
+use crate::plan::{CExpr, Extractor, Plan, RowOp, RowsSpec, Sink, SortKeySpec, SystemField, TableOp};
 use crate::span::Span;
 use stage::Stage;
 use std::collections::HashSet;
@@ -298,7 +297,7 @@ impl Checker<'_> {
                 return None;
             }
         let (slot, op) = match expr {
-            crate::eval::expr::CExpr::Slot(s) => (s, None),
+            CExpr::Slot(s) => (s, None),
             other => {
                 let slot = st.alloc();
                 (slot, Some(RowOp::Compute { slot, expr: other }))

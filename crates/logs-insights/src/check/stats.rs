@@ -6,9 +6,8 @@ use super::stage::Stage;
 use super::Checker;
 use crate::ast::{ExprKind, Stats};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::eval::expr::CExpr;
 use crate::functions::{self, Kind};
-use crate::plan::{KeySpec, StatsSpec};
+use crate::plan::{CExpr, KeySpec, Matcher, StatsSpec};
 use std::collections::HashMap;
 
 impl Checker<'_> {
@@ -116,7 +115,6 @@ fn column_name(e: &crate::ast::Expr) -> String {
 
 /// Rewrites every slot index in a compiled expression.
 fn remap(e: &mut CExpr, f: &dyn Fn(u32) -> u32) {
-    use crate::eval::expr::Matcher;
     match e {
         CExpr::Slot(s) => *s = f(*s),
         CExpr::Const(_) => {}

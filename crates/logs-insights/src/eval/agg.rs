@@ -94,7 +94,7 @@ impl AggState {
             AggState::Pct { values, .. } => {
                 if let Some(x) = v.f64() {
                     values.push((x, 1));
-                    if values.len() > 2 * PCT_EXACT_VALUES {
+                    if values.len() > PCT_EXACT_VALUES {
                         compress(values);
                     }
                 }
@@ -167,7 +167,7 @@ impl AggState {
             }
             (AggState::Pct { values, .. }, AggState::Pct { values: v2, .. }) => {
                 values.extend(v2);
-                while values.len() > 2 * PCT_EXACT_VALUES {
+                while values.len() > PCT_EXACT_VALUES {
                     compress(values);
                 }
             }
@@ -257,4 +257,41 @@ fn compress(values: &mut Vec<(f64, u64)>) {
         })
         .collect();
     *values = merged;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pct_state(n: usize) -> AggState {
+        let mut st = AggState::new(AggKind::Pct, 50.0);
+        let mut scratch = Vec::new();
+        // The even numbers 0, 2, 4, ... in a scrambled order: merged neighbours give odd means.
+        for i in 0..n {
+            st.update(&Value::Int(((i * 7919) % n) as i64 * 2), 0, i as u64, &mut scratch);
+        }
+        st
+    }
+
+    fn sample_len(st: &AggState) -> usize {
+        match st {
+            AggState::Pct { values, .. } => values.len(),
+            _ => unreachable!(),
+        }
+    }
+
+    /// `choices::PCT_EXACT_VALUES` (CHOICES.md, "pct"): exact up to 8,192 values; the
+    /// 8,193rd compresses the sample to 4,097 weighted means.
+    #[test]
+    fn pct_is_exact_up_to_the_bound_then_compresses() {
+        assert_eq!(PCT_EXACT_VALUES, 8_192);
+        let exact = pct_state(PCT_EXACT_VALUES);
+        assert_eq!(sample_len(&exact), PCT_EXACT_VALUES);
+        // Nearest rank 4,096 of 0, 2, ..., 16,382 is 8,190: a value an event had.
+        assert_eq!(exact.finish(), Value::Float(8_190.0));
+        let compressed = pct_state(PCT_EXACT_VALUES + 1);
+        assert_eq!(sample_len(&compressed), PCT_EXACT_VALUES / 2 + 1);
+        // The median is now the mean of a neighbouring pair: odd, so no event had it.
+        assert_eq!(compressed.finish(), Value::Float(8_193.0));
+    }
 }

@@ -1,56 +1,18 @@
-//! The field extractor: walks a message's raw JSON bytes once and captures only the dot
-//! paths the query needs, skipping everything else without building a tree.
+//! The scan half of the field extractor: walks a message's raw JSON bytes once against the
+//! trie of wanted paths the checker compiled (`plan/extractor.rs`) and captures only those,
+//! skipping everything else without building a tree.
 //!
-//! Paths live in a trie of key segments; array elements are segments `0`, `1`, ... A JSON
-//! key that itself contains dots matches the same flattened path. Strings are skipped with
-//! `memchr` (a quote not preceded by an odd run of backslashes ends them). Captured strings
-//! borrow from the message unless they contain escapes. Scanning stops as soon as every
-//! wanted leaf has been seen. Malformed JSON stops the walk; what was captured stays.
+//! Array elements are segments `0`, `1`, ... A JSON key that itself contains dots matches
+//! the same flattened path. Strings are skipped with `memchr` (a quote not preceded by an
+//! odd run of backslashes ends them). Captured strings borrow from the message unless they
+//! contain escapes. Scanning stops as soon as every wanted leaf has been seen. Malformed
+//! JSON stops the walk; what was captured stays.
 
+use crate::plan::Extractor;
 use crate::value::Value;
 use std::borrow::Cow;
 
-#[derive(Debug, Default, Clone)]
-struct Node {
-    children: Vec<(Box<[u8]>, u32)>,
-    slot: Option<u32>,
-}
-
-/// A compiled set of wanted paths.
-#[derive(Debug, Clone)]
-pub(crate) struct Extractor {
-    nodes: Vec<Node>,
-    n_leaves: usize,
-}
-
-impl Default for Extractor {
-    fn default() -> Self {
-        Extractor { nodes: vec![Node::default()], n_leaves: 0 }
-    }
-}
-
 impl Extractor {
-    /// Adds a flattened path (`input.inputTokenCount`, `items.0.id`) captured into `slot`.
-    pub(crate) fn add(&mut self, path: &str, slot: u32) {
-        let mut node = 0usize;
-        for seg in path.split('.') {
-            let found = self.nodes[node].children.iter().find(|(k, _)| &k[..] == seg.as_bytes()).map(|(_, n)| *n);
-            node = match found {
-                Some(n) => n as usize,
-                None => {
-                    self.nodes.push(Node::default());
-                    let n = self.nodes.len() - 1;
-                    self.nodes[node].children.push((seg.as_bytes().into(), n as u32));
-                    n
-                }
-            };
-        }
-        if self.nodes[node].slot.is_none() {
-            self.n_leaves += 1;
-        }
-        self.nodes[node].slot = Some(slot);
-    }
-
     fn child(&self, node: u32, key: &[u8]) -> Option<u32> {
         let mut cur = node;
         // Fast path: a key without dots is one segment.

@@ -1,15 +1,17 @@
 //! The streaming evaluator: per-event extraction and row operations into a [`Partial`],
 //! merge of partials from several threads, and [`Plan::finish`] into a [`QueryResult`].
+//! It runs the compiled form in `plan/` (`CExpr`, the `Extractor` trie, the compiled
+//! commands) and imports nothing from `check`.
 
-pub(crate) mod agg;
-pub(crate) mod expr;
-pub(crate) mod groups;
-pub(crate) mod json_scan;
-pub(crate) mod keys;
-pub(crate) mod natural;
+mod agg;
+mod expr;
+mod groups;
+mod json_scan;
+mod keys;
+mod natural;
 mod partial;
-pub(crate) mod row_ops;
-pub(crate) mod rows;
+mod row_ops;
+mod rows;
 mod table;
 
 pub use partial::Partial;

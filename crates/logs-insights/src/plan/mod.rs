@@ -1,10 +1,20 @@
-//! The checked, compiled query (`Plan`): what the evaluator runs. Built by
-//! [`crate::check`]; immutable, `Send + Sync`, shared by every scanning thread.
+//! The checked, compiled query (`Plan`): the form the checker produces and the evaluator
+//! runs. Built by [`crate::check`]; immutable, `Send + Sync`, shared by every scanning
+//! thread. Pure data: this module depends on neither `check` nor `eval`.
+//!
+//! - `mod.rs`: [`Plan`] and the compiled commands (`RowOp`, `Sink`, `StatsSpec`, `TableOp`...).
+//! - `expr.rs`: compiled expressions (`CExpr`); `eval/expr.rs` evaluates them.
+//! - `extractor.rs`: the trie of JSON paths to capture (`Extractor`); `eval/json_scan.rs`
+//!   walks messages against it.
+
+mod expr;
+mod extractor;
+
+pub(crate) use expr::{Arith, CExpr, Cmp, Matcher};
+pub(crate) use extractor::Extractor;
 
 use crate::ast;
 use crate::diagnostic::Diagnostic;
-use crate::eval::expr::CExpr;
-use crate::eval::json_scan::Extractor;
 use crate::functions::AggKind;
 use crate::time::Period;
 use regex::Regex;
