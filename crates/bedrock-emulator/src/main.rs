@@ -98,7 +98,7 @@ struct ServeArgs {
     /// Principal map: JSON `{"<access key id>": "<principal ARN>", "*": "<default ARN>"}`.
     #[arg(long)]
     principals: Option<PathBuf>,
-    /// Model catalog replacing the embedded one (same format as fixtures/models/catalog.json).
+    /// Model catalog replacing the embedded one (same format as crates/service-bedrock/data/catalog.json).
     #[arg(long)]
     catalog: Option<PathBuf>,
     /// Also fsync every append (survives power loss, not only a process kill; slower).

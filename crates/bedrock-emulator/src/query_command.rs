@@ -17,7 +17,6 @@ use service_kit::clock::parse_rfc3339_ms;
 use insights_scan::{ScanOutcome, ScanRequest, scan_store, source_log_groups};
 
 /// The flattened field names of a `ModelInvocationLog` record, for unknown-field warnings.
-const RECORD_SCHEMA: &str = include_str!("../../../fixtures/schemas/bedrock.schema");
 
 /// Where the events come from.
 #[derive(Debug, Clone)]
@@ -84,7 +83,7 @@ impl QueryCommand {
     /// Compiles and runs the query.
     pub fn run(&self) -> Result<QueryOutput, QueryCommandError> {
         let opts = CheckOptions {
-            schema: Some(Schema::from_lines(RECORD_SCHEMA)),
+            schema: Some(Schema::from_lines(bedrock_model::record::RECORD_SCHEMA)),
             now_ms: Some(self.now_ms),
             time_range: Some((self.start_ms, self.end_ms)),
         };

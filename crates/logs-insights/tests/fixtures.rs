@@ -4,7 +4,7 @@
 //! compile unless they say `# expect: error`.
 //!
 //! Header directives are `#` comments, so every fixture stays a valid, pasteable query:
-//! `# events: <file in fixtures/events>`, `# schema: <file in fixtures/schemas>`,
+//! `# events: <file in fixtures/events>`, `# schema: <file in fixtures/schemas, or bedrock-model's data/>`,
 //! `# expect: error`, `# now: <epoch ms>`, `# range: <start ms> <end ms>`, `# threads: <n>`.
 
 mod common;
@@ -54,12 +54,19 @@ fn assert_spans(src: &str, diags: &[Diagnostic], path: &Path) {
     }
 }
 
+/// A `# schema:` file: the record schema (`bedrock.schema`) is product data and lives with the
+/// record, in bedrock-model; other schemas are test data under `fixtures/schemas/`.
+fn schema_path(name: &str) -> std::path::PathBuf {
+    let product = fixtures_dir().join("../crates/bedrock-model/data").join(name);
+    if product.is_file() { product } else { fixtures_dir().join("schemas").join(name) }
+}
+
 fn run_fixture(path: &Path) -> String {
     let src = std::fs::read_to_string(path).unwrap();
     let h = header(&src);
     let rel = path.strip_prefix(fixtures_dir().join("queries")).unwrap().to_string_lossy().replace('\\', "/");
     let must_fail = rel.starts_with("err/") || h.expect_error;
-    let schema = h.schema.as_ref().map(|s| Schema::from_lines(&std::fs::read_to_string(fixtures_dir().join("schemas").join(s)).unwrap()));
+    let schema = h.schema.as_ref().map(|s| Schema::from_lines(&std::fs::read_to_string(schema_path(s)).unwrap()));
     let opts = CheckOptions { schema, now_ms: Some(h.now.unwrap_or(1_735_689_600_000)), time_range: h.range };
 
     let mut out = String::new();

@@ -1,5 +1,5 @@
 //! The model catalog: which model ids and inference-profile ids exist, which need an inference
-//! profile, which Converse accepts. The default table is `fixtures/models/catalog.json`, embedded
+//! profile, which Converse accepts. The default table is `data/catalog.json`, embedded
 //! in the binary so the emulator runs with no setup; `--catalog FILE` replaces it.
 
 use serde::Deserialize;
