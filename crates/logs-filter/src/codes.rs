@@ -39,7 +39,7 @@ pub enum ErrorCode {
     OrderedStringComparison,
     /// F107: an operator with no value after it: `{ $.a = }`, `{ $.a =`.
     ExpectedValue,
-    /// F108: parentheses nested deeper than 512 (a pattern the 1024-character API limit cannot hold).
+    /// F108: more than 100 nested parentheses ([`MAX_DEPTH`](crate::MAX_DEPTH)): `{ (((...$.a = 1...))) }`.
     TooDeep,
     /// F201: a condition that does not start with `$`: `{ a = 1 }`, JSON path `a.b`.
     ExpectedSelector,
@@ -131,7 +131,7 @@ impl ErrorCode {
             ErrorCode::ExpectedOperator => "expected a comparison operator",
             ErrorCode::OrderedStringComparison => "only = and != compare strings",
             ErrorCode::ExpectedValue => "expected a value",
-            ErrorCode::TooDeep => "parentheses nested too deeply",
+            ErrorCode::TooDeep => "more than 100 nested parentheses",
             ErrorCode::ExpectedSelector => "expected a selector starting with '$.'",
             ErrorCode::ExpectedDotAfterDollar => "expected '.' after '$'",
             ErrorCode::ExpectedFieldName => "expected a field name after '.'",
@@ -162,5 +162,6 @@ mod tests {
             assert!(!code.message().is_empty());
         }
         assert_eq!(ErrorCode::from_code("F999"), None);
+        assert!(ErrorCode::TooDeep.message().contains(&crate::MAX_DEPTH.to_string()));
     }
 }
