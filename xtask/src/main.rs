@@ -6,10 +6,12 @@
 //! - `bench insights`: Logs Insights scan speed over a synthetic corpus.
 //! - `gen-logs`: write the deterministic synthetic corpus of invocation-log records.
 //! - `e2e --mock | --aws | --aws-via-emulator`: the conformance harness (the `conformance` crate).
+//! - `tidy`: the house rules CI checks (see `tidy.rs`).
 
 mod bench_converse;
 mod bench_insights;
 mod gen_logs;
+mod tidy;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,8 +39,9 @@ fn run() -> anyhow::Result<()> {
         },
         "gen-logs" => gen_logs::run(&rest),
         "e2e" => conformance::run(&rest),
+        "tidy" => tidy::run(&rest),
         _ => anyhow::bail!(
-            "usage: cargo xtask <bench converse|bench insights|gen-logs|e2e> [options]\n(unknown command {cmd:?})"
+            "usage: cargo xtask <bench converse|bench insights|gen-logs|e2e|tidy> [options]\n(unknown command {cmd:?})"
         ),
     }
 }
