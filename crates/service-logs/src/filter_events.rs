@@ -6,7 +6,7 @@ use crate::model::{FilterLogEventsRequest, LogsError};
 use serde_json::json;
 
 use super::events::{EVENT_OVERHEAD_BYTES, MAX_PAGE_BYTES};
-use super::filter_pattern::FilterPattern;
+use logs_filter::FilterPattern;
 use super::names::{one_group, store_error};
 use super::{LogsReply, paging};
 use crate::LogsService;

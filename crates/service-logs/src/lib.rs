@@ -8,13 +8,12 @@
 //! | `model/` | the operations, typed requests, their validation, `LogsError` |
 //! | `groups.rs`, `streams.rs` | Create/Delete/DescribeLogGroups, Create/Delete/DescribeLogStreams |
 //! | `events.rs` | PutLogEvents, GetLogEvents, GetLogRecord |
-//! | `filter_events.rs`, `filter_pattern.rs` | FilterLogEvents and its patterns |
+//! | `filter_events.rs` | FilterLogEvents (patterns: the logs-filter crate) |
 //! | `queries.rs`, `query_registry.rs`, `query_results.rs` | StartQuery, GetQueryResults, StopQuery, DescribeQueries |
 //! | `names.rs`, `paging.rs` | identifiers and ARNs, store errors, `nextToken`s |
 
 mod events;
 mod filter_events;
-pub mod filter_pattern;
 mod groups;
 pub mod model;
 mod names;
