@@ -1,7 +1,7 @@
 //! The `ModelInvocationLog` record Bedrock invocation logging writes, one per call.
 //!
 //! Key order follows the real December 2025 CloudWatch records
-//! (`reference/bedrock_log_example_masked.json`): timestamp, accountId, identity, region,
+//! (`../shared/reference/bedrock_log_example_masked.json`): timestamp, accountId, identity, region,
 //! requestId, operation, modelId, input, output, requestMetadata (only when sent),
 //! inferenceRegion (only when set), schemaType, schemaVersion. Older (2024) records put
 //! schemaType/schemaVersion first; clients must not depend on order.
@@ -254,7 +254,7 @@ pub fn logged_output_body(response: &ConverseResponse, layout: OutputBodyLayout)
 }
 
 /// The request body as logged: as sent, minus `requestMetadata`, which Bedrock logs only at
-/// the record's top level (real record: `reference/bedrock_log_example_masked.json`).
+/// the record's top level (real record: `../shared/reference/bedrock_log_example_masked.json`).
 fn logged_input_body(body: &Value) -> Value {
     let mut body = body.clone();
     if let Value::Object(map) = &mut body {

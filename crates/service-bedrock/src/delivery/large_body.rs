@@ -1,7 +1,7 @@
 //! Large-body delivery: a request or response body whose compact JSON is over 100 KB leaves the
 //! record and becomes a gzipped `data/{requestId}_{input|output}.json.gz` object beside the
 //! hour's records; the record points at it with `inputBodyS3Path` / `outputBodyS3Path`
-//! (`reference/bedrock-api.md` §4.3: "JSON bodies larger than 100 KB will be uploaded as
+//! (`../shared/reference/bedrock-api.md` §4.3: "JSON bodies larger than 100 KB will be uploaded as
 //! individual objects … under the data prefix", for the S3 destination and for CloudWatch with
 //! `largeDataDeliveryS3Config`).
 

@@ -1,7 +1,7 @@
 //! Converse media delivery: the bytes of image, document, video and audio blocks leave the
 //! logged request body and become `data/{requestId}_input_media_NN.<format>` objects beside the
 //! hour's records; the block's `source` becomes `{"s3Uri": "s3://…"}`, as in the real
-//! ConverseStream record of elastic/integrations' test log (`reference/bedrock-api.md` §4.2:
+//! ConverseStream record of elastic/integrations' test log (`../shared/reference/bedrock-api.md` §4.2:
 //! `…/data/19926a63-…_input_media_00.pdf`, `_01.pdf`, `_02.pdf` for three PDF documents of one
 //! message).
 //!
