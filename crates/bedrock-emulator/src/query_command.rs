@@ -16,8 +16,6 @@ use service_logs::query_results::{results_json, statistics_json};
 use service_kit::clock::parse_rfc3339_ms;
 use insights_scan::{ScanOutcome, ScanRequest, scan_store, source_log_groups};
 
-/// The flattened field names of a `ModelInvocationLog` record, for unknown-field warnings.
-
 /// Where the events come from.
 #[derive(Debug, Clone)]
 pub enum QueryInput {

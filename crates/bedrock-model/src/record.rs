@@ -17,11 +17,10 @@ use crate::metadata::RequestMetadata;
 
 pub const SCHEMA_TYPE: &str = "ModelInvocationLog";
 pub const SCHEMA_VERSION: &str = "1.0";
-/// CloudWatch log stream Bedrock writes records to.
 /// The record's fields, one dot path per line (`data/bedrock.schema`): what `query` checks a
 /// query's field names against.
 pub const RECORD_SCHEMA: &str = include_str!("../data/bedrock.schema");
-
+/// CloudWatch log stream Bedrock writes records to.
 pub const LOG_STREAM_NAME: &str = "aws/bedrock/modelinvocations";
 pub const JSON_CONTENT_TYPE: &str = "application/json";
 
