@@ -173,7 +173,11 @@ fn path_matches(template: &[Segment], segments: &[&str]) -> bool {
             // A greedy label takes the rest of the path, which must not be empty.
             Segment::Greedy(_) => {
                 let rest = segments.get(i..).unwrap_or(&[]);
-                return !rest.is_empty() && !(rest.len() == 1 && rest[0].is_empty());
+                return match rest {
+                    [] => false,
+                    [only] => !only.is_empty(),
+                    _ => true,
+                };
             }
         }
         i += 1;

@@ -38,7 +38,7 @@ impl Timestamp {
     /// From (possibly fractional) seconds since the epoch, rounded to the millisecond.
     pub fn from_epoch_seconds(seconds: f64) -> Option<Timestamp> {
         let millis = (seconds * 1000.0).round();
-        (millis.is_finite() && millis.abs() < 9.0e15).then(|| Timestamp { epoch_millis: millis as i64 })
+        (millis.is_finite() && millis.abs() < 9.0e15).then_some(Timestamp { epoch_millis: millis as i64 })
     }
 
     /// Milliseconds since the epoch.

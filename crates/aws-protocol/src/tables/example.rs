@@ -21,6 +21,7 @@ pub(crate) struct ExampleRequest {
 
 impl ExampleRequest {
     /// The query string (`a&b=2`), as the example sends it.
+    #[cfg(test)]
     pub(crate) fn query_string(&self) -> String {
         self.query
             .iter()

@@ -15,7 +15,7 @@ use http::Method;
 
 use crate::service::ServiceId;
 
-pub(crate) use example::{ExampleRequest, example_request};
+pub(crate) use example::example_request;
 pub use generate::{GenerateError, generate};
 pub use template::{Marker, Segment};
 pub use text::TableParseError;

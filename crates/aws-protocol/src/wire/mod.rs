@@ -146,3 +146,6 @@ pub(crate) fn put_query_error(response: &mut HttpResponse, err: &AwsError) {
         set_header(response, "x-amzn-query-error", &format!("{code};{}", err.fault.as_str()));
     }
 }
+
+#[cfg(test)]
+mod tests;
