@@ -141,8 +141,9 @@ impl AwsError {
     pub fn unknown_operation_of(service_name: &str, protocol: Protocol, operation: &str) -> AwsError {
         let message = format!("The operation {operation} of {service_name} is not implemented by this emulator");
         match protocol {
-            Protocol::RestJson1 => AwsError::new("UnknownOperationException", 404, message)
-                .with_coral_namespace(CORAL_FRAMEWORK_NAMESPACE),
+            Protocol::RestJson1 => {
+                AwsError::new("UnknownOperationException", 404, message).with_coral_namespace(CORAL_FRAMEWORK_NAMESPACE)
+            }
             Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => AwsError::new("UnknownOperationException", 400, message),
             Protocol::RpcV2Cbor => AwsError::new("UnknownOperationException", 404, message),
             Protocol::AwsQuery => AwsError::new("InvalidAction", 400, message),
@@ -187,7 +188,10 @@ mod tests {
     #[test]
     fn unknown_operation_per_protocol() {
         let e = AwsError::unknown_operation(ServiceId::Bedrock, Protocol::RestJson1, "ListFoundationModels");
-        assert_eq!(e.message, "The operation ListFoundationModels of Amazon Bedrock is not implemented by this emulator");
+        assert_eq!(
+            e.message,
+            "The operation ListFoundationModels of Amazon Bedrock is not implemented by this emulator"
+        );
         assert_eq!((e.code.as_ref(), e.status), ("UnknownOperationException", 404));
         let cases = [
             (Protocol::AwsJson1_1, "UnknownOperationException", 400),

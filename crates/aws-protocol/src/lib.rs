@@ -10,6 +10,7 @@ pub mod detect;
 pub mod document;
 pub mod error;
 pub mod eventstream;
+pub(crate) mod headers;
 pub mod protocol;
 pub mod reply;
 pub mod response;

@@ -33,9 +33,9 @@ pub(crate) fn put_header(response: &mut HttpResponse, name: &str, value: &str) {
     }
 }
 
-/// Sets a header with a static name (replacing any value).
-pub(crate) fn set_header(response: &mut HttpResponse, name: &'static str, value: &str) {
+/// Sets a header (replacing any value); a value that is not valid in HTTP is skipped.
+pub(crate) fn set_header(response: &mut HttpResponse, name: HeaderName, value: &str) {
     if let Ok(value) = HeaderValue::from_str(value) {
-        response.headers_mut().insert(HeaderName::from_static(name), value);
+        response.headers_mut().insert(name, value);
     }
 }

@@ -19,6 +19,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use http::Method;
 
@@ -27,7 +28,8 @@ use crate::tables::{Location, Operation, Segment};
 
 /// The services routed together by method and path: S3 alone (restXml), and Bedrock's runtime
 /// and control plane (restJson1, both signed as `bedrock`, one port).
-pub(crate) const ROUTING_GROUPS: [&[ServiceId]; 2] = [&[ServiceId::S3], &[ServiceId::BedrockRuntime, ServiceId::Bedrock]];
+pub(crate) const ROUTING_GROUPS: [&[ServiceId]; 2] =
+    [&[ServiceId::S3], &[ServiceId::BedrockRuntime, ServiceId::Bedrock]];
 
 /// The parts of a request routing looks at.
 pub(crate) struct RestRequest<'a> {
@@ -63,15 +65,54 @@ pub(crate) fn split_path(path: &str) -> Vec<&str> {
     if path.is_empty() { Vec::new() } else { path.split('/').collect() }
 }
 
-/// Routes `req` among `ops`.
+/// An operation with its position in the routing group (the last tie-break).
+type Indexed<'t> = (usize, &'t Operation);
+
+/// The operations of a routing group by their first path segment, so a request is compared
+/// with the few operations that can match it (table order is kept within each list).
+#[derive(Debug, Default)]
+pub(crate) struct RouteIndex<'t> {
+    /// Operations whose path starts with a literal, by that literal.
+    by_literal: HashMap<&'t str, Vec<Indexed<'t>>>,
+    /// Operations whose path starts with a label (or a greedy label).
+    by_label: Vec<Indexed<'t>>,
+    /// Operations whose path is `/`.
+    root: Vec<Indexed<'t>>,
+}
+
+impl<'t> RouteIndex<'t> {
+    /// Indexes `ops`, numbering them in iteration order.
+    pub(crate) fn new(ops: impl IntoIterator<Item = &'t Operation>) -> RouteIndex<'t> {
+        let mut index = RouteIndex::default();
+        for (order, op) in ops.into_iter().enumerate() {
+            match op.path.first() {
+                None => index.root.push((order, op)),
+                Some(Segment::Literal(l)) => index.by_literal.entry(l.as_str()).or_default().push((order, op)),
+                Some(_) => index.by_label.push((order, op)),
+            }
+        }
+        index
+    }
+
+    /// The operations whose path may match `segments`.
+    pub(crate) fn candidates<'s>(&'s self, segments: &[&str]) -> impl Iterator<Item = Indexed<'t>> + 's {
+        let (literal, label): (&[Indexed<'t>], &[Indexed<'t>]) = match segments.first() {
+            None => (&self.root, &[]),
+            Some(first) => (self.by_literal.get(*first).map_or(&[][..], Vec::as_slice), &self.by_label),
+        };
+        literal.iter().chain(label).copied()
+    }
+}
+
+/// Routes `req` among `ops` (each with its table order, the last tie-break).
 pub(crate) fn select<'t, 'a, I>(ops: I, req: &RestRequest<'a>) -> RouteOutcome<'t, 'a>
 where
-    I: IntoIterator<Item = &'t Operation>,
+    I: IntoIterator<Item = Indexed<'t>>,
 {
     let mut best: Option<Candidate<'t>> = None;
     let mut path_known = false;
     let mut method_on_path = false;
-    for (order, op) in ops.into_iter().enumerate() {
+    for (order, op) in ops {
         if !path_matches(&op.path, req.segments) {
             continue;
         }
@@ -221,12 +262,18 @@ mod tests {
     use super::*;
     use crate::tables;
 
-    fn route(ops: &[Operation], method: Method, path: &str, query: &[(&str, &str)], headers: &[&str]) -> Option<String> {
+    fn route(
+        ops: &[Operation],
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        headers: &[&str],
+    ) -> Option<String> {
         let segments = split_path(path);
         let query: Vec<(String, String)> = query.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         let has = |h: &str| headers.iter().any(|x| x.eq_ignore_ascii_case(h));
         let req = RestRequest { method: &method, segments: &segments, query: &query, has_header: &has };
-        match select(ops, &req) {
+        match select(ops.iter().enumerate(), &req) {
             RouteOutcome::Found { op, .. } => Some(op.name.clone()),
             RouteOutcome::MethodNotAllowed => Some("405".into()),
             RouteOutcome::NoMatch => None,
@@ -237,7 +284,10 @@ mod tests {
     fn s3_disambiguation() {
         let s3 = tables::operations(ServiceId::S3);
         assert_eq!(route(s3, Method::GET, "/", &[], &[]).as_deref(), Some("ListBuckets"));
-        assert_eq!(route(s3, Method::GET, "/", &[("x-id", "ListDirectoryBuckets")], &[]).as_deref(), Some("ListDirectoryBuckets"));
+        assert_eq!(
+            route(s3, Method::GET, "/", &[("x-id", "ListDirectoryBuckets")], &[]).as_deref(),
+            Some("ListDirectoryBuckets")
+        );
         assert_eq!(route(s3, Method::GET, "/b", &[], &[]).as_deref(), Some("ListObjects"));
         assert_eq!(route(s3, Method::GET, "/b", &[("list-type", "2")], &[]).as_deref(), Some("ListObjectsV2"));
         assert_eq!(route(s3, Method::GET, "/b", &[("list-type", "3")], &[]).as_deref(), Some("ListObjects"));
@@ -246,16 +296,35 @@ mod tests {
         assert_eq!(route(s3, Method::PUT, "/b/k", &[], &[]).as_deref(), Some("PutObject"));
         assert_eq!(route(s3, Method::PUT, "/b/k", &[], &["x-amz-copy-source"]).as_deref(), Some("CopyObject"));
         assert_eq!(
-            route(s3, Method::PUT, "/b/k", &[("partNumber", "1"), ("uploadId", "u")], &["X-Amz-Copy-Source"]).as_deref(),
+            route(s3, Method::PUT, "/b/k", &[("partNumber", "1"), ("uploadId", "u")], &["X-Amz-Copy-Source"])
+                .as_deref(),
             Some("UploadPartCopy")
         );
-        assert_eq!(route(s3, Method::PUT, "/b/k", &[("partNumber", "1"), ("uploadId", "u")], &[]).as_deref(), Some("UploadPart"));
-        assert_eq!(route(s3, Method::GET, "/b", &[("analytics", "")], &[]).as_deref(), Some("ListBucketAnalyticsConfigurations"));
-        assert_eq!(route(s3, Method::GET, "/b", &[("analytics", ""), ("id", "i")], &[]).as_deref(), Some("GetBucketAnalyticsConfiguration"));
+        assert_eq!(
+            route(s3, Method::PUT, "/b/k", &[("partNumber", "1"), ("uploadId", "u")], &[]).as_deref(),
+            Some("UploadPart")
+        );
+        assert_eq!(
+            route(s3, Method::GET, "/b", &[("analytics", "")], &[]).as_deref(),
+            Some("ListBucketAnalyticsConfigurations")
+        );
+        assert_eq!(
+            route(s3, Method::GET, "/b", &[("analytics", ""), ("id", "i")], &[]).as_deref(),
+            Some("GetBucketAnalyticsConfiguration")
+        );
         // A marker names the operation even when a required parameter is missing.
-        assert_eq!(route(s3, Method::DELETE, "/b", &[("analytics", "")], &[]).as_deref(), Some("DeleteBucketAnalyticsConfiguration"));
-        assert_eq!(route(s3, Method::GET, "/b", &[("lifecycle", "")], &[]).as_deref(), Some("GetBucketLifecycleConfiguration"));
-        assert_eq!(route(s3, Method::POST, "/WriteGetObjectResponse", &[], &[]).as_deref(), Some("WriteGetObjectResponse"));
+        assert_eq!(
+            route(s3, Method::DELETE, "/b", &[("analytics", "")], &[]).as_deref(),
+            Some("DeleteBucketAnalyticsConfiguration")
+        );
+        assert_eq!(
+            route(s3, Method::GET, "/b", &[("lifecycle", "")], &[]).as_deref(),
+            Some("GetBucketLifecycleConfiguration")
+        );
+        assert_eq!(
+            route(s3, Method::POST, "/WriteGetObjectResponse", &[], &[]).as_deref(),
+            Some("WriteGetObjectResponse")
+        );
         assert_eq!(route(s3, Method::PATCH, "/b", &[], &[]).as_deref(), Some("405"));
         assert_eq!(route(s3, Method::POST, "/b", &[], &[]), None);
     }
@@ -272,7 +341,8 @@ mod tests {
         assert_eq!(route(&ops, Method::GET, "/model/x/converse", &[], &[]).as_deref(), Some("405"));
         assert_eq!(route(&ops, Method::GET, "/model/x/converse/", &[], &[]), None);
         assert_eq!(
-            route(&ops, Method::GET, "/automated-reasoning-policies/p/build-workflows/w/test-results", &[], &[]).as_deref(),
+            route(&ops, Method::GET, "/automated-reasoning-policies/p/build-workflows/w/test-results", &[], &[])
+                .as_deref(),
             Some("ListAutomatedReasoningPolicyTestResults")
         );
         assert_eq!(
@@ -280,6 +350,15 @@ mod tests {
             Some("DeleteAutomatedReasoningPolicyBuildWorkflow"),
             "a missing required query member is the service's validation error"
         );
+    }
+
+    #[test]
+    fn the_index_offers_every_operation_that_can_match() {
+        let s3 = tables::operations(ServiceId::S3);
+        let index = RouteIndex::new(s3);
+        assert_eq!(index.candidates(&[]).count(), 2, "ListBuckets, ListDirectoryBuckets");
+        assert_eq!(index.candidates(&["WriteGetObjectResponse"]).count(), s3.len() - 2);
+        assert_eq!(index.candidates(&["bkt"]).count(), s3.len() - 3);
     }
 
     #[test]

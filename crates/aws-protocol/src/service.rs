@@ -210,9 +210,7 @@ impl ServiceId {
 
     /// The awsQuery service a credential-scope service names (`sts`, `iam`, `sns`, `monitoring`).
     pub fn query_service_by_signing_name(name: &str) -> Option<ServiceId> {
-        ServiceId::ALL
-            .into_iter()
-            .find(|s| s.speaks(Protocol::AwsQuery) && s.signing_name() == name)
+        ServiceId::ALL.into_iter().find(|s| s.speaks(Protocol::AwsQuery) && s.signing_name() == name)
     }
 
     /// The awsQuery service whose API version is `version` (the form's `Version`).

@@ -34,8 +34,12 @@ pub fn caller(uri: &Uri, headers: &HeaderMap) -> Caller {
 /// Reads the caller from an `Authorization` header value. Unsigned requests (no header, bearer
 /// tokens, other schemes) give an empty [`Caller`].
 pub fn parse_authorization(header: Option<&str>) -> Caller {
-    let Some(header) = header else { return Caller::default() };
-    let Some(rest) = header.trim().strip_prefix("AWS4-HMAC-SHA256") else { return Caller::default() };
+    let Some(header) = header else {
+        return Caller::default();
+    };
+    let Some(rest) = header.trim().strip_prefix("AWS4-HMAC-SHA256") else {
+        return Caller::default();
+    };
     rest.split(',')
         .map(str::trim)
         .find_map(|part| part.strip_prefix("Credential="))
@@ -55,7 +59,9 @@ pub fn presigned_caller(query: &str) -> Caller {
 /// Parses a credential `<key>/<yyyymmdd>/<region>/<service>/aws4_request`.
 pub fn parse_credential(credential: &str) -> Caller {
     let parts: Vec<&str> = credential.split('/').collect();
-    let [key, _date, region, service, terminator] = parts.as_slice() else { return Caller::default() };
+    let [key, _date, region, service, terminator] = parts.as_slice() else {
+        return Caller::default();
+    };
     if *terminator != "aws4_request" {
         return Caller::default();
     }

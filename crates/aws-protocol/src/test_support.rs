@@ -12,7 +12,9 @@ use crate::response::HttpResponse;
 
 /// An `Authorization` header value signed for `service`.
 pub(crate) fn signed(service: &str) -> String {
-    format!("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20251203/us-east-1/{service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=00")
+    format!(
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20251203/us-east-1/{service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
+    )
 }
 
 /// A header map from pairs.

@@ -11,10 +11,7 @@ use super::BodyError;
 pub(crate) fn gunzip(bytes: &[u8], limit: usize) -> Result<Vec<u8>, BodyError> {
     let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(limit));
     let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
-    MultiGzDecoder::new(bytes)
-        .take(cap)
-        .read_to_end(&mut out)
-        .map_err(|e| BodyError::CorruptGzip(e.to_string()))?;
+    MultiGzDecoder::new(bytes).take(cap).read_to_end(&mut out).map_err(|e| BodyError::CorruptGzip(e.to_string()))?;
     if out.len() > limit {
         return Err(BodyError::TooLarge { limit });
     }

@@ -10,6 +10,7 @@ use bytes::Bytes;
 use http::HeaderMap;
 
 use crate::error::AwsError;
+use crate::headers;
 use crate::protocol::Protocol;
 
 /// What the codings of a body mean.
@@ -81,7 +82,9 @@ impl BodyError {
                 AwsError::new("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed size")
                     .with_field("MaxSizeAllowed", limit.to_string())
             }
-            (Protocol::RestXml, BodyError::DecodedLengthMismatch { .. }) => AwsError::new("IncompleteBody", 400, message),
+            (Protocol::RestXml, BodyError::DecodedLengthMismatch { .. }) => {
+                AwsError::new("IncompleteBody", 400, message)
+            }
             (Protocol::RestXml, _) => AwsError::new("InvalidRequest", 400, message),
             (_, BodyError::TooLarge { .. }) => AwsError::new("RequestEntityTooLarge", 413, message),
             (_, _) => AwsError::serialization(message),
@@ -90,9 +93,14 @@ impl BodyError {
 }
 
 /// Decodes `body` according to its headers.
-pub fn decode_body(kind: BodyKind, headers: &HeaderMap, body: Bytes, limits: BodyLimits) -> Result<DecodedBody, BodyError> {
+pub fn decode_body(
+    kind: BodyKind,
+    headers: &HeaderMap,
+    body: Bytes,
+    limits: BodyLimits,
+) -> Result<DecodedBody, BodyError> {
     let mut codings: Vec<String> = headers
-        .get_all(http::header::CONTENT_ENCODING)
+        .get_all(headers::CONTENT_ENCODING)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
@@ -100,7 +108,7 @@ pub fn decode_body(kind: BodyKind, headers: &HeaderMap, body: Bytes, limits: Bod
         .filter(|c| !c.is_empty() && c != "identity")
         .collect();
     let streaming = headers
-        .get("x-amz-content-sha256")
+        .get(headers::X_AMZ_CONTENT_SHA256)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("STREAMING-"));
     let chunked = codings.iter().any(|c| c == "aws-chunked") || streaming;
@@ -109,7 +117,7 @@ pub fn decode_body(kind: BodyKind, headers: &HeaderMap, body: Bytes, limits: Bod
     if chunked {
         let d = aws_chunked::dechunk(&out.bytes)?;
         let declared = headers
-            .get("x-amz-decoded-content-length")
+            .get(headers::X_AMZ_DECODED_CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
         if let Some(declared) = declared
@@ -173,8 +181,12 @@ mod tests {
         let aws = err.to_aws_error(Protocol::AwsJson1_0);
         assert_eq!((aws.code.as_ref(), aws.status), ("SerializationException", 400));
         let br = headers(&[("content-encoding", "br")]);
-        assert!(matches!(decode_body(BodyKind::Request, &br, Bytes::new(), BodyLimits::default()), Err(BodyError::UnsupportedEncoding(_))));
-        let plain = decode_body(BodyKind::Request, &HeaderMap::new(), Bytes::from_static(b"x"), BodyLimits::default()).unwrap();
+        assert!(matches!(
+            decode_body(BodyKind::Request, &br, Bytes::new(), BodyLimits::default()),
+            Err(BodyError::UnsupportedEncoding(_))
+        ));
+        let plain =
+            decode_body(BodyKind::Request, &HeaderMap::new(), Bytes::from_static(b"x"), BodyLimits::default()).unwrap();
         assert_eq!(plain.bytes.as_ref(), b"x");
     }
 
@@ -192,14 +204,18 @@ mod tests {
         assert_eq!(d.content_encoding.as_deref(), Some("gzip"));
         assert_eq!(d.trailer("x-amz-checksum-crc32"), Some("NSRBwg=="));
         // The streaming hash alone means aws-chunked.
-        let h = headers(&[("x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"), ("x-amz-decoded-content-length", "4")]);
+        let h = headers(&[
+            ("x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
+            ("x-amz-decoded-content-length", "4"),
+        ]);
         let body = Bytes::from_static(b"3;chunk-signature=s1\r\nabc\r\n0;chunk-signature=s2\r\n\r\n");
         let err = decode_body(BodyKind::S3Object, &h, body, BodyLimits::default()).unwrap_err();
         assert_eq!(err, BodyError::DecodedLengthMismatch { declared: 4, actual: 3 });
         assert_eq!(err.to_aws_error(Protocol::RestXml).code, "IncompleteBody");
         // An S3 object stored gzip-encoded stays gzip.
         let h = headers(&[("content-encoding", "gzip")]);
-        let d = decode_body(BodyKind::S3Object, &h, Bytes::from_static(b"\x1f\x8b raw"), BodyLimits::default()).unwrap();
+        let d =
+            decode_body(BodyKind::S3Object, &h, Bytes::from_static(b"\x1f\x8b raw"), BodyLimits::default()).unwrap();
         assert_eq!(d.bytes.as_ref(), b"\x1f\x8b raw");
     }
 }

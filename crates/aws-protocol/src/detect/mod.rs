@@ -16,11 +16,12 @@ mod rpc;
 use std::borrow::Cow;
 
 use bytes::Bytes;
-use http::{HeaderMap, Method, Uri};
+use http::{HeaderMap, HeaderName, Method, Uri};
 
 use crate::body::{BodyKind, BodyLimits, DecodedBody, decode_body};
 use crate::document::{DecodeError, cbor_to_json};
 use crate::error::AwsError;
+use crate::headers;
 use crate::protocol::Protocol;
 use crate::reply::Reply;
 use crate::response::HttpResponse;
@@ -147,7 +148,7 @@ pub(crate) struct Parts<'a> {
 }
 
 impl Parts<'_> {
-    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &HeaderName) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
@@ -156,7 +157,7 @@ impl Parts<'_> {
     }
 
     pub(crate) fn query_mode(&self) -> bool {
-        self.header("x-amzn-query-mode").is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        self.header(&headers::X_AMZN_QUERY_MODE).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
     }
 
     pub(crate) fn reject(&self, service: Option<ServiceId>, protocol: Protocol, error: AwsError) -> Rejection {
@@ -171,7 +172,8 @@ impl Parts<'_> {
         service: Option<ServiceId>,
         protocol: Protocol,
     ) -> Result<DecodedBody, Rejection> {
-        decode_body(kind, self.headers, body, self.limits).map_err(|e| self.reject(service, protocol, e.to_aws_error(protocol)))
+        decode_body(kind, self.headers, body, self.limits)
+            .map_err(|e| self.reject(service, protocol, e.to_aws_error(protocol)))
     }
 }
 
@@ -185,19 +187,24 @@ pub fn detect(
     limits: BodyLimits,
 ) -> Result<Detected, Rejection> {
     let parts = Parts { method, uri, headers, caller: sigv4::caller(uri, headers), limits };
-    if parts.header("smithy-protocol").is_some_and(|v| v.trim().eq_ignore_ascii_case("rpc-v2-cbor")) {
-        return rpc::rpc_v2_cbor(&parts, body);
-    }
-    if let Some(target) = parts.header("x-amz-target") {
-        return rpc::aws_json(&parts, target, body);
-    }
-    if let Some(address) = rest::s3_address(&parts) {
-        return rest::s3(&parts, &address, body);
-    }
-    if rpc::is_aws_query(&parts) {
-        return rpc::aws_query(&parts, body);
-    }
-    rest::rest_json(&parts, body)
+    let result =
+        if parts.header(&headers::SMITHY_PROTOCOL).is_some_and(|v| v.trim().eq_ignore_ascii_case("rpc-v2-cbor")) {
+            rpc::rpc_v2_cbor(&parts, body)
+        } else if let Some(target) = parts.header(&headers::X_AMZ_TARGET) {
+            rpc::aws_json(&parts, target, body)
+        } else if let Some(address) = rest::s3_address(&parts) {
+            rest::s3(&parts, &address, body)
+        } else if rpc::is_aws_query(&parts) {
+            rpc::aws_query(&parts, body)
+        } else {
+            rest::rest_json(&parts, body)
+        };
+    // The detectors read the caller; it moves into the result here instead of being cloned.
+    let caller = parts.caller;
+    result.map(|mut detected| {
+        detected.caller = caller;
+        detected
+    })
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! Bedrock (restJson1, runtime and control plane on one path space), routed by the tables.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use bytes::Bytes;
 use percent_encoding::percent_decode_str;
@@ -10,10 +11,19 @@ use super::{Detected, Labels, Parts, Rejection};
 use crate::body::BodyKind;
 use crate::document::parse_query;
 use crate::error::AwsError;
+use crate::headers;
 use crate::protocol::Protocol;
-use crate::route::{self, RestRequest, RouteOutcome};
+use crate::route::{self, RestRequest, RouteIndex, RouteOutcome};
 use crate::service::{CORAL_FRAMEWORK_NAMESPACE, ServiceId};
+use crate::sigv4::Caller;
 use crate::tables::{self, Operation};
+
+/// S3's operations, indexed for routing.
+static S3_ROUTES: LazyLock<RouteIndex<'static>> = LazyLock::new(|| RouteIndex::new(tables::operations(ServiceId::S3)));
+
+/// Bedrock's runtime and control-plane operations (one path space), indexed for routing.
+static BEDROCK_ROUTES: LazyLock<RouteIndex<'static>> =
+    LazyLock::new(|| RouteIndex::new(route::ROUTING_GROUPS[1].iter().flat_map(|s| tables::operations(*s))));
 
 /// How an S3 request addresses its bucket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +44,7 @@ fn virtual_bucket(host: &str) -> Option<&str> {
 /// Whether the request is S3's: signed for `s3`, or unsigned to a `<bucket>.localhost` host. A
 /// request signed for another service never is.
 pub(crate) fn s3_address(parts: &Parts<'_>) -> Option<S3Address> {
-    let host = parts.header("host").and_then(virtual_bucket).map(str::to_owned);
+    let host = parts.header(&headers::HOST).and_then(virtual_bucket).map(str::to_owned);
     match parts.caller.service.as_deref() {
         Some("s3") => Some(S3Address { virtual_bucket: host }),
         None if host.is_some() => Some(S3Address { virtual_bucket: host }),
@@ -69,7 +79,8 @@ pub(crate) fn s3(parts: &Parts<'_>, address: &S3Address, body: Bytes) -> Result<
         parts.reject(
             Some(service),
             protocol,
-            AwsError::new("InvalidURI", 400, "Couldn't parse the specified URI.").with_field("URI", parts.uri.to_string()),
+            AwsError::new("InvalidURI", 400, "Couldn't parse the specified URI.")
+                .with_field("URI", parts.uri.to_string()),
         )
     })?;
     let mut segments = route::split_path(parts.uri.path());
@@ -88,17 +99,22 @@ pub(crate) fn s3(parts: &Parts<'_>, address: &S3Address, body: Bytes) -> Result<
         1 => ("BUCKET", "/{Bucket}"),
         _ => ("OBJECT", "/{Bucket}/{Key+}"),
     };
-    let (op, labels) = match route::select(tables::operations(service), &req) {
+    let (op, labels) = match route::select(S3_ROUTES.candidates(&segments), &req) {
         RouteOutcome::Found { op, labels } => (op, decode_labels(op, labels)),
         RouteOutcome::MethodNotAllowed => {
-            let err = AwsError::new("MethodNotAllowed", 405, "The specified method is not allowed against this resource.")
-                .with_field("Method", parts.method.as_str())
-                .with_field("ResourceType", resource.0);
+            let err =
+                AwsError::new("MethodNotAllowed", 405, "The specified method is not allowed against this resource.")
+                    .with_field("Method", parts.method.as_str())
+                    .with_field("ResourceType", resource.0);
             return Err(parts.reject(Some(service), protocol, err));
         }
         RouteOutcome::NoMatch => {
             let request = format!("{} {}", parts.method, resource.1);
-            return Err(parts.reject(Some(service), protocol, AwsError::unknown_operation(service, protocol, &request)));
+            return Err(parts.reject(
+                Some(service),
+                protocol,
+                AwsError::unknown_operation(service, protocol, &request),
+            ));
         }
     };
     let body = parts.body(BodyKind::S3Object, body, Some(service), protocol)?;
@@ -111,7 +127,7 @@ pub(crate) fn s3(parts: &Parts<'_>, address: &S3Address, body: Bytes) -> Result<
         query,
         form: Vec::new(),
         query_mode: false,
-        caller: parts.caller.clone(),
+        caller: Caller::default(),
         body,
         is_head: parts.is_head(),
     })
@@ -123,18 +139,19 @@ pub(crate) fn rest_json(parts: &Parts<'_>, body: Bytes) -> Result<Detected, Reje
     let coral = |message: &str| {
         AwsError::new("UnknownOperationException", 404, message).with_coral_namespace(CORAL_FRAMEWORK_NAMESPACE)
     };
-    let query = parse_query(parts.uri.query().unwrap_or(""))
-        .map_err(|e| parts.reject(None, protocol, e.to_aws_error()))?;
+    let query =
+        parse_query(parts.uri.query().unwrap_or("")).map_err(|e| parts.reject(None, protocol, e.to_aws_error()))?;
     let segments = route::split_path(parts.uri.path());
     let has_header = |name: &str| parts.headers.contains_key(name);
     let req = RestRequest { method: parts.method, segments: &segments, query: &query, has_header: &has_header };
-    let ops = route::ROUTING_GROUPS[1].iter().flat_map(|s| tables::operations(*s));
-    let (op, labels) = match route::select(ops, &req) {
+    let (op, labels) = match route::select(BEDROCK_ROUTES.candidates(&segments), &req) {
         RouteOutcome::Found { op, labels } => (op, decode_labels(op, labels)),
         RouteOutcome::MethodNotAllowed => {
             return Err(parts.reject(None, protocol, coral("The requested method is not supported for this resource")));
         }
-        RouteOutcome::NoMatch => return Err(parts.reject(None, protocol, coral("Unknown operation"))),
+        RouteOutcome::NoMatch => {
+            return Err(parts.reject(None, protocol, coral("Unknown operation")));
+        }
     };
     let body = parts.body(BodyKind::Request, body, Some(op.service), protocol)?;
     Ok(Detected {
@@ -146,7 +163,7 @@ pub(crate) fn rest_json(parts: &Parts<'_>, body: Bytes) -> Result<Detected, Reje
         query,
         form: Vec::new(),
         query_mode: parts.query_mode(),
-        caller: parts.caller.clone(),
+        caller: Caller::default(),
         body,
         is_head: parts.is_head(),
     })

@@ -11,9 +11,11 @@ use super::{Detected, Labels, Parts, Rejection};
 use crate::body::BodyKind;
 use crate::document::{parse_form, parse_query};
 use crate::error::AwsError;
+use crate::headers;
 use crate::protocol::Protocol;
 use crate::route;
 use crate::service::ServiceId;
+use crate::sigv4::Caller;
 use crate::tables;
 
 /// The operation name as the request gave it, and the model's operation if it has one.
@@ -43,7 +45,7 @@ fn detected(
         query: parse_query(parts.uri.query().unwrap_or("")).unwrap_or_default(),
         form,
         query_mode: parts.query_mode(),
-        caller: parts.caller.clone(),
+        caller: Caller::default(),
         body,
         is_head: parts.is_head(),
     }
@@ -81,7 +83,7 @@ pub(crate) fn aws_json(parts: &Parts<'_>, target: &str, body: Bytes) -> Result<D
     let (prefix, op) = target.split_once('.').unwrap_or((target, ""));
     let service = ServiceId::by_target_prefix(prefix);
     let Some((service, protocol)) = service.and_then(|s| s.aws_json_protocol().map(|p| (s, p))) else {
-        let protocol = match parts.header("content-type") {
+        let protocol = match parts.header(&headers::CONTENT_TYPE) {
             Some(ct) if ct.trim().starts_with("application/x-amz-json-1.0") => Protocol::AwsJson1_0,
             _ => Protocol::AwsJson1_1,
         };
@@ -91,12 +93,17 @@ pub(crate) fn aws_json(parts: &Parts<'_>, target: &str, body: Bytes) -> Result<D
     Ok(detected(parts, service, protocol, op, Vec::new(), body))
 }
 
-/// A form POST, or a GET whose query string has `Action`.
+/// A form POST to `/` (or signed for an awsQuery service), or a GET whose query string has
+/// `Action`. A form POST elsewhere is left to restJson: `curl -d` sends JSON to Bedrock with
+/// the form content type.
 pub(crate) fn is_aws_query(parts: &Parts<'_>) -> bool {
     if parts.method == Method::POST {
-        return parts.header("content-type").is_some_and(|ct| {
+        let form = parts.header(&headers::CONTENT_TYPE).is_some_and(|ct| {
             ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
         });
+        let signed_for_query =
+            parts.caller.service.as_deref().and_then(ServiceId::query_service_by_signing_name).is_some();
+        return form && (parts.uri.path() == "/" || signed_for_query);
     }
     parts.method == Method::GET && parts.uri.query().is_some_and(|q| q.split('&').any(|p| p.starts_with("Action=")))
 }
@@ -117,7 +124,11 @@ pub(crate) fn aws_query(parts: &Parts<'_>, body: Bytes) -> Result<Detected, Reje
     let version = param("Version");
     let service = scoped.or_else(|| version.and_then(ServiceId::query_service_by_version));
     let Some(action) = param("Action").filter(|a| !a.is_empty()) else {
-        return Err(parts.reject(service, protocol, AwsError::new("MissingAction", 400, "The request has no Action parameter.")));
+        return Err(parts.reject(
+            service,
+            protocol,
+            AwsError::new("MissingAction", 400, "The request has no Action parameter."),
+        ));
     };
     let Some(service) = service else {
         let named = match (parts.caller.service.as_deref(), version) {

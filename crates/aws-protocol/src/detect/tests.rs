@@ -113,7 +113,9 @@ fn every_operation_routes_to_itself() {
 fn s3_virtual_hosted_requests_route_like_path_style() {
     for op in tables::operations(ServiceId::S3) {
         let ex = example_request(op);
-        let Some(key_path) = ex.path.strip_prefix("/x") else { continue };
+        let Some(key_path) = ex.path.strip_prefix("/x") else {
+            continue;
+        };
         let path = if key_path.is_empty() { "/" } else { key_path };
         let query = ex.query_string();
         let uri = if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") };
@@ -148,7 +150,10 @@ fn s3_addressing_details() {
     assert_eq!((r.error.code.as_ref(), r.error.status), ("MethodNotAllowed", 405));
     let r = run(Method::POST, "/bkt", &s3, b"").unwrap_err();
     assert_eq!((r.error.code.as_ref(), r.error.status), ("NotImplemented", 501));
-    assert_eq!(r.error.message, "The operation POST /{Bucket} of Amazon Simple Storage Service is not implemented by this emulator");
+    assert_eq!(
+        r.error.message,
+        "The operation POST /{Bucket} of Amazon Simple Storage Service is not implemented by this emulator"
+    );
     let r = run(Method::GET, "/bkt?prefix=%FF", &s3, b"").unwrap_err();
     assert_eq!(r.error.code, "InvalidURI");
     // A request signed for another service is never S3's, whatever its host.
@@ -156,7 +161,8 @@ fn s3_addressing_details() {
     let r = run(Method::GET, "/", &[("host", "bkt.localhost"), ("authorization", &bedrock)], b"").unwrap_err();
     assert_eq!(r.protocol, Protocol::RestJson1);
     // Presigned URLs carry the scope in the query string.
-    let d = run(Method::GET, "/bkt/k?X-Amz-Credential=AKID%2F20251203%2Fus-east-1%2Fs3%2Faws4_request", &[], b"").unwrap();
+    let d =
+        run(Method::GET, "/bkt/k?X-Amz-Credential=AKID%2F20251203%2Fus-east-1%2Fs3%2Faws4_request", &[], b"").unwrap();
     assert_eq!((d.service, d.operation.as_ref()), (ServiceId::S3, "GetObject"));
 }
 
@@ -184,10 +190,18 @@ fn runtime_routes_decode_the_model_id() {
     let auth = [("authorization", bedrock.as_str())];
     let route = |method: Method, path: &str| run(method, path, &auth, b"");
     let d = route(Method::POST, "/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse").unwrap();
-    assert_eq!((d.service, d.protocol, d.operation.as_ref()), (ServiceId::BedrockRuntime, Protocol::RestJson1, "Converse"));
+    assert_eq!(
+        (d.service, d.protocol, d.operation.as_ref()),
+        (ServiceId::BedrockRuntime, Protocol::RestJson1, "Converse")
+    );
     assert_eq!(d.labels.get("modelId"), Some(Ok("anthropic.claude-3-haiku-20240307-v1:0")));
+    assert_eq!(d.caller.service.as_deref(), Some("bedrock"));
+    assert_eq!(d.caller.access_key.as_deref(), Some("AKIDEXAMPLE"));
     let arn = "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A%3Afoundation-model%2Fx/converse";
-    assert_eq!(route(Method::POST, arn).unwrap().labels.get("modelId"), Some(Ok("arn:aws:bedrock:us-east-1::foundation-model/x")));
+    assert_eq!(
+        route(Method::POST, arn).unwrap().labels.get("modelId"),
+        Some(Ok("arn:aws:bedrock:us-east-1::foundation-model/x"))
+    );
     let d = route(Method::POST, "/model/%FF/converse").unwrap();
     assert_eq!((d.operation.as_ref(), d.labels.get("modelId")), ("Converse", Some(Err("%FF"))));
     let r = route(Method::GET, "/model/x/converse").unwrap_err();
@@ -223,10 +237,16 @@ fn control_plane_logs_and_unknown() {
     let d = run(Method::POST, "/", &[("x-amz-target", "Logs_20140328.NoSuchThing")], b"{}").unwrap();
     assert!(!d.is_known());
     assert_eq!(d.operation, "NoSuchThing");
-    assert_eq!(d.unknown_operation().message, "The operation NoSuchThing of Amazon CloudWatch Logs is not implemented by this emulator");
+    assert_eq!(
+        d.unknown_operation().message,
+        "The operation NoSuchThing of Amazon CloudWatch Logs is not implemented by this emulator"
+    );
     // An unknown target prefix: awsJson's UnknownOperationException naming it.
     let r = run(Method::POST, "/", &[("x-amz-target", "DynamoDB_20120810.GetItem")], b"{}").unwrap_err();
-    assert_eq!((r.protocol, r.error.code.as_ref(), r.error.status), (Protocol::AwsJson1_1, "UnknownOperationException", 400));
+    assert_eq!(
+        (r.protocol, r.error.code.as_ref(), r.error.status),
+        (Protocol::AwsJson1_1, "UnknownOperationException", 400)
+    );
     assert_eq!(r.error.message, "The operation GetItem of DynamoDB_20120810 is not implemented by this emulator");
     let response = r.to_response("rid");
     assert_eq!(header(&response, "content-type"), Some("application/x-amz-json-1.1"));
@@ -235,7 +255,10 @@ fn control_plane_logs_and_unknown() {
         br#"{"__type":"UnknownOperationException","message":"The operation GetItem of DynamoDB_20120810 is not implemented by this emulator"}"#
     );
     let r = run(Method::GET, "/nothing", &[], b"").unwrap_err();
-    assert_eq!((r.protocol, r.error.code.as_ref(), r.error.status), (Protocol::RestJson1, "UnknownOperationException", 404));
+    assert_eq!(
+        (r.protocol, r.error.code.as_ref(), r.error.status),
+        (Protocol::RestJson1, "UnknownOperationException", 404)
+    );
     assert_eq!(r.error.message, "Unknown operation");
     let response = r.to_response("rid");
     assert_eq!(
@@ -255,12 +278,18 @@ fn cloudwatch_in_three_protocols() {
         &[0xA1, 0x69, b'N', b'a', b'm', b'e', b's', b'p', b'a', b'c', b'e', 0x61, b'X'],
     )
     .unwrap();
-    assert_eq!((d.service, d.protocol, d.operation.as_ref(), d.query_mode), (ServiceId::CloudWatch, Protocol::RpcV2Cbor, "PutMetricData", true));
+    assert_eq!(
+        (d.service, d.protocol, d.operation.as_ref(), d.query_mode),
+        (ServiceId::CloudWatch, Protocol::RpcV2Cbor, "PutMetricData", true)
+    );
     assert_eq!(d.json_input().unwrap().as_ref(), br#"{"Namespace":"X"}"#);
     let d = run(
         Method::POST,
         "/",
-        &[("x-amz-target", "GraniteServiceVersion20100801.DescribeAlarms"), ("content-type", "application/x-amz-json-1.0")],
+        &[
+            ("x-amz-target", "GraniteServiceVersion20100801.DescribeAlarms"),
+            ("content-type", "application/x-amz-json-1.0"),
+        ],
         b"{}",
     )
     .unwrap();
@@ -273,33 +302,51 @@ fn cloudwatch_in_three_protocols() {
     let d = run(
         Method::POST,
         "/",
-        &[("content-type", "application/x-www-form-urlencoded"), ("content-encoding", "gzip"), ("authorization", &auth)],
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("content-encoding", "gzip"),
+            ("authorization", &auth),
+        ],
         &gz,
     )
     .unwrap();
-    assert_eq!((d.service, d.protocol, d.operation.as_ref()), (ServiceId::CloudWatch, Protocol::AwsQuery, "PutMetricData"));
+    assert_eq!(
+        (d.service, d.protocol, d.operation.as_ref()),
+        (ServiceId::CloudWatch, Protocol::AwsQuery, "PutMetricData")
+    );
     assert_eq!(d.form_param("Namespace"), Some("X"));
     let r = run(
         Method::POST,
         "/",
-        &[("content-type", "application/x-www-form-urlencoded"), ("content-encoding", "gzip"), ("authorization", &auth)],
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("content-encoding", "gzip"),
+            ("authorization", &auth),
+        ],
         b"not gzip",
     )
     .unwrap_err();
-    assert_eq!((r.service, r.protocol, r.error.code.as_ref()), (Some(ServiceId::CloudWatch), Protocol::AwsQuery, "SerializationException"));
+    assert_eq!(
+        (r.service, r.protocol, r.error.code.as_ref()),
+        (Some(ServiceId::CloudWatch), Protocol::AwsQuery, "SerializationException")
+    );
 }
 
 #[test]
 fn rpc_rejections() {
     let cbor = [("smithy-protocol", "rpc-v2-cbor")];
     let r = run(Method::POST, "/service/Nope/operation/Op", &cbor, b"").unwrap_err();
-    assert_eq!((r.protocol, r.error.code.as_ref(), r.error.status), (Protocol::RpcV2Cbor, "UnknownOperationException", 404));
+    assert_eq!(
+        (r.protocol, r.error.code.as_ref(), r.error.status),
+        (Protocol::RpcV2Cbor, "UnknownOperationException", 404)
+    );
     let r = run(Method::POST, "/service/Logs_20140328/operation/StartQuery", &cbor, b"").unwrap_err();
     assert_eq!(r.error.message, "The operation StartQuery of Logs_20140328 is not implemented by this emulator");
     assert!(run(Method::POST, "/elsewhere", &cbor, b"").is_err());
     assert!(run(Method::GET, "/service/GraniteServiceVersion20100801/operation/ListMetrics", &cbor, b"").is_err());
     // A path prefix before /service/ is allowed.
-    let d = run(Method::POST, "/prefix/service/GraniteServiceVersion20100801/operation/ListMetrics", &cbor, b"").unwrap();
+    let d =
+        run(Method::POST, "/prefix/service/GraniteServiceVersion20100801/operation/ListMetrics", &cbor, b"").unwrap();
     assert_eq!(d.operation, "ListMetrics");
     let r = run(
         Method::POST,
@@ -328,6 +375,9 @@ fn aws_query_services_and_rejections() {
     assert_eq!((r.service, r.error.code.as_ref()), (Some(ServiceId::Sts), "MissingAction"));
     let r = run(Method::POST, "/", &form, b"Action=DescribeInstances&Version=2016-11-15").unwrap_err();
     assert_eq!((r.service, r.error.code.as_ref()), (None, "InvalidAction"));
+    // `curl -d` sends Bedrock's JSON with the form content type: still Bedrock.
+    let d = run(Method::POST, "/model/x/converse", &form, b"{\"messages\":[]}").unwrap();
+    assert_eq!((d.service, d.operation.as_ref()), (ServiceId::BedrockRuntime, "Converse"));
     let r = run(Method::POST, "/", &form, b"Action=%FF").unwrap_err();
     assert_eq!(r.error.code, "SerializationException");
     let response = r.to_response("rid");

@@ -50,7 +50,9 @@ fn to_json(value: Value) -> Result<Json, DecodeError> {
         Value::Map(entries) => {
             let mut map = Map::new();
             for (k, v) in entries {
-                let Value::Text(k) = k else { return Err(DecodeError::NonTextKey) };
+                let Value::Text(k) = k else {
+                    return Err(DecodeError::NonTextKey);
+                };
                 map.insert(k, to_json(v)?);
             }
             Json::Object(map)
@@ -96,7 +98,10 @@ mod tests {
         let non_text = cbor(&Value::Map(vec![(Value::Integer(1.into()), Value::Null)]));
         assert_eq!(cbor_to_json(&non_text), Err(DecodeError::NonTextKey));
         // -2^64: a CBOR negative integer beyond i64 and u64.
-        assert!(matches!(cbor_to_json(&[0x3B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]), Err(DecodeError::IntegerRange(_))));
+        assert!(matches!(
+            cbor_to_json(&[0x3B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]),
+            Err(DecodeError::IntegerRange(_))
+        ));
         // Deep nesting is refused by ciborium's recursion limit, not a stack overflow.
         let deep = vec![0x81; 100_000];
         assert!(cbor_to_json(&deep).is_err());

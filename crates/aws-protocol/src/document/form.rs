@@ -57,10 +57,10 @@ mod tests {
                 ("Flag".to_owned(), String::new()),
             ]
         );
-        assert_eq!(parse_query("prefix=a+b%20c&&acl").unwrap(), vec![
-            ("prefix".to_owned(), "a+b c".to_owned()),
-            ("acl".to_owned(), String::new())
-        ]);
+        assert_eq!(
+            parse_query("prefix=a+b%20c&&acl").unwrap(),
+            vec![("prefix".to_owned(), "a+b c".to_owned()), ("acl".to_owned(), String::new())]
+        );
         assert_eq!(parse_form(b"").unwrap(), vec![]);
         assert_eq!(parse_form(b"a=%FF"), Err(DecodeError::NotUtf8("form body")));
         assert_eq!(parse_query("%E2%82"), Err(DecodeError::NotUtf8("query string")));

@@ -163,9 +163,13 @@ impl XmlWriter {
 
     /// The `@name` members of a structure, as attributes.
     fn attributes(&mut self, doc: &Document) -> Result<(), SerializeError> {
-        let Document::Struct(fields) = doc else { return Ok(()) };
+        let Document::Struct(fields) = doc else {
+            return Ok(());
+        };
         for (name, value) in fields {
-            let Some(attr) = name.strip_prefix('@') else { continue };
+            let Some(attr) = name.strip_prefix('@') else {
+                continue;
+            };
             if matches!(value, Document::Null) {
                 continue;
             }

@@ -28,7 +28,8 @@ pub fn generate(models_dir: &Path) -> Result<String, GenerateError> {
     let mut ops = Vec::new();
     for service in ServiceId::ALL {
         let path = models_dir.join(format!("{}.service-2.json", service.model_stem()));
-        let text = std::fs::read_to_string(&path).map_err(|source| GenerateError::Read { path: path.clone(), source })?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|source| GenerateError::Read { path: path.clone(), source })?;
         let model: Value =
             serde_json::from_str(&text).map_err(|source| GenerateError::Json { path: path.clone(), source })?;
         ops.extend(model_operations(service, &model).map_err(|reason| GenerateError::Model { path, reason })?);
@@ -76,7 +77,9 @@ fn model_operations(service: ServiceId, model: &Value) -> Result<Vec<Operation>,
 fn input_bindings(shape: &Value) -> Vec<Binding> {
     let required: Vec<&str> =
         shape["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-    let Some(members) = shape["members"].as_object() else { return Vec::new() };
+    let Some(members) = shape["members"].as_object() else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for (member, m) in members {
         let location = match m["location"].as_str() {
@@ -101,8 +104,9 @@ fn mark_shadowed(ops: &mut [Operation]) {
             let example = example_request(&ops[i]);
             let segments = route::split_path(&example.path);
             let has = |h: &str| example.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case(h));
-            let req = RestRequest { method: &example.method, segments: &segments, query: &example.query, has_header: &has };
-            if let RouteOutcome::Found { op, .. } = route::select(members.iter().map(|&j| &ops[j]), &req)
+            let req =
+                RestRequest { method: &example.method, segments: &segments, query: &example.query, has_header: &has };
+            if let RouteOutcome::Found { op, .. } = route::select(members.iter().map(|&j| &ops[j]).enumerate(), &req)
                 && (op.name != ops[i].name || op.service != ops[i].service)
             {
                 let winner = if op.service == ops[i].service {

@@ -81,10 +81,7 @@ pub struct Operation {
 impl Operation {
     /// The member bound to URI label `wire`.
     pub fn label_member(&self, wire: &str) -> Option<&str> {
-        self.bindings
-            .iter()
-            .find(|b| b.location == Location::Uri && b.wire == wire)
-            .map(|b| b.member.as_str())
+        self.bindings.iter().find(|b| b.location == Location::Uri && b.wire == wire).map(|b| b.member.as_str())
     }
 
     /// The required query and header bindings (the routing constraints beside the markers).
@@ -152,7 +149,10 @@ mod tests {
             assert!(!ops.is_empty(), "{service:?}");
             assert!(ops.windows(2).all(|w| w[0].name < w[1].name), "{service:?} sorted by name");
         }
-        assert_eq!(find(ServiceId::BedrockRuntime, "Converse").map(|o| o.request_uri.as_str()), Some("/model/{modelId}/converse"));
+        assert_eq!(
+            find(ServiceId::BedrockRuntime, "Converse").map(|o| o.request_uri.as_str()),
+            Some("/model/{modelId}/converse")
+        );
         assert_eq!(find(ServiceId::Logs, "StartQuery").map(|o| o.method.as_str()), Some("POST"));
         assert!(find(ServiceId::Logs, "Converse").is_none());
         let lifecycle = find(ServiceId::S3, "GetBucketLifecycle").expect("in the model");

@@ -76,7 +76,10 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Operation>, TableParseError> {
         let bindings = if *bindings == "-" {
             Vec::new()
         } else {
-            bindings.split(' ').map(|b| parse_binding(b).ok_or_else(|| err(format!("bad binding {b}")))).collect::<Result<_, _>>()?
+            bindings
+                .split(' ')
+                .map(|b| parse_binding(b).ok_or_else(|| err(format!("bad binding {b}"))))
+                .collect::<Result<_, _>>()?
         };
         let (path, markers) = template::parse(request_uri);
         ops.push(Operation {
@@ -103,8 +106,11 @@ fn parse_binding(token: &str) -> Option<Binding> {
         _ => return None,
     };
     let (wire, member) = rest.split_once('=').unwrap_or((rest, rest));
-    (!wire.is_empty() && !member.is_empty())
-        .then(|| Binding { location, wire: wire.to_owned(), member: member.to_owned() })
+    (!wire.is_empty() && !member.is_empty()).then(|| Binding {
+        location,
+        wire: wire.to_owned(),
+        member: member.to_owned(),
+    })
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use bytes::Bytes;
 
 use super::{Encoded, json_error_body, put_query_error};
 use crate::error::AwsError;
+use crate::headers;
 use crate::protocol::Protocol;
 use crate::reply::ShapeValue;
 use crate::response::{HttpResponse, full_body, response, set_header};
@@ -24,7 +25,7 @@ pub(super) fn body(protocol: Protocol, value: Option<(&'static str, &ShapeValue)
 pub(super) fn error(protocol: Protocol, err: &AwsError) -> HttpResponse {
     let body = json_error_body(&[("__type", &err.code), ("message", &err.message)], err);
     let mut response = response(err.status, full_body(body));
-    set_header(&mut response, "content-type", protocol.content_type());
+    set_header(&mut response, headers::CONTENT_TYPE, protocol.content_type());
     put_query_error(&mut response, err);
     response
 }

@@ -8,6 +8,7 @@ use bytes::Bytes;
 
 use super::Encoded;
 use crate::error::{AwsError, ErrorField};
+use crate::headers;
 use crate::protocol::Protocol;
 use crate::reply::ShapeValue;
 use crate::response::{HttpResponse, full_body, response, set_header};
@@ -55,7 +56,7 @@ pub(super) fn error(service: Option<ServiceId>, request_id: &str, err: &AwsError
     extra_fields(&mut xml, err);
     xml.close("Error").elem("RequestId", request_id).close("ErrorResponse");
     let mut response = response(err.status, full_body(xml.finish()));
-    set_header(&mut response, "content-type", Protocol::AwsQuery.content_type());
+    set_header(&mut response, headers::CONTENT_TYPE, Protocol::AwsQuery.content_type());
     response
 }
 

@@ -12,16 +12,13 @@ mod rpcv2_cbor;
 use bytes::Bytes;
 
 use crate::error::AwsError;
+use crate::headers;
 use crate::protocol::Protocol;
 use crate::reply::{Reply, ReplyBody, ShapeValue};
 use crate::response::{HttpResponse, full_body, put_header, response, set_header};
 use crate::ser::SerializeError;
 use crate::service::ServiceId;
 
-/// `x-amzn-RequestId`: the request id header of every protocol but restXml.
-pub(crate) const AMZN_REQUEST_ID: &str = "x-amzn-requestid";
-/// `smithy-protocol`, on every RPC v2 CBOR response.
-pub(crate) const SMITHY_PROTOCOL: &str = "smithy-protocol";
 /// The value of `smithy-protocol`.
 pub(crate) const RPC_V2_CBOR: &str = "rpc-v2-cbor";
 
@@ -67,7 +64,13 @@ pub fn encode(protocol: Protocol, service: ServiceId, operation: &str, request_i
 
 /// The response for `err` in `protocol`. `is_head`: the request was a HEAD (S3 sends no error
 /// document then).
-pub fn render_error(protocol: Protocol, service: ServiceId, request_id: &str, err: &AwsError, is_head: bool) -> HttpResponse {
+pub fn render_error(
+    protocol: Protocol,
+    service: ServiceId,
+    request_id: &str,
+    err: &AwsError,
+    is_head: bool,
+) -> HttpResponse {
     render(protocol, Some(service), request_id, err, is_head)
 }
 
@@ -101,10 +104,10 @@ fn finish(
 ) -> HttpResponse {
     let mut response = response(status, body);
     if let Some(content_type) = content_type {
-        put_header(&mut response, "content-type", content_type);
+        set_header(&mut response, headers::CONTENT_TYPE, content_type);
     }
     if protocol == Protocol::RpcV2Cbor {
-        set_header(&mut response, SMITHY_PROTOCOL, RPC_V2_CBOR);
+        set_header(&mut response, headers::SMITHY_PROTOCOL, RPC_V2_CBOR);
     }
     put_request_id(protocol, &mut response, request_id);
     for (name, value) in headers {
@@ -116,10 +119,10 @@ fn finish(
 /// `x-amzn-RequestId`, or S3's `x-amz-request-id` and `x-amz-id-2`.
 fn put_request_id(protocol: Protocol, response: &mut HttpResponse, request_id: &str) {
     if protocol == Protocol::RestXml {
-        set_header(response, "x-amz-request-id", request_id);
-        set_header(response, "x-amz-id-2", request_id);
+        set_header(response, headers::X_AMZ_REQUEST_ID, request_id);
+        set_header(response, headers::X_AMZ_ID_2, request_id);
     } else {
-        set_header(response, AMZN_REQUEST_ID, request_id);
+        set_header(response, headers::X_AMZN_REQUEST_ID, request_id);
     }
 }
 
@@ -143,7 +146,7 @@ pub(crate) fn json_error_body(first: &[(&str, &str)], err: &AwsError) -> String 
 /// `x-amzn-query-error: Code;Sender` for an error with an awsQuery-compatible code.
 pub(crate) fn put_query_error(response: &mut HttpResponse, err: &AwsError) {
     if let Some(code) = &err.query_code {
-        set_header(response, "x-amzn-query-error", &format!("{code};{}", err.fault.as_str()));
+        set_header(response, headers::X_AMZN_QUERY_ERROR, &format!("{code};{}", err.fault.as_str()));
     }
 }
 

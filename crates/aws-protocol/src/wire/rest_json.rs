@@ -7,6 +7,7 @@ use bytes::Bytes;
 
 use super::{Encoded, json_error_body};
 use crate::error::AwsError;
+use crate::headers;
 use crate::protocol::Protocol;
 use crate::reply::ShapeValue;
 use crate::response::{HttpResponse, full_body, response, set_header};
@@ -34,7 +35,7 @@ pub(super) fn error_type(service: Option<ServiceId>, err: &AwsError) -> String {
 /// An error response (the request id is added by the caller).
 pub(super) fn error(service: Option<ServiceId>, err: &AwsError) -> HttpResponse {
     let mut response = response(err.status, full_body(json_error_body(&[("message", &err.message)], err)));
-    set_header(&mut response, "content-type", Protocol::RestJson1.content_type());
-    set_header(&mut response, "x-amzn-errortype", &error_type(service, err));
+    set_header(&mut response, headers::CONTENT_TYPE, Protocol::RestJson1.content_type());
+    set_header(&mut response, headers::X_AMZN_ERROR_TYPE, &error_type(service, err));
     response
 }

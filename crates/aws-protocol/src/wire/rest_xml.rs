@@ -8,6 +8,7 @@ use bytes::Bytes;
 use super::Encoded;
 use super::aws_query::extra_fields;
 use crate::error::AwsError;
+use crate::headers;
 use crate::protocol::Protocol;
 use crate::reply::ShapeValue;
 use crate::response::{HttpResponse, full_body, response, set_header};
@@ -21,7 +22,9 @@ const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 
 /// The document of an output whose root element is `name` (`None`: no body, no content type).
 pub(super) fn body(value: Option<(&'static str, &ShapeValue)>) -> Result<Encoded, SerializeError> {
-    let Some((name, value)) = value else { return Ok(Encoded { content_type: None, bytes: Bytes::new() }) };
+    let Some((name, value)) = value else {
+        return Ok(Encoded { content_type: None, bytes: Bytes::new() });
+    };
     let doc = to_document(&**value)?;
     let mut xml = XmlWriter::new(ListStyle::Flattened);
     xml.raw(DECLARATION);
@@ -41,6 +44,6 @@ pub(super) fn error(request_id: &str, err: &AwsError, is_head: bool) -> HttpResp
         Bytes::from(xml.finish())
     };
     let mut response = response(err.status, full_body(body));
-    set_header(&mut response, "content-type", Protocol::RestXml.content_type());
+    set_header(&mut response, headers::CONTENT_TYPE, Protocol::RestXml.content_type());
     response
 }

@@ -6,8 +6,9 @@
 use bytes::Bytes;
 use ciborium::Value;
 
-use super::{Encoded, RPC_V2_CBOR, SMITHY_PROTOCOL, put_query_error};
+use super::{Encoded, RPC_V2_CBOR, put_query_error};
 use crate::error::{AwsError, ErrorField};
+use crate::headers;
 use crate::protocol::Protocol;
 use crate::reply::ShapeValue;
 use crate::response::{HttpResponse, full_body, response, set_header};
@@ -43,8 +44,8 @@ pub(super) fn error(err: &AwsError) -> HttpResponse {
         bytes.clear();
     }
     let mut response = response(err.status, full_body(bytes));
-    set_header(&mut response, "content-type", Protocol::RpcV2Cbor.content_type());
-    set_header(&mut response, SMITHY_PROTOCOL, RPC_V2_CBOR);
+    set_header(&mut response, headers::CONTENT_TYPE, Protocol::RpcV2Cbor.content_type());
+    set_header(&mut response, headers::SMITHY_PROTOCOL, RPC_V2_CBOR);
     put_query_error(&mut response, err);
     response
 }

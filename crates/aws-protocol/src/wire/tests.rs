@@ -38,11 +38,11 @@ fn xml_texts(doc: &str) -> BTreeMap<String, String> {
                     let ch = match r.resolve_char_ref().expect("valid reference") {
                         Some(c) => c.to_string(),
                         None => match r.into_inner().as_ref() {
-                        "amp" => "&".to_owned(),
-                        "lt" => "<".to_owned(),
-                        "gt" => ">".to_owned(),
-                        "quot" => "\"".to_owned(),
-                        "apos" => "'".to_owned(),
+                            "amp" => "&".to_owned(),
+                            "lt" => "<".to_owned(),
+                            "gt" => ">".to_owned(),
+                            "quot" => "\"".to_owned(),
+                            "apos" => "'".to_owned(),
                             other => format!("&{other};"),
                         },
                     };
@@ -74,7 +74,10 @@ fn rest_json_error_is_todays_bedrock_bytes() {
     let names: Vec<&str> = response.headers().keys().map(|k| k.as_str()).collect();
     assert_eq!(names, vec!["content-type", "x-amzn-errortype", "x-amzn-requestid"]);
     assert_eq!(header(&response, "content-type"), Some("application/json"));
-    assert_eq!(header(&response, "x-amzn-errortype"), Some("ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"));
+    assert_eq!(
+        header(&response, "x-amzn-errortype"),
+        Some("ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/")
+    );
     assert_eq!(header(&response, "x-amzn-requestid"), Some("rid-1"));
     assert_eq!(text(response), r#"{"message":"1 validation error detected: \"x\""}"#);
 }
@@ -83,11 +86,17 @@ fn rest_json_error_is_todays_bedrock_bytes() {
 fn rest_json_framework_errors_carry_corals_namespace() {
     let err = AwsError::serialization("Unexpected character");
     let response = render_error(Protocol::RestJson1, ServiceId::Bedrock, "r", &err, false);
-    assert_eq!(header(&response, "x-amzn-errortype"), Some("SerializationException:http://internal.amazon.com/coral/com.amazon.coral.service/"));
+    assert_eq!(
+        header(&response, "x-amzn-errortype"),
+        Some("SerializationException:http://internal.amazon.com/coral/com.amazon.coral.service/")
+    );
     let err = AwsError::unknown_operation(ServiceId::Bedrock, Protocol::RestJson1, "ListFoundationModels");
     let response = render_error(Protocol::RestJson1, ServiceId::Bedrock, "r", &err, false);
     assert_eq!(response.status(), 404);
-    assert_eq!(header(&response, "x-amzn-errortype"), Some("UnknownOperationException:http://internal.amazon.com/coral/com.amazon.coral.service/"));
+    assert_eq!(
+        header(&response, "x-amzn-errortype"),
+        Some("UnknownOperationException:http://internal.amazon.com/coral/com.amazon.coral.service/")
+    );
     assert_eq!(
         text(response),
         r#"{"message":"The operation ListFoundationModels of Amazon Bedrock is not implemented by this emulator"}"#
@@ -117,7 +126,8 @@ fn aws_json_error_is_todays_logs_bytes() {
 
 #[test]
 fn aws_json_query_compatible_errors_name_the_query_code() {
-    let err = AwsError::new("InvalidParameterValueException", 400, "bad value").with_query_code("InvalidParameterValue");
+    let err =
+        AwsError::new("InvalidParameterValueException", 400, "bad value").with_query_code("InvalidParameterValue");
     let response = render_error(Protocol::AwsJson1_0, ServiceId::CloudWatch, "rid", &err, false);
     assert_eq!(header(&response, "content-type"), Some("application/x-amz-json-1.0"));
     assert_eq!(header(&response, "x-amzn-query-error"), Some("InvalidParameterValue;Sender"));
@@ -217,21 +227,32 @@ struct ConverseLike {
 
 #[test]
 fn rest_json_replies() {
-    let reply = Reply::shape("ConverseResponse", ConverseLike {
-        stop_reason: "end_turn",
-        usage: BTreeMap::from([("inputTokens", 3)]),
-        absent: None,
-    })
+    let reply = Reply::shape(
+        "ConverseResponse",
+        ConverseLike { stop_reason: "end_turn", usage: BTreeMap::from([("inputTokens", 3)]), absent: None },
+    )
     .with_header("x-amzn-bedrock-output-token-count", "7");
     let response = encode(Protocol::RestJson1, ServiceId::BedrockRuntime, "Converse", "rid", reply);
     let names: Vec<&str> = response.headers().keys().map(|k| k.as_str()).collect();
     assert_eq!(names, vec!["content-type", "x-amzn-requestid", "x-amzn-bedrock-output-token-count"]);
     assert_eq!(text(response), r#"{"stopReason":"end_turn","usage":{"inputTokens":3}}"#);
-    let response = encode(Protocol::RestJson1, ServiceId::Bedrock, "PutModelInvocationLoggingConfiguration", "rid", Reply::empty());
+    let response = encode(
+        Protocol::RestJson1,
+        ServiceId::Bedrock,
+        "PutModelInvocationLoggingConfiguration",
+        "rid",
+        Reply::empty(),
+    );
     assert_eq!(response.status(), 200);
     assert_eq!(header(&response, "content-type"), Some("application/json"));
     assert!(body_bytes(response).is_empty());
-    let response = encode(Protocol::RestJson1, ServiceId::BedrockRuntime, "InvokeModel", "rid", Reply::payload("application/json", "{\"x\":1}"));
+    let response = encode(
+        Protocol::RestJson1,
+        ServiceId::BedrockRuntime,
+        "InvokeModel",
+        "rid",
+        Reply::payload("application/json", "{\"x\":1}"),
+    );
     assert_eq!(text(response), "{\"x\":1}");
 }
 
@@ -266,16 +287,20 @@ struct GetMetricStatisticsOutput {
 }
 
 fn metric_statistics() -> Reply {
-    Reply::shape("GetMetricStatisticsOutput", GetMetricStatisticsOutput {
-        label: "Invocations".into(),
-        datapoints: vec![Datapoint { timestamp: Timestamp::from_epoch_millis(1_764_759_284_000), sum: 3.0 }],
-        raw: Blob::from(vec![1, 2]),
-    })
+    Reply::shape(
+        "GetMetricStatisticsOutput",
+        GetMetricStatisticsOutput {
+            label: "Invocations".into(),
+            datapoints: vec![Datapoint { timestamp: Timestamp::from_epoch_millis(1_764_759_284_000), sum: 3.0 }],
+            raw: Blob::from(vec![1, 2]),
+        },
+    )
 }
 
 #[test]
 fn cbor_replies_decode_back_with_timestamp_tags() {
-    let response = encode(Protocol::RpcV2Cbor, ServiceId::CloudWatch, "GetMetricStatistics", "rid", metric_statistics());
+    let response =
+        encode(Protocol::RpcV2Cbor, ServiceId::CloudWatch, "GetMetricStatistics", "rid", metric_statistics());
     assert_eq!(header(&response, "smithy-protocol"), Some("rpc-v2-cbor"));
     assert_eq!(header(&response, "content-type"), Some("application/cbor"));
     let map = cbor(response);
@@ -298,11 +323,14 @@ fn aws_query_replies() {
         account: &'static str,
         arn: &'static str,
     }
-    let reply = Reply::shape("GetCallerIdentityResponse", GetCallerIdentityResponse {
-        user_id: "AIDA",
-        account: "123456789012",
-        arn: "arn:aws:iam::123456789012:user/a&b",
-    });
+    let reply = Reply::shape(
+        "GetCallerIdentityResponse",
+        GetCallerIdentityResponse {
+            user_id: "AIDA",
+            account: "123456789012",
+            arn: "arn:aws:iam::123456789012:user/a&b",
+        },
+    );
     let response = encode(Protocol::AwsQuery, ServiceId::Sts, "GetCallerIdentity", "rid", reply);
     assert_eq!(header(&response, "content-type"), Some("text/xml"));
     let body = text(response);
@@ -353,15 +381,18 @@ fn rest_xml_replies() {
         contents: Vec<Object>,
         common_prefixes: Vec<CommonPrefix>,
     }
-    let reply = Reply::shape("ListBucketResult", ListBucketResult {
-        name: "bkt".into(),
-        is_truncated: false,
-        contents: vec![
-            Object { key: "a<b".into(), last_modified: Timestamp::from_epoch_millis(1_764_759_284_250), size: 3 },
-            Object { key: "c".into(), last_modified: Timestamp::from_epoch_millis(0), size: 0 },
-        ],
-        common_prefixes: vec![CommonPrefix { prefix: "p/".into() }],
-    });
+    let reply = Reply::shape(
+        "ListBucketResult",
+        ListBucketResult {
+            name: "bkt".into(),
+            is_truncated: false,
+            contents: vec![
+                Object { key: "a<b".into(), last_modified: Timestamp::from_epoch_millis(1_764_759_284_250), size: 3 },
+                Object { key: "c".into(), last_modified: Timestamp::from_epoch_millis(0), size: 0 },
+            ],
+            common_prefixes: vec![CommonPrefix { prefix: "p/".into() }],
+        },
+    );
     let response = encode(Protocol::RestXml, ServiceId::S3, "ListObjectsV2", "rid", reply);
     assert_eq!(header(&response, "content-type"), Some("application/xml"));
     assert_eq!(header(&response, "x-amz-request-id"), Some("rid"));
@@ -384,9 +415,13 @@ fn rest_xml_replies() {
 #[test]
 fn outputs_that_do_not_serialize_are_internal_errors() {
     let bad = BTreeMap::from([(vec![1u8], 1u8)]);
-    let response = encode(Protocol::RestJson1, ServiceId::BedrockRuntime, "Converse", "rid", Reply::shape("X", bad.clone()));
+    let response =
+        encode(Protocol::RestJson1, ServiceId::BedrockRuntime, "Converse", "rid", Reply::shape("X", bad.clone()));
     assert_eq!(response.status(), 500);
-    assert_eq!(header(&response, "x-amzn-errortype"), Some("InternalServerException:http://internal.amazon.com/coral/com.amazon.bedrock/"));
+    assert_eq!(
+        header(&response, "x-amzn-errortype"),
+        Some("InternalServerException:http://internal.amazon.com/coral/com.amazon.bedrock/")
+    );
     let response = encode(Protocol::RestXml, ServiceId::S3, "ListBuckets", "rid", Reply::shape("X", bad));
     assert_eq!(response.status(), 500);
     assert!(text(response).contains("<Code>InternalError</Code>"));
