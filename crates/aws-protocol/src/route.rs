@@ -26,10 +26,14 @@ use http::Method;
 use crate::service::ServiceId;
 use crate::tables::{Location, Operation, Segment};
 
-/// The services routed together by method and path: S3 alone (restXml), and Bedrock's runtime
-/// and control plane (restJson1, both signed as `bedrock`, one port).
-pub(crate) const ROUTING_GROUPS: [&[ServiceId]; 2] =
-    [&[ServiceId::S3], &[ServiceId::BedrockRuntime, ServiceId::Bedrock]];
+/// S3, routed alone (restXml).
+pub(crate) const S3_GROUP: &[ServiceId] = &[ServiceId::S3];
+
+/// Bedrock's runtime and control plane: restJson1, both signed as `bedrock`, one path space.
+pub(crate) const BEDROCK_GROUP: &[ServiceId] = &[ServiceId::BedrockRuntime, ServiceId::Bedrock];
+
+/// The services routed together by method and path.
+pub(crate) const ROUTING_GROUPS: [&[ServiceId]; 2] = [S3_GROUP, BEDROCK_GROUP];
 
 /// The parts of a request routing looks at.
 pub(crate) struct RestRequest<'a> {

@@ -23,7 +23,7 @@ static S3_ROUTES: LazyLock<RouteIndex<'static>> = LazyLock::new(|| RouteIndex::n
 
 /// Bedrock's runtime and control-plane operations (one path space), indexed for routing.
 static BEDROCK_ROUTES: LazyLock<RouteIndex<'static>> =
-    LazyLock::new(|| RouteIndex::new(route::ROUTING_GROUPS[1].iter().flat_map(|s| tables::operations(*s))));
+    LazyLock::new(|| RouteIndex::new(route::BEDROCK_GROUP.iter().flat_map(|s| tables::operations(*s))));
 
 /// How an S3 request addresses its bucket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +44,9 @@ fn virtual_bucket(host: &str) -> Option<&str> {
 /// Whether the request is S3's: signed for `s3`, or unsigned to a `<bucket>.localhost` host. A
 /// request signed for another service never is.
 pub(crate) fn s3_address(parts: &Parts<'_>) -> Option<S3Address> {
-    let host = parts.header(&headers::HOST).and_then(virtual_bucket).map(str::to_owned);
+    // HTTP/1.1 names the host in `Host`; HTTP/2 and absolute-form requests in the URI.
+    let host = parts.header(&headers::HOST).or_else(|| parts.uri.authority().map(|a| a.as_str()));
+    let host = host.and_then(virtual_bucket).map(str::to_owned);
     match parts.caller.service.as_deref() {
         Some("s3") => Some(S3Address { virtual_bucket: host }),
         None if host.is_some() => Some(S3Address { virtual_bucket: host }),
@@ -58,11 +60,7 @@ fn decode_labels(op: &'static Operation, raw: Vec<(&'static str, Cow<'_, str>)>)
     Labels(
         raw.into_iter()
             .map(|(wire, value)| {
-                let name = op
-                    .bindings
-                    .iter()
-                    .find(|b| b.location == tables::Location::Uri && b.wire == wire)
-                    .map_or(wire, |b| b.member.as_str());
+                let name = op.label_member(wire).unwrap_or(wire);
                 let decoded =
                     percent_decode_str(&value).decode_utf8().map(|s| s.into_owned()).map_err(|_| value.into_owned());
                 (name, decoded)

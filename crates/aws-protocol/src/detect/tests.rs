@@ -160,6 +160,12 @@ fn s3_addressing_details() {
     let bedrock = signed("bedrock");
     let r = run(Method::GET, "/", &[("host", "bkt.localhost"), ("authorization", &bedrock)], b"").unwrap_err();
     assert_eq!(r.protocol, Protocol::RestJson1);
+    // An absolute-form (or HTTP/2) request names the virtual host in its URI.
+    let d = run(Method::GET, "http://bkt.localhost:4566/k", &[], b"").unwrap();
+    assert_eq!(
+        (d.operation.as_ref(), d.labels.get("Bucket"), d.labels.get("Key")),
+        ("GetObject", Some(Ok("bkt")), Some(Ok("k")))
+    );
     // Presigned URLs carry the scope in the query string.
     let d =
         run(Method::GET, "/bkt/k?X-Amz-Credential=AKID%2F20251203%2Fus-east-1%2Fs3%2Faws4_request", &[], b"").unwrap();
