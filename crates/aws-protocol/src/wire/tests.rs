@@ -406,6 +406,31 @@ fn rest_xml_replies() {
          <CommonPrefixes><Prefix>p/</Prefix></CommonPrefixes></ListBucketResult>"
     );
     assert_eq!(xml_texts(&body)["Name"], "bkt");
+    // A wrapped list is a wrapper struct around the repeated element.
+    #[derive(Serialize)]
+    struct Buckets {
+        #[serde(rename = "Bucket")]
+        bucket: Vec<CommonPrefix>,
+    }
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct ListAllMyBucketsResult {
+        buckets: Buckets,
+    }
+    let reply = Reply::shape(
+        "ListAllMyBucketsResult",
+        ListAllMyBucketsResult {
+            buckets: Buckets { bucket: vec![CommonPrefix { prefix: "a".into() }, CommonPrefix { prefix: "b".into() }] },
+        },
+    );
+    let body = text(encode(Protocol::RestXml, ServiceId::S3, "ListBuckets", "rid", reply));
+    assert!(
+        body.ends_with(
+            "<ListAllMyBucketsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Buckets><Bucket><Prefix>a</Prefix></Bucket>\
+             <Bucket><Prefix>b</Prefix></Bucket></Buckets></ListAllMyBucketsResult>"
+        ),
+        "{body}"
+    );
     let empty = encode(Protocol::RestXml, ServiceId::S3, "DeleteObject", "rid", Reply::empty().with_status(204));
     assert_eq!(empty.status(), 204);
     assert!(header(&empty, "content-type").is_none());
