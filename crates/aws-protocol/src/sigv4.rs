@@ -1,0 +1,105 @@
+//! What the emulator reads from a request's SigV4 signature: the access key (which the
+//! principal map turns into an identity) and the credential scope's region and service (which
+//! tell S3 and the awsQuery services apart). Read from the `Authorization` header, or from the
+//! `X-Amz-Credential` query parameter of a presigned URL.
+//!
+//! Signatures are not verified yet. Verification (`--enforce-iam`) belongs in this file, beside
+//! the parsing: canonical request, string to sign, and the HMAC chain over the configured
+//! secret, called by the server after `detect` with the request parts and the body hash.
+
+use http::{HeaderMap, Uri, header};
+use percent_encoding::percent_decode_str;
+
+/// The caller as far as the emulator needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Caller {
+    /// The access key id from the credential scope, if the request was SigV4-signed.
+    pub access_key: Option<String>,
+    /// The region from the credential scope, if signed.
+    pub region: Option<String>,
+    /// The signing service from the credential scope (`bedrock`, `logs`, `s3`), if signed.
+    pub service: Option<String>,
+}
+
+/// Reads the caller of a request: the `Authorization` header, else a presigned URL's
+/// `X-Amz-Credential`. Unsigned requests give an empty [`Caller`].
+pub fn caller(uri: &Uri, headers: &HeaderMap) -> Caller {
+    let from_header = parse_authorization(headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()));
+    if from_header != Caller::default() {
+        return from_header;
+    }
+    uri.query().map(presigned_caller).unwrap_or_default()
+}
+
+/// Reads the caller from an `Authorization` header value. Unsigned requests (no header, bearer
+/// tokens, other schemes) give an empty [`Caller`].
+pub fn parse_authorization(header: Option<&str>) -> Caller {
+    let Some(header) = header else {
+        return Caller::default();
+    };
+    let Some(rest) = header.trim().strip_prefix("AWS4-HMAC-SHA256") else {
+        return Caller::default();
+    };
+    rest.split(',')
+        .map(str::trim)
+        .find_map(|part| part.strip_prefix("Credential="))
+        .map(parse_credential)
+        .unwrap_or_default()
+}
+
+/// Reads `X-Amz-Credential` from a raw query string (a presigned URL).
+pub fn presigned_caller(query: &str) -> Caller {
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("X-Amz-Credential="))
+        .map(|raw| parse_credential(&percent_decode_str(raw).decode_utf8_lossy()))
+        .unwrap_or_default()
+}
+
+/// Parses a credential `<key>/<yyyymmdd>/<region>/<service>/aws4_request`.
+pub fn parse_credential(credential: &str) -> Caller {
+    let parts: Vec<&str> = credential.split('/').collect();
+    let [key, _date, region, service, terminator] = parts.as_slice() else {
+        return Caller::default();
+    };
+    if *terminator != "aws4_request" {
+        return Caller::default();
+    }
+    let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    Caller { access_key: non_empty(key), region: non_empty(region), service: non_empty(service) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_key_region_and_service() {
+        let header = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20251203/eu-west-1/bedrock/aws4_request, \
+                      SignedHeaders=host;x-amz-date, Signature=abcd";
+        let caller = parse_authorization(Some(header));
+        assert_eq!(caller.access_key.as_deref(), Some("AKIDEXAMPLE"));
+        assert_eq!(caller.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(caller.service.as_deref(), Some("bedrock"));
+    }
+
+    #[test]
+    fn unsigned_or_malformed_headers_give_no_caller() {
+        assert_eq!(parse_authorization(None), Caller::default());
+        assert_eq!(parse_authorization(Some("Bearer abc")), Caller::default());
+        assert_eq!(parse_authorization(Some("AWS4-HMAC-SHA256 Credential=a/b")), Caller::default());
+        assert_eq!(parse_authorization(Some("AWS4-HMAC-SHA256 Signature=x")), Caller::default());
+        assert_eq!(parse_authorization(Some("AWS4-HMAC-SHA256 Credential=a/b/c/d/e")), Caller::default());
+    }
+
+    #[test]
+    fn presigned_urls_carry_the_credential_in_the_query() {
+        let uri: Uri = "/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2F20251203%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=00"
+            .parse()
+            .unwrap();
+        let caller = caller(&uri, &HeaderMap::new());
+        assert_eq!(caller.service.as_deref(), Some("s3"));
+        assert_eq!(caller.access_key.as_deref(), Some("AKID"));
+        assert_eq!(caller.region.as_deref(), Some("us-east-1"));
+    }
+}
