@@ -18,10 +18,12 @@
 pub mod config;
 pub mod error;
 pub mod query_command;
-mod routes;
+mod registry;
 mod server;
 mod services;
-pub mod sigv4;
+
+/// SigV4 as far as the emulator reads it (re-exported from aws-protocol).
+pub use aws_protocol::sigv4;
 
 /// The emulator's clock (re-exported from service-kit).
 pub use service_kit::clock;
@@ -63,6 +65,12 @@ impl RunningEmulator {
     /// The endpoint URL to give SDK clients (`AWS_ENDPOINT_URL`).
     pub fn endpoint_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Every operation the emulator answers, as (AWS model, operation name), sorted; any other
+    /// operation of the nine models gets its protocol's "not implemented" error naming it.
+    pub fn implemented_operations(&self) -> Vec<(aws_protocol::ServiceId, &'static str)> {
+        self.services.registry.operations()
     }
 
     /// The log store the emulator writes to.

@@ -1,6 +1,7 @@
 //! The HTTP server: accepts connections (HTTP/1.1 keep-alive), reads each request within the body
-//! limit, routes it, and turns every outcome into a response. Shutdown stops accepting, lets
-//! in-flight requests finish, then returns.
+//! limit, has the protocol layer detect its service, protocol and operation, hands it to the
+//! service the registry names, and has the protocol layer write the reply or the error.
+//! Shutdown stops accepting, lets in-flight requests finish, then returns.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -8,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{Request, StatusCode, header};
+use http::{Method, Request, StatusCode, header};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -16,15 +17,10 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
-use bedrock_model::error::ServiceError;
-use service_bedrock::bedrock_error;
-use service_kit::RequestContext;
-use service_kit::response::{self, HttpResponse};
-use service_logs::model::{LogsError, LogsErrorCode};
+use aws_protocol::{AwsError, BodyLimits, HttpResponse, Protocol, ServiceId, full_body};
+use service_kit::{Call, RequestContext};
 
-use crate::routes::{Route, route};
 use crate::services::Services;
-use crate::sigv4::parse_authorization;
 
 /// How long shutdown waits for in-flight requests.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -65,68 +61,100 @@ pub(crate) async fn serve(listener: TcpListener, services: Arc<Services>, shutdo
     }
 }
 
-/// Answers one request. Never fails: every error becomes an AWS-shaped response.
+/// Answers one request. Never fails: every error becomes an AWS-shaped response in the
+/// protocol the client spoke.
 pub(crate) async fn handle(services: Arc<Services>, req: Request<Incoming>) -> Result<HttpResponse, Infallible> {
     let request_id = services.env.ids.request_id();
-    let header_str = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
-    let caller = parse_authorization(header_str(header::AUTHORIZATION.as_str()));
-    let route = route(req.method(), req.uri().path(), header_str("x-amz-target"));
-    let region = caller.region.clone().unwrap_or_else(|| services.env.default_region.clone());
-    let ctx = RequestContext { request_id, access_key: caller.access_key.clone(), region };
-    // S3 (the read API over delivered logs) is told apart by its SigV4 signing service.
-    if caller.service.as_deref() == Some("s3") {
-        return Ok(service_s3::handle(&services.s3, &ctx.request_id, req.method(), req.uri(), req.headers()));
+    if let Some(response) = emulator_route(&services, &req, &request_id) {
+        return Ok(response);
     }
-
-    let response = match route {
-        Route::Health => response::text(StatusCode::OK, "ok"),
-        Route::FlushDeliveries => match services.bedrock.flush_deliveries() {
-            Ok(report) => response::json_ok(&ctx.request_id, serde_json::to_vec(&report).unwrap_or_default()),
-            Err(err) => bedrock_error(&ServiceError::internal(err.to_string()), &ctx.request_id),
-        },
-        Route::Bedrock { operation, model_id } => {
-            let headers = req.headers().clone();
-            let body = match read_body(req, services.max_body_bytes).await {
-                Ok(body) => body,
-                Err(err) => return Ok(bedrock_error(&err, &ctx.request_id)),
-            };
-            service_bedrock::handle(&services.bedrock, &ctx, operation, model_id, &headers, &body)
-        }
-        Route::Logs { operation } => {
-            let body = match read_body(req, services.max_body_bytes).await {
-                Ok(body) => body,
-                Err(err) => {
-                    let err = LogsError::new(LogsErrorCode::InvalidParameterException, err.message);
-                    return Ok(service_logs::logs_error(&err, &ctx.request_id));
-                }
-            };
-            service_logs::handle(&services.logs, &ctx, &operation, &body).await
-        }
-        Route::MethodNotAllowed => service_bedrock::unknown_operation(&ctx.request_id, true),
-        Route::Unknown => service_bedrock::unknown_operation(&ctx.request_id, false),
+    let (parts, body) = req.into_parts();
+    let limits = BodyLimits::default();
+    let body = match read_body(&parts.headers, body, services.max_body_bytes).await {
+        Ok(body) => body,
+        Err(failure) => return Ok(refuse_body(&services, &parts, &request_id, failure)),
     };
-    Ok(response)
+    let detected = match aws_protocol::detect(&parts.method, &parts.uri, &parts.headers, body, limits) {
+        Ok(detected) => detected,
+        Err(rejection) => return Ok(rejection.to_response(&request_id)),
+    };
+    let region = detected.caller.region.clone().unwrap_or_else(|| services.env.default_region.clone());
+    let ctx = RequestContext { request_id, access_key: detected.caller.access_key.clone(), region };
+    let Some(service) = services.registry.service_for(detected.service, &detected.operation) else {
+        return Ok(detected.render_error(&ctx.request_id, &detected.unknown_operation()));
+    };
+    let call = Call { ctx: &ctx, request: &detected, headers: &parts.headers };
+    Ok(match Arc::clone(service).call(call).await {
+        Ok(reply) => detected.encode(&ctx.request_id, reply),
+        Err(err) => detected.render_error(&ctx.request_id, &err),
+    })
+}
+
+/// The emulator's own routes (`/_emulator/...`), answered before any AWS protocol is looked for.
+fn emulator_route(services: &Services, req: &Request<Incoming>, request_id: &str) -> Option<HttpResponse> {
+    match (req.method(), req.uri().path()) {
+        (&Method::GET, "/_emulator/health") => Some(plain(StatusCode::OK, "text/plain", "ok".into())),
+        (&Method::POST, "/_emulator/flush-deliveries") => Some(match services.bedrock.flush_deliveries() {
+            Ok(report) => plain(StatusCode::OK, "application/json", serde_json::to_vec(&report).unwrap_or_default().into()),
+            Err(err) => {
+                let err = AwsError::internal(Some(ServiceId::Bedrock), err.to_string());
+                aws_protocol::render_error(Protocol::RestJson1, ServiceId::Bedrock, request_id, &err, false)
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// A plain response of the emulator's own routes.
+fn plain(status: StatusCode, content_type: &'static str, body: Bytes) -> HttpResponse {
+    let mut response = http::Response::new(full_body(body));
+    *response.status_mut() = status;
+    response.headers_mut().insert(header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
+    response
+}
+
+/// Why a body was not read.
+enum BodyFailure {
+    /// Over the limit (`declared`: the `Content-Length`, when it said so).
+    TooLarge { declared: Option<u64> },
+    /// The connection failed while reading.
+    Unreadable(String),
 }
 
 /// Reads a request body, refusing more than `limit` bytes without buffering them.
-async fn read_body(req: Request<Incoming>, limit: usize) -> Result<Bytes, ServiceError> {
-    let too_large = |n: Option<u64>| {
-        let size = n.map_or_else(|| format!("more than {limit}"), |n| n.to_string());
-        ServiceError::validation(format!(
-            "Request body of {size} bytes exceeds the maximum of {limit} bytes."
-        ))
-    };
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+async fn read_body(headers: &http::HeaderMap, body: Incoming, limit: usize) -> Result<Bytes, BodyFailure> {
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
-        return Err(too_large(declared));
+        return Err(BodyFailure::TooLarge { declared });
     }
-    match Limited::new(req.into_body(), limit).collect().await {
+    match Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(err) if err.downcast_ref::<http_body_util::LengthLimitError>().is_some() => Err(too_large(None)),
-        Err(err) => Err(ServiceError::validation(format!("Could not read the request body: {err}"))),
+        Err(err) if err.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
+            Err(BodyFailure::TooLarge { declared: None })
+        }
+        Err(err) => Err(BodyFailure::Unreadable(err.to_string())),
     }
+}
+
+/// The answer to a body that was not read, in the protocol and words of the service it was for
+/// (found from the request line and headers alone).
+fn refuse_body(services: &Services, parts: &http::request::Parts, request_id: &str, failure: BodyFailure) -> HttpResponse {
+    let detected = match aws_protocol::detect(&parts.method, &parts.uri, &parts.headers, Bytes::new(), BodyLimits::default()) {
+        Ok(detected) => detected,
+        Err(rejection) => return rejection.to_response(request_id),
+    };
+    let err = match failure {
+        BodyFailure::TooLarge { declared } => {
+            let service = services
+                .registry
+                .service_for(detected.service, &detected.operation)
+                .or_else(|| services.registry.any_service_of(detected.service));
+            match service {
+                Some(service) => service.body_too_large(detected.service, declared, services.max_body_bytes),
+                None => detected.unknown_operation(),
+            }
+        }
+        BodyFailure::Unreadable(reason) => AwsError::serialization(format!("Could not read the request body: {reason}")),
+    };
+    detected.render_error(request_id, &err)
 }

@@ -1,6 +1,6 @@
-//! The service registry: opens the shared stores of the data directory (the log store under
-//! `logs/`, the buckets under `s3/`) and the services over them, each given only the environment,
-//! its own configuration and the stores it uses.
+//! Opens the shared stores of the data directory (the log store under `logs/`, the buckets under
+//! `s3/`) and the services over them, each given only the environment, its own configuration and
+//! the stores it uses, and registers them.
 
 use std::sync::Arc;
 
@@ -13,6 +13,7 @@ use service_s3::S3Service;
 
 use crate::config::EmulatorConfig;
 use crate::error::StartError;
+use crate::registry::Registry;
 
 /// The services one port serves.
 #[derive(Debug)]
@@ -20,9 +21,10 @@ pub(crate) struct Services {
     pub(crate) env: Environment,
     /// The request body limit.
     pub(crate) max_body_bytes: usize,
+    /// Operation → service.
+    pub(crate) registry: Registry,
+    /// Bedrock, for its S3 delivery flushes.
     pub(crate) bedrock: Arc<BedrockService>,
-    pub(crate) logs: Arc<LogsService>,
-    pub(crate) s3: Arc<S3Service>,
     /// The log store (shared by Bedrock's delivery and the Logs API).
     pub(crate) log_store: Arc<LogStore>,
 }
@@ -45,13 +47,11 @@ impl Services {
         )?;
         let logs = LogsService::new(env.clone(), Arc::clone(&log_store), config.logs());
         let s3 = S3Service::new(env.clone(), buckets);
-        Ok(Self {
-            env,
-            max_body_bytes: config.max_body_bytes,
-            bedrock: Arc::new(bedrock),
-            logs: Arc::new(logs),
-            s3: Arc::new(s3),
-            log_store,
-        })
+        let bedrock = Arc::new(bedrock);
+        let mut registry = Registry::default();
+        registry.register(Arc::clone(&bedrock) as Arc<dyn service_kit::Service>);
+        registry.register(Arc::new(logs));
+        registry.register(Arc::new(s3));
+        Ok(Self { env, max_body_bytes: config.max_body_bytes, registry, bedrock, log_store })
     }
 }

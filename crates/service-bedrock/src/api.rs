@@ -1,96 +1,85 @@
-//! The service's entry point: an operation, the `{modelId}` label when the operation has one,
-//! the headers and the body → the operation's handler, and its outcome → the response.
+//! The service's entry point: the operations it answers and, for one call, the operation's
+//! handler, with Bedrock's errors turned into the protocol layer's.
 
 use std::sync::Arc;
 
-use bedrock_model::error::{ErrorCode, ServiceError};
-use ::http::{HeaderMap, StatusCode};
-use service_kit::RequestContext;
-use service_kit::response::{self as http, HttpResponse};
+use aws_protocol::{AwsError, Reply, ServiceId};
+use bedrock_model::error::ServiceError;
+use service_kit::{Call, CallFuture, Service};
 
 use crate::BedrockService;
 use crate::control::logging_config;
+use crate::error::to_aws_error;
 use crate::runtime::{converse, converse_stream, count_tokens, invoke};
 
-/// The Bedrock operations the emulator answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BedrockOperation {
-    /// `POST /model/{modelId}/converse`
-    Converse,
-    /// `POST /model/{modelId}/converse-stream`
-    ConverseStream,
-    /// `POST /model/{modelId}/invoke`
-    InvokeModel,
-    /// `POST /model/{modelId}/invoke-with-response-stream`
-    InvokeModelWithResponseStream,
-    /// `POST /model/{modelId}/count-tokens`
-    CountTokens,
-    /// `PUT /logging/modelinvocations`
-    PutModelInvocationLoggingConfiguration,
-    /// `GET /logging/modelinvocations`
-    GetModelInvocationLoggingConfiguration,
-    /// `DELETE /logging/modelinvocations`
-    DeleteModelInvocationLoggingConfiguration,
+/// The operations this emulator answers, per model.
+const OPERATIONS: &[(ServiceId, &str)] = &[
+    (ServiceId::BedrockRuntime, "Converse"),
+    (ServiceId::BedrockRuntime, "ConverseStream"),
+    (ServiceId::BedrockRuntime, "InvokeModel"),
+    (ServiceId::BedrockRuntime, "InvokeModelWithResponseStream"),
+    (ServiceId::BedrockRuntime, "CountTokens"),
+    (ServiceId::Bedrock, "PutModelInvocationLoggingConfiguration"),
+    (ServiceId::Bedrock, "GetModelInvocationLoggingConfiguration"),
+    (ServiceId::Bedrock, "DeleteModelInvocationLoggingConfiguration"),
+];
+
+impl Service for BedrockService {
+    fn operations(&self) -> &'static [(ServiceId, &'static str)] {
+        OPERATIONS
+    }
+
+    fn call<'a>(self: Arc<Self>, call: Call<'a>) -> CallFuture<'a> {
+        Box::pin(async move { answer(&self, call).map_err(|err| to_aws_error(&err)) })
+    }
+
+    /// Bedrock refuses an oversize body as a `ValidationException`.
+    fn body_too_large(&self, _service: ServiceId, size: Option<u64>, limit: usize) -> AwsError {
+        let size = size.map_or_else(|| format!("more than {limit}"), |n| n.to_string());
+        to_aws_error(&ServiceError::validation(format!("Request body of {size} bytes exceeds the maximum of {limit} bytes.")))
+    }
 }
 
-/// Answers one Bedrock request. `model_id` is the percent-decoded `{modelId}` label (`Err` holds
-/// the raw label when it does not decode to UTF-8). Never fails: every error becomes Bedrock's
-/// restJson1 error response.
-pub fn handle(
-    service: &Arc<BedrockService>,
-    ctx: &RequestContext,
-    operation: BedrockOperation,
-    model_id: Result<String, String>,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> HttpResponse {
-    use BedrockOperation as Op;
-    let request_id = &ctx.request_id;
-    let result = match operation {
-        Op::Converse => label(model_id)
-            .and_then(|id| converse::converse(service, ctx, &id, body))
-            .map(|body| http::json_ok(request_id, body)),
-        Op::ConverseStream => label(model_id).and_then(|id| converse_stream::converse_stream(service, ctx, &id, body)),
-        Op::InvokeModel => label(model_id)
-            .and_then(|id| invoke::invoke_model(service, ctx, &id, headers, body))
-            .map(|out| http::json_ok_with(request_id, out.body, &out.headers)),
-        Op::InvokeModelWithResponseStream => {
-            label(model_id).and_then(|id| invoke::stream::invoke_model_stream(service, ctx, &id, headers, body))
+/// One call's answer.
+fn answer(service: &Arc<BedrockService>, call: Call<'_>) -> Result<Reply, ServiceError> {
+    let (ctx, body) = (call.ctx, &call.request.body.bytes[..]);
+    let model_id = || model_id_label(call);
+    match call.operation() {
+        "Converse" => Ok(Reply::shape("ConverseResponse", converse::converse(service, ctx, &model_id()?, body)?)),
+        "ConverseStream" => converse_stream::converse_stream(service, ctx, &model_id()?, body),
+        "InvokeModel" => {
+            let out = invoke::invoke_model(service, ctx, &model_id()?, call.headers, body)?;
+            Ok(out.headers.into_iter().fold(Reply::payload("application/json", out.body), |reply, (name, value)| {
+                reply.with_header(name, value)
+            }))
         }
-        Op::CountTokens => label(model_id)
-            .and_then(|id| count_tokens::count_tokens(service, &id, body))
-            .map(|body| http::json_ok(request_id, body)),
-        Op::PutModelInvocationLoggingConfiguration => {
-            logging_config::put(service, body).map(|()| http::empty_ok(request_id))
+        "InvokeModelWithResponseStream" => {
+            invoke::stream::invoke_model_stream(service, ctx, &model_id()?, call.headers, body)
         }
-        Op::GetModelInvocationLoggingConfiguration => Ok(http::json_ok(request_id, logging_config::get(service))),
-        Op::DeleteModelInvocationLoggingConfiguration => {
-            logging_config::delete(service).map(|()| http::empty_ok(request_id))
+        "CountTokens" => {
+            Ok(Reply::shape("CountTokensResponse", count_tokens::count_tokens(service, &model_id()?, body)?))
         }
-    };
-    result.unwrap_or_else(|err| bedrock_error(&err, request_id))
+        "PutModelInvocationLoggingConfiguration" => logging_config::put(service, body).map(|()| Reply::empty()),
+        "GetModelInvocationLoggingConfiguration" => {
+            Ok(Reply::shape("GetModelInvocationLoggingConfigurationResponse", logging_config::get(service)))
+        }
+        "DeleteModelInvocationLoggingConfiguration" => logging_config::delete(service).map(|()| Reply::empty()),
+        // The registry calls listed operations only; answer as Coral would if it ever did not.
+        other => Err(ServiceError::new(
+                bedrock_model::error::ErrorCode::UnknownOperationException,
+            format!("The operation {other} is not implemented by this emulator"),
+        )),
+    }
 }
 
-/// A runtime path's model id, or the error for a label that is not UTF-8 once decoded.
-fn label(model_id: Result<String, String>) -> Result<String, ServiceError> {
-    model_id.map_err(|raw| {
-        bedrock_model::model_id::validate_model_id(&raw)
+/// The percent-decoded `{modelId}` label, or Bedrock's error for a label that is not UTF-8
+/// once decoded.
+fn model_id_label(call: Call<'_>) -> Result<String, ServiceError> {
+    match call.request.labels.get("modelId") {
+        Some(Ok(id)) => Ok(id.to_owned()),
+        Some(Err(raw)) => Err(bedrock_model::model_id::validate_model_id(raw)
             .err()
-            .unwrap_or_else(|| ServiceError::validation("The provided model identifier is invalid."))
-    })
-}
-
-/// A Bedrock (restJson1) error response: `x-amzn-ErrorType` and `{"message"}`.
-pub fn bedrock_error(err: &ServiceError, request_id: &str) -> HttpResponse {
-    let status = StatusCode::from_u16(err.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let error_type = err.code.error_type_header();
-    http::error(request_id, status, "application/json", &[("x-amzn-ErrorType", error_type)], err.body_json())
-}
-
-/// Bedrock's answer to a request that names no operation (`Unknown operation`) or a known path
-/// with another method.
-pub fn unknown_operation(request_id: &str, method_not_allowed: bool) -> HttpResponse {
-    let message =
-        if method_not_allowed { "The requested method is not supported for this resource" } else { "Unknown operation" };
-    bedrock_error(&ServiceError::new(ErrorCode::UnknownOperationException, message), request_id)
+            .unwrap_or_else(|| ServiceError::validation("The provided model identifier is invalid."))),
+        None => Err(ServiceError::validation("The provided model identifier is invalid.")),
+    }
 }

@@ -8,7 +8,8 @@
 //!
 //! | module | job |
 //! |---|---|
-//! | `api.rs` | an operation (name, model id label, headers, body) → its handler |
+//! | `api.rs` | the [`Service`](service_kit::Service) impl: the operations answered, a call → its handler |
+//! | `error.rs` | Bedrock's errors as the protocol layer's `AwsError` |
 //! | `runtime/` | the runtime operations, one file each; `invoke/` (text, embedding, stream); the stream plan |
 //! | `control/` | the logging configuration: its operations and its persisted state |
 //! | `delivery/` | the record, its destinations, S3 batches, media and large bodies, keys |
@@ -20,6 +21,7 @@ mod api;
 pub mod catalog;
 mod control;
 pub mod delivery;
+mod error;
 mod fnv;
 pub mod responder;
 mod runtime;
@@ -33,7 +35,6 @@ use log_store::LogStore;
 use object_store::BucketStore;
 use service_kit::Environment;
 
-pub use api::{BedrockOperation, bedrock_error, handle, unknown_operation};
 pub use catalog::Catalog;
 pub use control::logging_state::default_logging_config;
 pub use responder::Responder;

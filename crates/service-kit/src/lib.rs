@@ -12,12 +12,12 @@
 //! | `clock.rs` | [`Clock`]: real, started-at, manual; epoch ms ↔ UTC |
 //! | `ids.rs` | [`IdGen`]: random UUIDs or sequential test ids |
 //! | `opaque.rs` | opaque continuation tokens (hex of a position) |
-//! | `response.rs` | the HTTP response type services answer with |
+//! | `service.rs` | [`Service`]: what a service implements; [`Call`]: what it is handed |
 
 pub mod clock;
 mod context;
 mod env;
-pub mod response;
+mod service;
 pub mod ids;
 pub mod opaque;
 mod principals;
@@ -27,3 +27,4 @@ pub use context::RequestContext;
 pub use env::{DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Environment};
 pub use ids::{IdGen, RandomIds, SequentialIds, SharedIds};
 pub use principals::Principals;
+pub use service::{Call, CallFuture, Service};

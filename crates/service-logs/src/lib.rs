@@ -31,10 +31,10 @@ use std::time::Duration;
 use log_store::LogStore;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use service_kit::response::{self as http, HttpResponse};
-use service_kit::{Environment, RequestContext};
+use aws_protocol::{AwsError, Reply, ServiceId};
+use service_kit::{Call, CallFuture, Environment, RequestContext, Service};
 
-use crate::model::{LogsError, LogsErrorCode, LogsOperation, parse_logs_request};
+use crate::model::{LogsError, LogsOperation, parse_logs_request};
 
 /// Logs Insights queries run at once by default (AWS allows 100 per account; a laptop has fewer
 /// cores, and queued queries simply stay `Scheduled` a little longer).
@@ -84,19 +84,48 @@ pub(crate) enum LogsReply {
     Empty,
 }
 
-/// Answers one CloudWatch Logs request.
-pub async fn handle(state: &Arc<LogsService>, ctx: &RequestContext, operation: &str, body: &[u8]) -> HttpResponse {
-    let result = match LogsOperation::from_name(operation) {
-        Some(op) => dispatch(state, ctx, op, body).await,
-        None => Err(LogsError::new(
-            LogsErrorCode::UnknownOperationException,
-            format!("CloudWatch Logs operation {operation} is not supported by this emulator"),
-        )),
-    };
-    match result {
-        Ok(LogsReply::Json(value)) => logs_ok(&ctx.request_id, value.to_string()),
-        Ok(LogsReply::Empty) => logs_ok(&ctx.request_id, ""),
-        Err(err) => logs_error(&err, &ctx.request_id),
+impl Service for LogsService {
+    fn operations(&self) -> &'static [(ServiceId, &'static str)] {
+        &OPERATIONS
+    }
+
+    fn call<'a>(self: Arc<Self>, call: Call<'a>) -> CallFuture<'a> {
+        Box::pin(async move {
+            let op = LogsOperation::from_name(call.operation()).ok_or_else(|| call.request.unknown_operation())?;
+            let body = call.request.json_input().map_err(|err| err.to_aws_error())?;
+            match dispatch(&self, call.ctx, op, &body).await {
+                Ok(LogsReply::Json(value)) => Ok(Reply::shape("Output", value)),
+                Ok(LogsReply::Empty) => Ok(Reply::empty()),
+                Err(err) => Err(to_aws_error(&err)),
+            }
+        })
+    }
+
+    /// CloudWatch Logs refuses an oversize body as an `InvalidParameterException`.
+    fn body_too_large(&self, _service: ServiceId, size: Option<u64>, limit: usize) -> AwsError {
+        let size = size.map_or_else(|| format!("more than {limit}"), |n| n.to_string());
+        to_aws_error(&LogsError::invalid_parameter(format!("Request body of {size} bytes exceeds the maximum of {limit} bytes.")))
+    }
+}
+
+/// The operations answered, as the registry lists them.
+static OPERATIONS: [(ServiceId, &str); LogsOperation::ALL.len()] = {
+    let mut out = [(ServiceId::Logs, ""); LogsOperation::ALL.len()];
+    let mut i = 0;
+    while i < out.len() {
+        out[i].1 = LogsOperation::ALL[i].name();
+        i += 1;
+    }
+    out
+};
+
+/// A Logs error as the protocol layer's: `__type`, `message`, and `queryCompileError` for a
+/// malformed query.
+fn to_aws_error(err: &LogsError) -> AwsError {
+    let aws = AwsError::new(err.code.as_str(), err.code.http_status(), err.message.clone());
+    match &err.query_compile_error {
+        Some(qce) => aws.with_field("queryCompileError", serde_json::to_value(qce).unwrap_or_default()),
+        None => aws,
     }
 }
 
@@ -122,16 +151,4 @@ async fn dispatch(state: &Arc<LogsService>, ctx: &RequestContext, op: LogsOperat
 
 fn req<T: DeserializeOwned>(op: LogsOperation, body: &[u8]) -> Result<T, LogsError> {
     parse_logs_request(op, body)
-}
-
-/// A CloudWatch Logs (awsJson1.1) success response.
-fn logs_ok(request_id: &str, body: impl Into<bytes::Bytes>) -> HttpResponse {
-    http::ok(request_id, "application/x-amz-json-1.1", body)
-}
-
-/// A CloudWatch Logs (awsJson1.1) error response: `{"__type", "message"}` (and
-/// `queryCompileError` for a malformed query).
-pub fn logs_error(err: &LogsError, request_id: &str) -> HttpResponse {
-    let status = ::http::StatusCode::from_u16(err.code.http_status()).unwrap_or(::http::StatusCode::BAD_REQUEST);
-    http::error(request_id, status, "application/x-amz-json-1.1", &[], err.to_body())
 }

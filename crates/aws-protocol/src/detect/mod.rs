@@ -102,9 +102,17 @@ impl Detected {
         }
     }
 
-    /// The "not implemented" error for this operation, in this protocol.
+    /// The "not implemented" error for this operation, in this protocol. For the REST
+    /// protocols the message also shows the request form the operation was recognized by
+    /// (`GetBucketAcl (GET /{Bucket}?acl)`), so a user sees which part of the request named it.
     pub fn unknown_operation(&self) -> AwsError {
-        AwsError::unknown_operation(self.service, self.protocol, &self.operation)
+        match (self.protocol, self.model) {
+            (Protocol::RestJson1 | Protocol::RestXml, Some(op)) => {
+                let named = format!("{} ({} {})", self.operation, op.method, op.request_uri);
+                AwsError::unknown_operation(self.service, self.protocol, &named)
+            }
+            _ => AwsError::unknown_operation(self.service, self.protocol, &self.operation),
+        }
     }
 
     /// The response for `reply`.

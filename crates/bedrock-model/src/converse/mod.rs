@@ -5,6 +5,7 @@ pub(crate) mod parse;
 mod request;
 mod response;
 mod rules;
+mod stream;
 
 pub use aws_shapes::MALFORMED_JSON_MESSAGE;
 pub use parse::{parse_converse_request, parse_converse_request_for};
@@ -14,6 +15,7 @@ pub use request::{
     ToolConfiguration, ToolResultBlock, ToolUseBlock,
 };
 pub use response::{ConverseMetrics, ConverseOutput, ConverseResponse, StopReason, TokenUsage};
+pub use stream::{ContentBlockDelta, ConverseStreamEvent};
 
 /// Bedrock's rule sentences, for callers that need to match them.
 pub mod messages {

@@ -1,7 +1,7 @@
 //! Put/Get/DeleteModelInvocationLoggingConfiguration (`/logging/modelinvocations`).
 
 use bedrock_model::error::ServiceError;
-use bedrock_model::logging::parse_put_logging_request;
+use bedrock_model::logging::{LoggingConfig, parse_put_logging_request};
 
 use crate::delivery::invocation_log::LOG_STREAM;
 use crate::BedrockService;
@@ -21,13 +21,18 @@ pub(crate) fn put(state: &BedrockService, body: &[u8]) -> Result<(), ServiceErro
     state.logging.put(cfg).map_err(|err| ServiceError::internal(format!("cannot save the logging configuration: {err}")))
 }
 
-/// `GET`: `{"loggingConfig": {...}}`, or `{}` when logging is not configured.
-pub(crate) fn get(state: &BedrockService) -> Vec<u8> {
-    let body = match state.logging.current() {
-        Some(cfg) => serde_json::json!({ "loggingConfig": &*cfg }),
-        None => serde_json::json!({}),
-    };
-    body.to_string().into_bytes()
+/// `GetModelInvocationLoggingConfigurationResponse`: `{"loggingConfig": {...}}`, or `{}` when
+/// logging is not configured.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct GetModelInvocationLoggingConfigurationResponse {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) logging_config: Option<LoggingConfig>,
+}
+
+/// `GET`.
+pub(crate) fn get(state: &BedrockService) -> GetModelInvocationLoggingConfigurationResponse {
+    GetModelInvocationLoggingConfigurationResponse { logging_config: state.logging.current().map(|cfg| (*cfg).clone()) }
 }
 
 /// `DELETE`: logging off.

@@ -2,7 +2,7 @@
 //! the `ModelInvocationLog` record before the response leaves. [`ConverseCall`] is the part
 //! ConverseStream shares.
 
-use bedrock_model::converse::{ConverseRequest, parse_converse_request_for};
+use bedrock_model::converse::{ConverseRequest, ConverseResponse, parse_converse_request_for};
 use bedrock_model::error::ServiceError;
 use bedrock_model::record::Operation;
 
@@ -52,19 +52,18 @@ impl ConverseCall {
     }
 }
 
-/// Handles `POST /model/{modelId}/converse`; returns the response body.
+/// Handles `POST /model/{modelId}/converse`.
 pub(crate) fn converse(
     state: &BedrockService,
     ctx: &RequestContext,
     model_id: &str,
     body: &[u8],
-) -> Result<Vec<u8>, ServiceError> {
+) -> Result<ConverseResponse, ServiceError> {
     let call = ConverseCall::prepare(state, model_id, body)?;
     let response = state.responder.respond(&call.prompt(model_id)).to_converse_response();
-    let response_bytes = serde_json::to_vec(&response).expect("a Converse response serializes");
     invocation_log::deliver(
         state,
         &Invocation { ctx, operation: Operation::Converse, model_id, request: &call.request, response: &response },
     )?;
-    Ok(response_bytes)
+    Ok(response)
 }

@@ -10,13 +10,13 @@ use std::sync::Arc;
 use bedrock_model::converse::{ConverseRequest, ConverseResponse};
 use bedrock_model::error::ServiceError;
 use bedrock_model::record::{ModelInvocationLog, Operation};
-use serde_json::json;
+use bedrock_model::converse::{ContentBlockDelta, ConverseStreamEvent};
 
-use crate::runtime::stream_plan::{PlannedFault, StreamPlan, event_frame, split_deltas, stream_exception_allowed, stream_response};
+use crate::runtime::stream_plan::{PlannedFault, StreamPlan, event_frame, split_deltas, stream_exception_allowed, stream_reply};
 use crate::delivery::invocation_log;
 use service_kit::RequestContext;
 use crate::runtime::converse::ConverseCall;
-use service_kit::response::HttpResponse;
+use aws_protocol::Reply;
 use crate::BedrockService;
 
 /// Handles `POST /model/{modelId}/converse-stream`. Validation errors are ordinary HTTP errors;
@@ -26,7 +26,7 @@ pub(crate) fn converse_stream(
     ctx: &RequestContext,
     model_id: &str,
     body: &[u8],
-) -> Result<HttpResponse, ServiceError> {
+) -> Result<Reply, ServiceError> {
     let call = ConverseCall::prepare(state, model_id, body)?;
     let prompt = call.prompt(model_id);
     let completion = state.responder.respond(&prompt);
@@ -37,7 +37,7 @@ pub(crate) fn converse_stream(
         None => None,
     };
     let response = completion.to_converse_response();
-    let frames = frames_of(&response, &completion.text);
+    let frames = frames_of(&response, &completion.text)?;
 
     let deliver = {
         let state = Arc::clone(state);
@@ -46,7 +46,7 @@ pub(crate) fn converse_stream(
         let request = call.request;
         Box::new(move || deliver(&state, &ctx, &model_id, &request, &response))
     };
-    Ok(stream_response(&ctx.request_id, &[], StreamPlan { frames, fault, deliver }))
+    Ok(stream_reply(StreamPlan { frames, fault, deliver }))
 }
 
 fn deliver(
@@ -62,15 +62,14 @@ fn deliver(
 }
 
 /// The event frames of a text answer, in Bedrock's order (metadata last).
-fn frames_of(response: &ConverseResponse, text: &str) -> Vec<bytes::Bytes> {
-    let mut frames = vec![event_frame("messageStart", &json!({"role": "assistant"}))];
-    frames.extend(
-        split_deltas(text)
-            .into_iter()
-            .map(|d| event_frame("contentBlockDelta", &json!({"contentBlockIndex": 0, "delta": {"text": d}}))),
-    );
-    frames.push(event_frame("contentBlockStop", &json!({"contentBlockIndex": 0})));
-    frames.push(event_frame("messageStop", &json!({"stopReason": response.stop_reason.as_str()})));
-    frames.push(event_frame("metadata", &json!({"usage": response.usage, "metrics": response.metrics})));
-    frames
+fn frames_of(response: &ConverseResponse, text: &str) -> Result<Vec<bytes::Bytes>, ServiceError> {
+    let mut events = vec![ConverseStreamEvent::MessageStart { role: "assistant" }];
+    events.extend(split_deltas(text).into_iter().map(|text| ConverseStreamEvent::ContentBlockDelta {
+        content_block_index: 0,
+        delta: ContentBlockDelta { text },
+    }));
+    events.push(ConverseStreamEvent::ContentBlockStop { content_block_index: 0 });
+    events.push(ConverseStreamEvent::MessageStop { stop_reason: response.stop_reason });
+    events.push(ConverseStreamEvent::Metadata { usage: response.usage, metrics: response.metrics });
+    events.iter().map(|event| event_frame(event.event_type(), event)).collect()
 }

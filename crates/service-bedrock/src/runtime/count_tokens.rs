@@ -6,7 +6,7 @@
 use bedrock_model::converse::{MALFORMED_JSON_MESSAGE, parse_converse_request};
 use bedrock_model::error::ServiceError;
 use bedrock_model::invoke::{Family, parse_invoke_body};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::BedrockService;
 use crate::tokens::estimate_tokens_all;
@@ -14,8 +14,15 @@ use crate::tokens::estimate_tokens_all;
 /// `FoundationModelVersionIdentifier`'s pattern.
 const MODEL_ID_PATTERN: &str = r"[a-zA-Z_\.\-/0-9:]+";
 
-/// Handles `POST /model/{modelId}/count-tokens`; returns the response body.
-pub(crate) fn count_tokens(state: &BedrockService, model_id: &str, body: &[u8]) -> Result<Vec<u8>, ServiceError> {
+/// `CountTokensResponse`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CountTokensResponse {
+    pub(crate) input_tokens: u32,
+}
+
+/// Handles `POST /model/{modelId}/count-tokens`.
+pub(crate) fn count_tokens(state: &BedrockService, model_id: &str, body: &[u8]) -> Result<CountTokensResponse, ServiceError> {
     check_model_id(model_id)?;
     let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Map::new())
@@ -59,7 +66,7 @@ pub(crate) fn count_tokens(state: &BedrockService, model_id: &str, body: &[u8]) 
             ));
         }
     };
-    Ok(serde_json::to_vec(&json!({ "inputTokens": tokens })).expect("a JSON value serializes"))
+    Ok(CountTokensResponse { input_tokens: tokens })
 }
 
 fn check_model_id(id: &str) -> Result<(), ServiceError> {

@@ -1,73 +1,29 @@
-//! `application/vnd.amazon.eventstream` responses: frames built with aws-smithy-eventstream
-//! (event frames `:event-type`/`:content-type`/`:message-type: event`, exception frames
-//! `:exception-type`/`:message-type: exception`, payload `{"message"}`), and a channel-backed
-//! body that sends each frame as soon as it is produced.
-//!
-//! A stream is a [`StreamPlan`]: its frames, an optional declared fault, and the record delivery
-//! that runs before the final frame (so a completed stream always has its record, and a stream
-//! that ends in an exception has none).
+//! The plan of a Bedrock event stream (ConverseStream, InvokeModelWithResponseStream): its
+//! frames, an optional declared fault, and the record delivery that runs before the final frame
+//! (so a completed stream always has its record, and a stream that ends in an exception has
+//! none). The frames themselves are the protocol layer's (`aws_protocol::eventstream`); this file
+//! decides what is sent and when.
 
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
-use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
+use aws_protocol::eventstream::{self, CONTENT_TYPE};
+use aws_protocol::Reply;
 use bytes::Bytes;
-use http::{HeaderValue as HttpHeaderValue, Response, StatusCode, header};
 use http_body_util::BodyExt;
-use hyper::body::{Body, Frame};
 use tokio::sync::mpsc;
 
 use bedrock_model::error::{ErrorCode, ServiceError};
 
-use service_kit::response::HttpResponse;
+use crate::error::to_aws_error;
 
-/// The content type of every event-stream response.
-pub(crate) const CONTENT_TYPE: &str = "application/vnd.amazon.eventstream";
-
-fn encode(message: &Message) -> Bytes {
-    let mut out = Vec::new();
-    aws_smithy_eventstream::frame::write_message_to(message, &mut out)
-        .expect("header names and values of emulator frames are within the frame limits");
-    Bytes::from(out)
+/// An event frame: `:event-type` = the union member, payload = the event structure's JSON.
+pub(crate) fn event_frame(event_type: &str, payload: &impl serde::Serialize) -> Result<Bytes, ServiceError> {
+    eventstream::event_frame(event_type, payload)
+        .map_err(|err| ServiceError::internal(format!("cannot encode the {event_type} event: {err}")))
 }
 
-fn string_header(name: &'static str, value: impl Into<String>) -> Header {
-    Header::new(name, HeaderValue::String(value.into().into()))
-}
-
-/// An event frame: `:event-type` = the union member, payload = the event structure's JSON
-/// (header order as in a captured Bedrock frame: event type, content type, message type).
-pub(crate) fn event_frame(event_type: &str, payload: &serde_json::Value) -> Bytes {
-    let message = Message::new(serde_json::to_vec(payload).expect("JSON values serialize"))
-        .add_header(string_header(":event-type", event_type))
-        .add_header(string_header(":content-type", "application/json"))
-        .add_header(string_header(":message-type", "event"));
-    encode(&message)
-}
-
-/// An exception frame: `:exception-type` = the error's lowerCamel member name, payload
-/// `{"message": ...}`.
-pub(crate) fn exception_frame(err: &ServiceError) -> Bytes {
-    let message = Message::new(err.body_json().into_bytes())
-        .add_header(string_header(":exception-type", err.code.event_stream_name()))
-        .add_header(string_header(":content-type", "application/json"))
-        .add_header(string_header(":message-type", "exception"));
-    encode(&message)
-}
-
-/// A response body fed frame by frame from a channel.
-#[derive(Debug)]
-pub(crate) struct ChannelBody {
-    rx: mpsc::Receiver<Bytes>,
-}
-
-impl Body for ChannelBody {
-    type Data = Bytes;
-    type Error = std::convert::Infallible;
-
-    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        self.rx.poll_recv(cx).map(|frame| frame.map(|bytes| Ok(Frame::data(bytes))))
-    }
+/// The exception frame of a Bedrock error (the member named after its code).
+fn exception(err: &ServiceError) -> Bytes {
+    // A frame of a code and a message always encodes; an empty frame would end the stream.
+    eventstream::exception_frame(&to_aws_error(err)).unwrap_or_default()
 }
 
 /// A declared fault: after `after_frames` frames, an exception frame ends the stream.
@@ -88,26 +44,11 @@ pub(crate) struct StreamPlan {
     pub(crate) deliver: Box<dyn FnOnce() -> Result<(), ServiceError> + Send>,
 }
 
-/// Starts sending `plan` and returns the 200 response whose body carries it.
-pub(crate) fn stream_response(request_id: &str, extra_headers: &[(&'static str, String)], plan: StreamPlan) -> HttpResponse {
-    // Capacity 1: each frame is handed to hyper as it is produced, never batched ahead.
-    let (tx, rx) = mpsc::channel::<Bytes>(1);
+/// Starts sending `plan` and returns the 200 reply whose body carries it.
+pub(crate) fn stream_reply(plan: StreamPlan) -> Reply {
+    let (tx, body) = eventstream::channel();
     tokio::spawn(run(plan, tx));
-    let mut response = Response::builder()
-        .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, CONTENT_TYPE)
-        .body(ChannelBody { rx }.boxed())
-        .expect("static response parts are valid");
-    let headers = response.headers_mut();
-    if let Ok(value) = HttpHeaderValue::from_str(request_id) {
-        headers.insert("x-amzn-RequestId", value);
-    }
-    for (name, value) in extra_headers {
-        if let Ok(value) = HttpHeaderValue::from_str(value) {
-            headers.insert(*name, value);
-        }
-    }
-    response
+    Reply::stream(CONTENT_TYPE, body.boxed())
 }
 
 async fn run(plan: StreamPlan, tx: mpsc::Sender<Bytes>) {
@@ -118,7 +59,7 @@ async fn run(plan: StreamPlan, tx: mpsc::Sender<Bytes>) {
     for (i, frame) in frames.into_iter().enumerate() {
         if fault_at == Some(i) {
             if let Some(f) = &fault {
-                let _ = tx.send(exception_frame(&f.error)).await;
+                let _ = tx.send(exception(&f.error)).await;
             }
             return;
         }
@@ -127,7 +68,7 @@ async fn run(plan: StreamPlan, tx: mpsc::Sender<Bytes>) {
             && let Err(err) = deliver()
         {
             tracing::warn!(%err, "record delivery failed; the stream ends with an exception");
-            let _ = tx.send(exception_frame(&ServiceError::internal_unexpected())).await;
+            let _ = tx.send(exception(&ServiceError::internal_unexpected())).await;
             return;
         }
         if tx.send(frame).await.is_err() {
@@ -190,20 +131,14 @@ mod tests {
     }
 
     #[test]
-    fn frames_decode_with_the_sdk_decoder() {
-        let mut bytes = event_frame("messageStart", &serde_json::json!({"role": "assistant"}));
+    fn bedrock_errors_become_exception_frames_of_their_member() {
+        let mut bytes = exception(&ServiceError::new(ErrorCode::ThrottlingException, "slow down"));
         let message = read_message_from(&mut bytes).unwrap();
-        let header = |m: &Message, n: &str| {
-            m.headers().iter().find(|h| h.name().as_str() == n).map(|h| h.value().as_string().unwrap().as_str().to_owned())
+        let header = |n: &str| {
+            message.headers().iter().find(|h| h.name().as_str() == n).map(|h| h.value().as_string().unwrap().as_str().to_owned())
         };
-        assert_eq!(header(&message, ":event-type").as_deref(), Some("messageStart"));
-        assert_eq!(header(&message, ":message-type").as_deref(), Some("event"));
-        assert_eq!(message.payload().as_ref(), br#"{"role":"assistant"}"#);
-
-        let mut bytes = exception_frame(&ServiceError::new(ErrorCode::ThrottlingException, "slow down"));
-        let message = read_message_from(&mut bytes).unwrap();
-        assert_eq!(header(&message, ":exception-type").as_deref(), Some("throttlingException"));
-        assert_eq!(header(&message, ":message-type").as_deref(), Some("exception"));
+        assert_eq!(header(":exception-type").as_deref(), Some("throttlingException"));
+        assert_eq!(header(":message-type").as_deref(), Some("exception"));
         assert_eq!(message.payload().as_ref(), br#"{"message":"slow down"}"#);
     }
 }

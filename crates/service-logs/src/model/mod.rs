@@ -63,7 +63,7 @@ impl LogsOperation {
     ];
 
     /// The operation name, as after `Logs_20140328.` in `X-Amz-Target`.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             LogsOperation::CreateLogGroup => "CreateLogGroup",
             LogsOperation::DeleteLogGroup => "DeleteLogGroup",

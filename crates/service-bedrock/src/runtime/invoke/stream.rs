@@ -9,13 +9,13 @@ use bedrock_model::error::ServiceError;
 use bedrock_model::invoke::{invocation_metrics, stream_chunks};
 use bedrock_model::record::{ModelInvocationLog, Operation};
 use http::HeaderMap;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::runtime::stream_plan::{PlannedFault, StreamPlan, event_frame, split_deltas, stream_exception_allowed};
+use crate::runtime::stream_plan::{PlannedFault, StreamPlan, event_frame, split_deltas, stream_exception_allowed, stream_reply};
 use crate::delivery::invocation_log;
 use service_kit::RequestContext;
 use super::prepare::{check_head, prepare};
-use service_kit::response::HttpResponse;
+use aws_protocol::{Blob, Reply};
 use crate::BedrockService;
 
 /// Latency until the first byte, reported in the invocation metrics: the fixed part of the
@@ -30,7 +30,7 @@ pub(crate) fn invoke_model_stream(
     model_id: &str,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<HttpResponse, ServiceError> {
+) -> Result<Reply, ServiceError> {
     let head = check_head(state, model_id, headers)?;
     if head.is_embedding() {
         // Bedrock's answer for a model without streaming.
@@ -58,9 +58,9 @@ pub(crate) fn invoke_model_stream(
         .iter()
         .map(|chunk| {
             let bytes = serde_json::to_vec(chunk).expect("a JSON value serializes");
-            event_frame("chunk", &json!({ "bytes": aws_smithy_types::base64::encode(bytes) }))
+            event_frame("chunk", &PayloadPart { bytes: Blob(bytes.into()) })
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
 
     let tokens = (completion.input_tokens, completion.output_tokens);
     let deliver = {
@@ -76,7 +76,12 @@ pub(crate) fn invoke_model_stream(
             })
         })
     };
-    let mut headers = vec![("X-Amzn-Bedrock-Content-Type", "application/json".to_owned())];
-    headers.extend(prepared.echo_headers.iter().cloned());
-    Ok(crate::runtime::stream_plan::stream_response(&ctx.request_id, &headers, StreamPlan { frames, fault, deliver }))
+    let reply = stream_reply(StreamPlan { frames, fault, deliver }).with_header("X-Amzn-Bedrock-Content-Type", "application/json");
+    Ok(prepared.echo_headers.iter().fold(reply, |reply, (name, value)| reply.with_header(*name, value.clone())))
+}
+
+/// `PayloadPart`: one chunk of the model's native response, base64 in the event's JSON.
+#[derive(Debug, serde::Serialize)]
+struct PayloadPart {
+    bytes: Blob,
 }
