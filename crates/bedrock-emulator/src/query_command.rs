@@ -9,9 +9,9 @@ use std::sync::atomic::AtomicBool;
 
 use log_store::{LogStore, StoreError, StoreOptions};
 use logs_insights::{CheckOptions, Diagnostic, LogEvent, QueryResult, Schema, compile};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use service_logs::query_results::{results_json, statistics_json};
+use service_logs::model::{QueryStatistics, ResultFieldShape, query_results};
 
 use service_kit::clock::parse_rfc3339_ms;
 use insights_scan::{ScanOutcome, ScanRequest, scan_store, source_log_groups};
@@ -175,12 +175,19 @@ pub fn read_records(path: &Path) -> Result<Vec<(i64, String)>, QueryCommandError
 
 /// GetQueryResults-shaped JSON: `{"status", "results": [[{field, value}]], "statistics"}`.
 pub fn to_json(result: &QueryResult) -> String {
-    let body = json!({
-        "status": "Complete",
-        "results": results_json(&result.rows),
-        "statistics": statistics_json(&result.statistics),
-    });
-    serde_json::to_string_pretty(&body).expect("JSON values serialize")
+    /// The GetQueryResults members the command prints.
+    #[derive(serde::Serialize)]
+    struct QueryOutput {
+        status: &'static str,
+        results: Vec<Vec<ResultFieldShape>>,
+        statistics: QueryStatistics,
+    }
+    let output = QueryOutput {
+        status: "Complete",
+        results: query_results(&result.rows),
+        statistics: QueryStatistics::from(&result.statistics),
+    };
+    serde_json::to_string_pretty(&output).expect("plain structs serialize")
 }
 
 /// CSV (RFC 4180): a header of the columns, one line per row, absent values empty.

@@ -1,13 +1,16 @@
 //! PutLogEvents (AWS's batch and time rules against the emulator's clock), GetLogEvents
 //! (forward/backward tokens `f/<position>/s`, `b/<position>/s`) and GetLogRecord.
 
-use crate::model::{
-    GetLogEventsRequest, GetLogRecordRequest, LogsError, PutLogEventsRequest,
-};
-use log_store::{EventPtr, InputLogEvent};
-use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 
-use super::LogsReply;
+use aws_protocol::Reply;
+use log_store::{EventPtr, InputLogEvent};
+use serde_json::Value;
+
+use crate::model::{
+    GetLogEventsRequest, GetLogEventsResponse, GetLogRecordRequest, GetLogRecordResponse, LogsError, OutputLogEvent,
+    PutLogEventsRequest, PutLogEventsResponse, RejectedLogEventsInfo,
+};
 use super::names::{one_group, store_error};
 use crate::LogsService;
 
@@ -26,7 +29,7 @@ const DEFAULT_EVENTS_LIMIT: usize = 10_000;
 /// GetLogEvents / FilterLogEvents: response bytes per page.
 pub(crate) const MAX_PAGE_BYTES: usize = 1_048_576;
 
-pub(super) fn put_log_events(state: &LogsService, req: PutLogEventsRequest) -> Result<LogsReply, LogsError> {
+pub(super) fn put_log_events(state: &LogsService, req: PutLogEventsRequest) -> Result<Reply, LogsError> {
     let events = &req.log_events;
     if events.windows(2).any(|w| w[1].timestamp < w[0].timestamp) {
         return Err(LogsError::invalid_parameter(
@@ -56,18 +59,16 @@ pub(super) fn put_log_events(state: &LogsService, req: PutLogEventsRequest) -> R
         events[old_end..new_start].iter().map(|e| InputLogEvent::new(e.timestamp, &e.message)).collect();
     state.store.put_log_events(&req.log_group_name, &req.log_stream_name, &accepted, now).map_err(store_error)?;
 
-    let mut body = json!({ "nextSequenceToken": format!("{:056}", now.max(0)) });
-    let mut rejected = Map::new();
-    if new_start < events.len() {
-        rejected.insert("tooNewLogEventStartIndex".into(), json!(new_start));
-    }
-    if old_end > 0 {
-        rejected.insert("tooOldLogEventEndIndex".into(), json!(old_end));
-    }
-    if !rejected.is_empty() {
-        body["rejectedLogEventsInfo"] = Value::Object(rejected);
-    }
-    Ok(LogsReply::Json(body))
+    let rejected = RejectedLogEventsInfo {
+        too_new_log_event_start_index: (new_start < events.len()).then_some(new_start),
+        too_old_log_event_end_index: (old_end > 0).then_some(old_end),
+    };
+    let any_rejected = rejected.too_new_log_event_start_index.is_some() || rejected.too_old_log_event_end_index.is_some();
+    let response = PutLogEventsResponse {
+        next_sequence_token: format!("{:056}", now.max(0)),
+        rejected_log_events_info: any_rejected.then_some(rejected),
+    };
+    Ok(Reply::shape("PutLogEventsResponse", response))
 }
 
 /// A GetLogEvents position token.
@@ -90,7 +91,7 @@ fn parse_position(token: &str) -> Result<Position, LogsError> {
     }
 }
 
-pub(super) fn get_log_events(state: &LogsService, req: GetLogEventsRequest) -> Result<LogsReply, LogsError> {
+pub(super) fn get_log_events(state: &LogsService, req: GetLogEventsRequest) -> Result<Reply, LogsError> {
     let group = one_group(req.log_group_name.as_deref(), req.log_group_identifier.as_deref())?;
     state.store.log_stream(&group, &req.log_stream_name).map_err(store_error)?;
     let start = req.start_time.unwrap_or(i64::MIN);
@@ -121,15 +122,16 @@ pub(super) fn get_log_events(state: &LogsService, req: GetLogEventsRequest) -> R
             (to - page_len(all[..to].iter().rev(), limit), to)
         }
     };
-    let events: Vec<_> = all[from..to]
+    let events = all[from..to]
         .iter()
-        .map(|(ts, ing, msg)| json!({ "timestamp": ts, "message": msg, "ingestionTime": ing }))
+        .map(|(ts, ing, msg)| OutputLogEvent { timestamp: *ts, message: msg.clone(), ingestion_time: *ing })
         .collect();
-    Ok(LogsReply::Json(json!({
-        "events": events,
-        "nextForwardToken": format!("f/{to:056}/s"),
-        "nextBackwardToken": format!("b/{from:056}/s"),
-    })))
+    let response = GetLogEventsResponse {
+        events,
+        next_forward_token: format!("f/{to:056}/s"),
+        next_backward_token: format!("b/{from:056}/s"),
+    };
+    Ok(Reply::shape("GetLogEventsResponse", response))
 }
 
 /// How many events from `events` fit one page: at most `limit` and 1 MB.
@@ -146,7 +148,7 @@ fn page_len<'a>(events: impl Iterator<Item = &'a (i64, i64, String)>, limit: usi
     n
 }
 
-pub(super) fn get_log_record(state: &LogsService, req: GetLogRecordRequest) -> Result<LogsReply, LogsError> {
+pub(super) fn get_log_record(state: &LogsService, req: GetLogRecordRequest) -> Result<Reply, LogsError> {
     let ptr: EventPtr = req
         .log_record_pointer
         .parse()
@@ -157,23 +159,23 @@ pub(super) fn get_log_record(state: &LogsService, req: GetLogRecordRequest) -> R
         .map_err(store_error)?
         .ok_or_else(|| LogsError::not_found("The specified log record does not exist."))?;
     let message = String::from_utf8_lossy(&event.message).into_owned();
-    let mut record = Map::new();
+    let mut record = BTreeMap::new();
     if let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(&message) {
         for (k, v) in fields {
             flatten(&k, v, &mut record);
         }
     }
-    record.insert("@timestamp".into(), json!(event.timestamp.to_string()));
-    record.insert("@ingestionTime".into(), json!(event.ingestion_time.to_string()));
-    record.insert("@log".into(), json!(format!("{}:{}", state.env.account_id, event.group)));
-    record.insert("@logStream".into(), json!(event.stream));
-    record.insert("@message".into(), json!(message));
-    Ok(LogsReply::Json(json!({ "logRecord": record })))
+    record.insert("@timestamp".into(), event.timestamp.to_string());
+    record.insert("@ingestionTime".into(), event.ingestion_time.to_string());
+    record.insert("@log".into(), format!("{}:{}", state.env.account_id, event.group));
+    record.insert("@logStream".into(), event.stream.clone());
+    record.insert("@message".into(), message);
+    Ok(Reply::shape("GetLogRecordResponse", GetLogRecordResponse { log_record: record }))
 }
 
 /// Discovered fields as Insights names them: nested keys joined by `.`, array items by index;
 /// every value a string.
-fn flatten(path: &str, value: Value, out: &mut Map<String, Value>) {
+fn flatten(path: &str, value: Value, out: &mut BTreeMap<String, String>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
@@ -187,10 +189,10 @@ fn flatten(path: &str, value: Value, out: &mut Map<String, Value>) {
         }
         Value::Null => {}
         Value::String(s) => {
-            out.insert(path.to_owned(), Value::String(s));
+            out.insert(path.to_owned(), s);
         }
         other => {
-            out.insert(path.to_owned(), Value::String(other.to_string()));
+            out.insert(path.to_owned(), other.to_string());
         }
     }
 }
@@ -219,7 +221,7 @@ mod tests {
 
     #[test]
     fn flatten_names_fields_like_insights() {
-        let mut out = Map::new();
+        let mut out = BTreeMap::new();
         let v: Value = serde_json::from_str(r#"{"b":{"c":1,"d":[true,"s"]},"n":null}"#).unwrap();
         flatten("a", v, &mut out);
         assert_eq!(out["a.b.c"], "1");

@@ -2,18 +2,19 @@
 //! range (both ends inclusive) that match a filter pattern, oldest first, paged by `nextToken`
 //! (at most `limit` events, default 10,000, and 1 MB per page).
 
-use crate::model::{FilterLogEventsRequest, LogsError};
-use serde_json::json;
+use aws_protocol::Reply;
+
+use crate::model::{FilterLogEventsRequest, FilterLogEventsResponse, FilteredLogEvent, LogsError};
 
 use super::events::{EVENT_OVERHEAD_BYTES, MAX_PAGE_BYTES};
 use logs_filter::FilterPattern;
 use super::names::{one_group, store_error};
-use super::{LogsReply, paging};
+use super::paging;
 use crate::LogsService;
 
 const DEFAULT_LIMIT: usize = 10_000;
 
-pub(super) fn filter_log_events(state: &LogsService, req: FilterLogEventsRequest) -> Result<LogsReply, LogsError> {
+pub(super) fn filter_log_events(state: &LogsService, req: FilterLogEventsRequest) -> Result<Reply, LogsError> {
     let group = one_group(req.log_group_name.as_deref(), req.log_group_identifier.as_deref())?;
     if req.log_stream_names.is_some() && req.log_stream_name_prefix.is_some() {
         return Err(LogsError::invalid_parameter(
@@ -64,19 +65,17 @@ pub(super) fn filter_log_events(state: &LogsService, req: FilterLogEventsRequest
         if events.len() == limit || (!events.is_empty() && bytes > MAX_PAGE_BYTES) {
             break;
         }
-        events.push(json!({
-            "logStreamName": stream,
-            "timestamp": ts,
-            "message": message,
-            "ingestionTime": ingestion,
-            "eventId": id,
-        }));
+        events.push(FilteredLogEvent {
+            log_stream_name: stream.clone(),
+            timestamp: *ts,
+            message: message.clone(),
+            ingestion_time: *ingestion,
+            event_id: id.clone(),
+        });
     }
     let next = offset + events.len();
     // searchedLogStreams has been an empty list since 2020 (model documentation).
-    let mut body = json!({ "events": events, "searchedLogStreams": [] });
-    if next < matched.len() {
-        body["nextToken"] = json!(paging::encode("filter", &next.to_string()));
-    }
-    Ok(LogsReply::Json(body))
+    let next_token = (next < matched.len()).then(|| paging::encode("filter", &next.to_string()));
+    let response = FilterLogEventsResponse { events, searched_log_streams: Vec::new(), next_token };
+    Ok(Reply::shape("FilterLogEventsResponse", response))
 }

@@ -1,33 +1,34 @@
 //! CreateLogGroup, DeleteLogGroup, DescribeLogGroups.
 
 use crate::model::{
-    CreateLogGroupRequest, DeleteLogGroupRequest, DescribeLogGroupsRequest, LogsError,
+    CreateLogGroupRequest, DeleteLogGroupRequest, DescribeLogGroupsRequest, DescribeLogGroupsResponse, LogGroup,
+    LogsError,
 };
-use serde_json::json;
 
 use super::names::{check_creatable_group_name, log_group_arn, name_from_identifier, store_error};
-use super::{LogsReply, paging};
+use super::paging;
+use aws_protocol::Reply;
 use service_kit::RequestContext;
 use crate::LogsService;
 
 const DEFAULT_LIMIT: usize = 50;
 
-pub(super) fn create_log_group(state: &LogsService, req: CreateLogGroupRequest) -> Result<LogsReply, LogsError> {
+pub(super) fn create_log_group(state: &LogsService, req: CreateLogGroupRequest) -> Result<Reply, LogsError> {
     check_creatable_group_name(&req.log_group_name)?;
     state.store.create_log_group(&req.log_group_name, state.env.now_ms()).map_err(store_error)?;
-    Ok(LogsReply::Empty)
+    Ok(Reply::empty())
 }
 
-pub(super) fn delete_log_group(state: &LogsService, req: DeleteLogGroupRequest) -> Result<LogsReply, LogsError> {
+pub(super) fn delete_log_group(state: &LogsService, req: DeleteLogGroupRequest) -> Result<Reply, LogsError> {
     state.store.delete_log_group(&req.log_group_name).map_err(store_error)?;
-    Ok(LogsReply::Empty)
+    Ok(Reply::empty())
 }
 
 pub(super) fn describe_log_groups(
     state: &LogsService,
     ctx: &RequestContext,
     req: DescribeLogGroupsRequest,
-) -> Result<LogsReply, LogsError> {
+) -> Result<Reply, LogsError> {
     if req.log_group_name_prefix.is_some() && req.log_group_name_pattern.is_some() {
         return Err(LogsError::invalid_parameter(
             "LogGroupNamePrefix and LogGroupNamePattern are mutually exclusive parameters.",
@@ -60,25 +61,22 @@ pub(super) fn describe_log_groups(
     let more = selected.next().is_some();
 
     let (region, account) = (&ctx.region, &state.env.account_id);
-    let log_groups: Vec<_> = page
+    let log_groups = page
         .iter()
         .map(|g| {
             let arn = log_group_arn(region, account, &g.name);
-            json!({
-                "logGroupName": g.name,
-                "creationTime": g.creation_time,
-                "metricFilterCount": 0,
-                "arn": format!("{arn}:*"),
-                "storedBytes": g.stored_bytes,
-                "logGroupClass": "STANDARD",
-                "logGroupArn": arn,
-                "deletionProtectionEnabled": false,
-            })
+            LogGroup {
+                log_group_name: g.name.clone(),
+                creation_time: g.creation_time,
+                metric_filter_count: 0,
+                arn: format!("{arn}:*"),
+                stored_bytes: g.stored_bytes,
+                log_group_class: "STANDARD",
+                log_group_arn: arn,
+                deletion_protection_enabled: false,
+            }
         })
         .collect();
-    let mut body = json!({ "logGroups": log_groups });
-    if let (true, Some(last)) = (more, page.last()) {
-        body["nextToken"] = json!(paging::encode("groups", &last.name));
-    }
-    Ok(LogsReply::Json(body))
+    let next_token = page.last().filter(|_| more).map(|last| paging::encode("groups", &last.name));
+    Ok(Reply::shape("DescribeLogGroupsResponse", DescribeLogGroupsResponse { log_groups, next_token }))
 }

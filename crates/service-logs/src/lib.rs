@@ -5,11 +5,11 @@
 //!
 //! | file | job |
 //! |---|---|
-//! | `model/` | the operations, typed requests, their validation, `LogsError` |
+//! | `model/` | the operations, typed requests and responses, their validation, `LogsError` |
 //! | `groups.rs`, `streams.rs` | Create/Delete/DescribeLogGroups, Create/Delete/DescribeLogStreams |
 //! | `events.rs` | PutLogEvents, GetLogEvents, GetLogRecord |
 //! | `filter_events.rs` | FilterLogEvents (patterns: the logs-filter crate) |
-//! | `queries.rs`, `query_registry.rs`, `query_results.rs` | StartQuery, GetQueryResults, StopQuery, DescribeQueries |
+//! | `queries.rs`, `query_registry.rs` | StartQuery, GetQueryResults, StopQuery, DescribeQueries |
 //! | `names.rs`, `paging.rs` | identifiers and ARNs, store errors, `nextToken`s |
 
 mod events;
@@ -20,7 +20,6 @@ mod names;
 mod paging;
 mod queries;
 mod query_registry;
-pub mod query_results;
 mod streams;
 
 use query_registry::QueryRegistry;
@@ -30,7 +29,6 @@ use std::time::Duration;
 
 use log_store::LogStore;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 use aws_protocol::{AwsError, Reply, ServiceId};
 use service_kit::{Call, CallFuture, Environment, RequestContext, Service};
 
@@ -78,12 +76,6 @@ impl LogsService {
     }
 }
 
-/// What an operation answers: a JSON body, or nothing (`200` with an empty body).
-pub(crate) enum LogsReply {
-    Json(Value),
-    Empty,
-}
-
 impl Service for LogsService {
     fn operations(&self) -> &'static [(ServiceId, &'static str)] {
         &OPERATIONS
@@ -93,11 +85,7 @@ impl Service for LogsService {
         Box::pin(async move {
             let op = LogsOperation::from_name(call.operation()).ok_or_else(|| call.request.unknown_operation())?;
             let body = call.request.json_input().map_err(|err| err.to_aws_error())?;
-            match dispatch(&self, call.ctx, op, &body).await {
-                Ok(LogsReply::Json(value)) => Ok(Reply::shape("Output", value)),
-                Ok(LogsReply::Empty) => Ok(Reply::empty()),
-                Err(err) => Err(to_aws_error(&err)),
-            }
+            dispatch(&self, call.ctx, op, &body).await.map_err(|err| to_aws_error(&err))
         })
     }
 
@@ -129,7 +117,7 @@ fn to_aws_error(err: &LogsError) -> AwsError {
     }
 }
 
-async fn dispatch(state: &Arc<LogsService>, ctx: &RequestContext, op: LogsOperation, body: &[u8]) -> Result<LogsReply, LogsError> {
+async fn dispatch(state: &Arc<LogsService>, ctx: &RequestContext, op: LogsOperation, body: &[u8]) -> Result<Reply, LogsError> {
     use LogsOperation as Op;
     match op {
         Op::CreateLogGroup => groups::create_log_group(state, req(op, body)?),

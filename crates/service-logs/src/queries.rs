@@ -8,16 +8,17 @@
 use std::sync::Arc;
 
 use crate::model::{
-    DescribeQueriesRequest, GetQueryResultsRequest, LogsError, LogsErrorCode, StartQueryRequest, StopQueryRequest,
+    DescribeQueriesRequest, DescribeQueriesResponse, GetQueryResultsRequest, GetQueryResultsResponse, LogsError,
+    LogsErrorCode, QueryInfo, QueryStatistics, StartQueryRequest, StartQueryResponse, StopQueryRequest,
+    StopQueryResponse, query_results,
 };
 use logs_insights::{CheckOptions, Severity, Statistics, compile};
-use serde_json::{Value, json};
 
 use super::names::name_from_identifier;
 use insights_scan::source_log_groups;
-use crate::query_results::{results_json, statistics_json};
 use super::query_registry::{QueryEntry, submit};
-use super::{LogsReply, paging};
+use super::paging;
+use aws_protocol::Reply;
 use crate::LogsService;
 
 /// Queries not finished at once, per account, before LimitExceededException (AWS quota).
@@ -27,7 +28,7 @@ const MAX_LOG_GROUPS: usize = 50;
 /// Rows a query returns by default.
 const DEFAULT_ROWS: usize = 10_000;
 
-pub(super) fn start_query(state: &Arc<LogsService>, req: StartQueryRequest) -> Result<LogsReply, LogsError> {
+pub(super) fn start_query(state: &Arc<LogsService>, req: StartQueryRequest) -> Result<Reply, LogsError> {
     check_query_language(req.query_language.as_deref())?;
     if req.end_time < req.start_time {
         return Err(LogsError::invalid_parameter("endTime must be greater than or equal to startTime."));
@@ -92,7 +93,7 @@ pub(super) fn start_query(state: &Arc<LogsService>, req: StartQueryRequest) -> R
     let id = state.env.ids.request_id();
     let entry = Arc::new(QueryEntry::new(id.clone(), described, groups, state.env.now_ms(), row_limit));
     submit(state, entry, plan, start_ms, end_ms);
-    Ok(LogsReply::Json(json!({ "queryId": id })))
+    Ok(Reply::shape("StartQueryResponse", StartQueryResponse { query_id: id }))
 }
 
 /// The MalformedQueryException for the first error of a query.
@@ -107,34 +108,34 @@ fn malformed(src: &str, diags: &[logs_insights::Diagnostic]) -> LogsError {
     }
 }
 
-pub(super) async fn get_query_results(state: &LogsService, req: GetQueryResultsRequest) -> Result<LogsReply, LogsError> {
+pub(super) async fn get_query_results(state: &LogsService, req: GetQueryResultsRequest) -> Result<Reply, LogsError> {
     let entry = state.queries.get(&req.query_id).ok_or_else(|| unknown_query(&req.query_id))?;
     if !entry.progress().status.is_finished() {
         entry.wait_finished(state.query_results_wait).await;
     }
     let progress = entry.progress();
     let offset = paging::decode_offset("results", req.next_token.as_deref())?;
-    let mut body = json!({ "queryLanguage": "CWLI", "status": progress.status.as_str() });
-    match &progress.result {
+    let (results, statistics, next_token) = match &progress.result {
         Some(result) => {
             let rows = result.rows.len().min(entry.row_limit);
             let page = req.max_items.map_or(rows, |n| n as usize);
             let end = offset.saturating_add(page).min(rows);
-            body["results"] = results_json(&result.rows[offset.min(end)..end]);
-            body["statistics"] = statistics_json(&result.statistics);
-            if end < rows {
-                body["nextToken"] = json!(paging::encode("results", &end.to_string()));
-            }
+            let next_token = (end < rows).then(|| paging::encode("results", &end.to_string()));
+            (query_results(&result.rows[offset.min(end)..end]), QueryStatistics::from(&result.statistics), next_token)
         }
-        None => {
-            body["results"] = json!([]);
-            body["statistics"] = statistics_json(&Statistics::default());
-        }
-    }
-    Ok(LogsReply::Json(body))
+        None => (Vec::new(), QueryStatistics::from(&Statistics::default()), None),
+    };
+    let response = GetQueryResultsResponse {
+        query_language: "CWLI",
+        status: progress.status.as_str(),
+        results,
+        statistics,
+        next_token,
+    };
+    Ok(Reply::shape("GetQueryResultsResponse", response))
 }
 
-pub(super) fn stop_query(state: &LogsService, req: StopQueryRequest) -> Result<LogsReply, LogsError> {
+pub(super) fn stop_query(state: &LogsService, req: StopQueryRequest) -> Result<Reply, LogsError> {
     let entry = state.queries.get(&req.query_id).ok_or_else(|| unknown_query(&req.query_id))?;
     if !entry.stop() {
         return Err(LogsError::invalid_parameter(format!(
@@ -143,10 +144,10 @@ pub(super) fn stop_query(state: &LogsService, req: StopQueryRequest) -> Result<L
             entry.progress().status.as_str()
         )));
     }
-    Ok(LogsReply::Json(json!({ "success": true })))
+    Ok(Reply::shape("StopQueryResponse", StopQueryResponse { success: true }))
 }
 
-pub(super) fn describe_queries(state: &LogsService, req: DescribeQueriesRequest) -> Result<LogsReply, LogsError> {
+pub(super) fn describe_queries(state: &LogsService, req: DescribeQueriesRequest) -> Result<Reply, LogsError> {
     check_query_language(req.query_language.as_deref())?;
     let offset = paging::decode_offset("queries", req.next_token.as_deref())?;
     let max = req.max_results.map_or(1000, |n| n as usize);
@@ -157,34 +158,26 @@ pub(super) fn describe_queries(state: &LogsService, req: DescribeQueriesRequest)
         .filter(|e| req.log_group_name.as_ref().is_none_or(|g| e.log_groups.contains(g)))
         .filter(|e| req.status.as_deref().is_none_or(|s| e.progress().status.as_str() == s))
         .collect();
-    let page: Vec<Value> = selected
+    let queries: Vec<QueryInfo> = selected
         .iter()
         .skip(offset)
         .take(max)
         .map(|e| {
             let progress = e.progress();
-            let mut q = json!({
-                "queryLanguage": "CWLI",
-                "queryId": e.id,
-                "queryString": e.described_query,
-                "status": progress.status.as_str(),
-                "createTime": e.create_time,
-            });
-            if let Some(group) = e.log_groups.first() {
-                q["logGroupName"] = json!(group);
+            QueryInfo {
+                query_language: "CWLI",
+                query_id: e.id.clone(),
+                query_string: e.described_query.clone(),
+                status: progress.status.as_str(),
+                create_time: e.create_time,
+                log_group_name: e.log_groups.first().cloned(),
+                bytes_scanned: progress.result.as_ref().map(|r| r.statistics.bytes_scanned as f64),
             }
-            if let Some(result) = &progress.result {
-                q["bytesScanned"] = json!(result.statistics.bytes_scanned as f64);
-            }
-            q
         })
         .collect();
-    let next = offset + page.len();
-    let mut body = json!({ "queries": page });
-    if next < selected.len() {
-        body["nextToken"] = json!(paging::encode("queries", &next.to_string()));
-    }
-    Ok(LogsReply::Json(body))
+    let next = offset + queries.len();
+    let next_token = (next < selected.len()).then(|| paging::encode("queries", &next.to_string()));
+    Ok(Reply::shape("DescribeQueriesResponse", DescribeQueriesResponse { queries, next_token }))
 }
 
 /// Only the Logs Insights language (`CWLI`, the default) is emulated; SQL and PPL are refused.

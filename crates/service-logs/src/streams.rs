@@ -1,35 +1,36 @@
 //! CreateLogStream, DeleteLogStream, DescribeLogStreams (orderBy, descending, limit, pages).
 
 use crate::model::{
-    CreateLogStreamRequest, DeleteLogStreamRequest, DescribeLogStreamsRequest, LogsError,
+    CreateLogStreamRequest, DeleteLogStreamRequest, DescribeLogStreamsRequest, DescribeLogStreamsResponse, LogStream,
+    LogsError,
 };
-use serde_json::json;
 
 use super::names::{log_group_arn, one_group, store_error};
-use super::{LogsReply, paging};
+use super::paging;
+use aws_protocol::Reply;
 use service_kit::RequestContext;
 use crate::LogsService;
 
 const DEFAULT_LIMIT: usize = 50;
 
-pub(super) fn create_log_stream(state: &LogsService, req: CreateLogStreamRequest) -> Result<LogsReply, LogsError> {
+pub(super) fn create_log_stream(state: &LogsService, req: CreateLogStreamRequest) -> Result<Reply, LogsError> {
     state
         .store
         .create_log_stream(&req.log_group_name, &req.log_stream_name, state.env.now_ms())
         .map_err(store_error)?;
-    Ok(LogsReply::Empty)
+    Ok(Reply::empty())
 }
 
-pub(super) fn delete_log_stream(state: &LogsService, req: DeleteLogStreamRequest) -> Result<LogsReply, LogsError> {
+pub(super) fn delete_log_stream(state: &LogsService, req: DeleteLogStreamRequest) -> Result<Reply, LogsError> {
     state.store.delete_log_stream(&req.log_group_name, &req.log_stream_name).map_err(store_error)?;
-    Ok(LogsReply::Empty)
+    Ok(Reply::empty())
 }
 
 pub(super) fn describe_log_streams(
     state: &LogsService,
     ctx: &RequestContext,
     req: DescribeLogStreamsRequest,
-) -> Result<LogsReply, LogsError> {
+) -> Result<Reply, LogsError> {
     let group = one_group(req.log_group_name.as_deref(), req.log_group_identifier.as_deref())?;
     let by_last_event = req.order_by.as_deref() == Some("LastEventTime");
     if by_last_event && req.log_stream_name_prefix.is_some() {
@@ -56,30 +57,19 @@ pub(super) fn describe_log_streams(
     }
     let page: Vec<_> = streams.iter().skip(offset).take(limit).collect();
     let group_arn = log_group_arn(&ctx.region, &state.env.account_id, &group);
-    let log_streams: Vec<_> = page
+    let log_streams = page
         .iter()
-        .map(|s| {
-            let mut v = json!({
-                "logStreamName": s.name,
-                "creationTime": s.creation_time,
-                "arn": format!("{group_arn}:log-stream:{}", s.name),
-                "storedBytes": 0,
-            });
-            if let Some(t) = s.first_event_timestamp {
-                v["firstEventTimestamp"] = json!(t);
-            }
-            if let Some(t) = s.last_event_timestamp {
-                v["lastEventTimestamp"] = json!(t);
-            }
-            if let Some(t) = s.last_ingestion_time {
-                v["lastIngestionTime"] = json!(t);
-            }
-            v
+        .map(|s| LogStream {
+            log_stream_name: s.name.clone(),
+            creation_time: s.creation_time,
+            arn: format!("{group_arn}:log-stream:{}", s.name),
+            stored_bytes: 0,
+            first_event_timestamp: s.first_event_timestamp,
+            last_event_timestamp: s.last_event_timestamp,
+            last_ingestion_time: s.last_ingestion_time,
         })
         .collect();
-    let mut body = json!({ "logStreams": log_streams });
-    if offset + page.len() < streams.len() {
-        body["nextToken"] = json!(paging::encode("streams", &(offset + page.len()).to_string()));
-    }
-    Ok(LogsReply::Json(body))
+    let next = offset + page.len();
+    let next_token = (next < streams.len()).then(|| paging::encode("streams", &next.to_string()));
+    Ok(Reply::shape("DescribeLogStreamsResponse", DescribeLogStreamsResponse { log_streams, next_token }))
 }

@@ -10,9 +10,11 @@
 
 mod error;
 mod requests;
+mod responses;
 
 pub use error::{LogsError, LogsErrorCode, QueryCompileError};
 pub use requests::*;
+pub use responses::*;
 
 use serde::de::DeserializeOwned;
 
