@@ -16,3 +16,4 @@ mod python_runtime;
 mod streams;
 mod s3_delivery;
 mod s3_read_api;
+mod unimplemented;

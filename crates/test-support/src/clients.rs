@@ -30,6 +30,12 @@ pub struct Clients {
     pub bedrock: aws_sdk_bedrock::Client,
     /// CloudWatch Logs.
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// CloudWatch (metrics, alarms, dashboards): Smithy RPC v2 CBOR.
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// STS (awsQuery).
+    pub sts: aws_sdk_sts::Client,
+    /// S3 (restXml), path-style (`http://127.0.0.1:port/bucket/key`).
+    pub s3: aws_sdk_s3::Client,
 }
 
 impl Clients {
@@ -39,6 +45,9 @@ impl Clients {
             runtime: aws_sdk_bedrockruntime::Client::new(sdk),
             bedrock: aws_sdk_bedrock::Client::new(sdk),
             logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(sdk),
+            sts: aws_sdk_sts::Client::new(sdk),
+            s3: aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(sdk).force_path_style(true).build()),
         }
     }
 }

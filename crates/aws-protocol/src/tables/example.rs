@@ -9,20 +9,19 @@ use super::{Location, Operation, Segment};
 
 /// A request built from a table row.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ExampleRequest {
-    pub(crate) method: Method,
+pub struct ExampleRequest {
+    pub method: Method,
     /// Path-style, starting with `/`.
-    pub(crate) path: String,
+    pub path: String,
     /// Decoded query pairs (markers first, then required parameters).
-    pub(crate) query: Vec<(String, String)>,
+    pub query: Vec<(String, String)>,
     /// Required headers.
-    pub(crate) headers: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
 }
 
 impl ExampleRequest {
     /// The query string (`a&b=2`), as the example sends it.
-    #[cfg(test)]
-    pub(crate) fn query_string(&self) -> String {
+    pub fn query_string(&self) -> String {
         self.query
             .iter()
             .map(|(k, v)| if v.is_empty() { k.clone() } else { format!("{k}={v}") })
@@ -32,7 +31,7 @@ impl ExampleRequest {
 }
 
 /// The example request of `op`.
-pub(crate) fn example_request(op: &Operation) -> ExampleRequest {
+pub fn example_request(op: &Operation) -> ExampleRequest {
     let path = op
         .path
         .iter()

@@ -4,6 +4,8 @@
 //! embedded, and parsed once.
 
 mod example;
+
+pub use example::{ExampleRequest, example_request};
 mod generate;
 mod template;
 mod text;
@@ -15,7 +17,6 @@ use http::Method;
 
 use crate::service::ServiceId;
 
-pub(crate) use example::example_request;
 pub use generate::{GenerateError, generate};
 pub use template::{Marker, Segment};
 pub use text::TableParseError;
