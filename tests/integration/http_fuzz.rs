@@ -1,6 +1,6 @@
 //! Fuzz-style property tests of the HTTP layer: arbitrary bodies, paths and headers never panic
 //! the server, and every answer is AWS-shaped (a request id, and a JSON error body naming the
-//! error for any non-200).
+//! error for any non-200), in whichever of the six protocols the request spoke.
 
 use proptest::prelude::*;
 
@@ -148,6 +148,137 @@ fn arbitrary_logs_requests_get_logs_error_shapes() {
                 assert!(body["__type"].as_str().is_some_and(|t| t.ends_with("Exception")), "{res:?}");
                 assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{res:?}");
             }
+            Ok(())
+        })
+        .unwrap();
+    let res = rt.block_on(raw(&url, "GET", "/_emulator/health", &[], ""));
+    assert_eq!(res.status, 200);
+    rt.block_on(t.emulator.shutdown());
+}
+
+/// A request in one of the protocols the emulator detects, with arbitrary parts: S3 (signed for
+/// `s3`, path-style or `<bucket>.localhost`), awsQuery forms for STS/IAM/SNS/CloudWatch, awsJson
+/// targets of Logs/Athena/CloudWatch, RPC v2 CBOR, and gzip or aws-chunked bodies.
+#[derive(Debug, Clone)]
+struct Frame {
+    method: &'static str,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+fn scope(service: &str) -> String {
+    format!("AWS4-HMAC-SHA256 Credential=AKIDFUZZ/20251203/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0")
+}
+
+fn frame_strategy() -> impl Strategy<Value = Frame> {
+    let bytes = prop::collection::vec(any::<u8>(), 0..200);
+    let name = "[A-Za-z0-9._~%-]{0,16}";
+    let s3 = (
+        prop_oneof![Just("GET"), Just("PUT"), Just("POST"), Just("DELETE"), Just("HEAD")],
+        prop::collection::vec(name, 0..4),
+        prop_oneof![Just(String::new()), Just("?acl".to_owned()), Just("?list-type=2&max-keys=x".to_owned()), Just("?uploads".to_owned()), "\\?[A-Za-z0-9=&%._~-]{0,20}"],
+        any::<bool>(),
+        bytes.clone(),
+    )
+        .prop_map(|(method, segs, query, virtual_host, body)| {
+            let mut headers = vec![("authorization".to_owned(), scope("s3"))];
+            if virtual_host {
+                headers.push(("host".to_owned(), "fuzz-bucket.localhost".to_owned()));
+            }
+            Frame { method, path: format!("/{}{query}", segs.join("/")), headers, body }
+        });
+    let query = (
+        prop_oneof![Just("sts"), Just("iam"), Just("sns"), Just("monitoring"), Just("other")],
+        prop_oneof![Just("GetCallerIdentity".to_owned()), Just("CreateRole".to_owned()), Just("PutMetricData".to_owned()), "[A-Za-z]{0,12}"],
+        "[ -~]{0,60}",
+    )
+        .prop_map(|(service, action, rest)| Frame {
+            method: "POST",
+            path: "/".to_owned(),
+            headers: vec![
+                ("authorization".to_owned(), scope(service)),
+                ("content-type".to_owned(), "application/x-www-form-urlencoded; charset=utf-8".to_owned()),
+            ],
+            body: format!("Action={action}&Version=2010-08-01&{rest}").into_bytes(),
+        });
+    let json = (
+        prop_oneof![Just("Logs_20140328"), Just("AmazonAthena"), Just("GraniteServiceVersion20100801"), Just("Nope_1")],
+        prop_oneof![Just("StartQuery".to_owned()), Just("PutMetricData".to_owned()), "[A-Za-z]{0,12}"],
+        prop_oneof![Just("1.0"), Just("1.1")],
+        prop_oneof![bytes.clone(), "\\PC{0,40}".prop_map(String::into_bytes)],
+    )
+        .prop_map(|(prefix, op, version, body)| Frame {
+            method: "POST",
+            path: "/".to_owned(),
+            headers: vec![
+                ("x-amz-target".to_owned(), format!("{prefix}.{op}")),
+                ("content-type".to_owned(), format!("application/x-amz-json-{version}")),
+            ],
+            body,
+        });
+    let cbor = (prop_oneof![Just("GraniteServiceVersion20100801".to_owned()), "[A-Za-z0-9]{0,10}"], "[A-Za-z]{0,14}", bytes.clone())
+        .prop_map(|(service, op, body)| Frame {
+            method: "POST",
+            path: format!("/service/{service}/operation/{op}"),
+            headers: vec![
+                ("smithy-protocol".to_owned(), "rpc-v2-cbor".to_owned()),
+                ("content-type".to_owned(), "application/cbor".to_owned()),
+            ],
+            body,
+        });
+    let coded = (prop_oneof![Just("gzip"), Just("aws-chunked"), Just("br")], bytes, any::<bool>()).prop_map(|(coding, body, s3)| {
+        let mut headers = vec![("content-encoding".to_owned(), coding.to_owned())];
+        if s3 {
+            headers.push(("authorization".to_owned(), scope("s3")));
+            headers.push(("x-amz-content-sha256".to_owned(), "STREAMING-UNSIGNED-PAYLOAD-TRAILER".to_owned()));
+            headers.push(("x-amz-decoded-content-length".to_owned(), "5".to_owned()));
+        } else {
+            headers.push(("x-amz-target".to_owned(), "GraniteServiceVersion20100801.PutMetricData".to_owned()));
+            headers.push(("content-type".to_owned(), "application/x-amz-json-1.0".to_owned()));
+        }
+        Frame { method: if s3 { "PUT" } else { "POST" }, path: if s3 { "/b/k".to_owned() } else { "/".to_owned() }, headers, body }
+    });
+    prop_oneof![s3, query, json, cbor, coded]
+}
+
+/// Any protocol's error: a request id header, and a body naming the error in the protocol's
+/// form (JSON `__type`/`x-amzn-ErrorType`, CBOR `__type`, XML `<Code>`), except HEAD's.
+fn assert_shaped_in_its_protocol(method: &str, res: &RawResponse) {
+    let request_id = res.header("x-amzn-RequestId").or_else(|| res.header("x-amz-request-id"));
+    assert!(request_id.is_some(), "no request id: {res:?}");
+    if res.status < 300 || res.status == 304 {
+        return;
+    }
+    assert!((400..600).contains(&res.status), "{res:?}");
+    if method == "HEAD" {
+        return;
+    }
+    let content_type = res.header("content-type").unwrap_or_default();
+    if content_type.contains("cbor") {
+        let doc = aws_protocol::cbor_to_json(&res.body).unwrap_or_else(|e| panic!("not CBOR ({e}): {res:?}"));
+        assert!(doc["__type"].as_str().is_some_and(|t| !t.is_empty()), "{res:?}");
+    } else if content_type.contains("xml") {
+        let text = res.text();
+        assert!(text.contains("<Code>") && text.contains("</Message>"), "{res:?}");
+    } else {
+        let body = res.json();
+        let named = res.header("x-amzn-ErrorType").is_some() || body.get("__type").is_some();
+        assert!(named, "error type missing: {res:?}");
+    }
+}
+
+#[test]
+fn arbitrary_requests_in_every_protocol_get_answers_in_that_protocol() {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let t = rt.block_on(TestEmulator::start());
+    let url = t.url();
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 400, ..ProptestConfig::default() });
+    runner
+        .run(&frame_strategy(), |frame| {
+            let headers: Vec<(&str, &str)> = frame.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+            let res = rt.block_on(raw(&url, frame.method, &frame.path, &headers, frame.body.clone()));
+            assert_shaped_in_its_protocol(frame.method, &res);
             Ok(())
         })
         .unwrap();
