@@ -1,5 +1,5 @@
 //! The nine AWS services the emulator serves on one port, with the metadata of their official
-//! models (`metadata` of `shared/reference/aws-models/*.service-2.json`; checked against the models
+//! models (`metadata` of `../shared/reference/aws-models/*.service-2.json`; checked against the models
 //! by a test when they are present).
 
 use std::fmt;

@@ -127,9 +127,11 @@ pub fn find(service: ServiceId, name: &str) -> Option<&'static Operation> {
     ops.binary_search_by(|op| op.name.as_str().cmp(name)).ok().and_then(|i| ops.get(i))
 }
 
-/// `shared/reference/aws-models` beside the workspace (where the tables are generated from).
+/// `../shared/reference/aws-models` beside the workspace (where the tables are generated from).
 pub fn models_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/aws-models")
+    // The repository root is two levels up; the shared folder sits beside it.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.join("..").join("shared").join("reference").join("aws-models")
 }
 
 /// The committed data file, for an xtask that rewrites it.
