@@ -7,11 +7,13 @@
 //! - `gen-logs`: write the deterministic synthetic corpus of invocation-log records.
 //! - `e2e --mock | --aws | --aws-via-emulator`: the conformance harness (the `conformance` crate).
 //! - `tidy`: the house rules CI checks (see `tidy.rs`).
+//! - `trim-model`: the trimmed copy of an official service model a service embeds (`trim_model.rs`).
 
 mod bench_converse;
 mod bench_insights;
 mod gen_logs;
 mod tidy;
+mod trim_model;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,8 +42,9 @@ fn run() -> anyhow::Result<()> {
         "gen-logs" => gen_logs::run(&rest),
         "e2e" => conformance::run(&rest),
         "tidy" => tidy::run(&rest),
+        "trim-model" => trim_model::run(&rest),
         _ => anyhow::bail!(
-            "usage: cargo xtask <bench converse|bench insights|gen-logs|e2e|tidy> [options]\n(unknown command {cmd:?})"
+            "usage: cargo xtask <bench converse|bench insights|gen-logs|e2e|tidy|trim-model> [options]\n(unknown command {cmd:?})"
         ),
     }
 }

@@ -43,6 +43,12 @@ pub struct Shape {
     pub item: Option<String>,
     /// Map value shape.
     pub value: Option<String>,
+    /// A list's member name (`locationName`) in the query and XML protocols; `member` if unset.
+    pub item_name: Option<String>,
+    /// A map's value name (`locationName`) in the query and XML protocols; `value` if unset.
+    pub value_name: Option<String>,
+    /// A flattened list or map (query/XML: no `member`/`entry` level).
+    pub flattened: bool,
 }
 
 /// A structure member.
@@ -52,6 +58,8 @@ pub struct Member {
     pub shape: String,
     /// `true` for members bound to the URI/headers (not read from the JSON body).
     pub not_in_body: bool,
+    /// The member's name in the query and XML protocols (`locationName`), when it differs.
+    pub location_name: Option<String>,
 }
 
 /// A set of shapes from one service model.
@@ -111,6 +119,7 @@ fn parse_shape(s: &Value) -> Shape {
                     name: name.clone(),
                     shape: v.get("shape").and_then(Value::as_str).unwrap_or_default().to_owned(),
                     not_in_body: v.get("location").is_some(),
+                    location_name: v.get("locationName").and_then(Value::as_str).map(str::to_owned),
                 })
                 .collect()
         })
@@ -121,7 +130,16 @@ fn parse_shape(s: &Value) -> Shape {
         })
     };
     let flag = |key: &str| s.get(key).and_then(Value::as_bool).unwrap_or(false);
-    let text = |key: &str| s.get(key).and_then(Value::as_str).map(str::to_owned);
+    // `member`/`key`/`value` are a shape name in the trimmed models and `{"shape", "locationName"}`
+    // in the official ones.
+    let text = |key: &str| match s.get(key) {
+        Some(Value::String(name)) => Some(name.clone()),
+        Some(Value::Object(o)) => o.get("shape").and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    };
+    let location_name = |key: &str| {
+        s.get(key).and_then(|v| v.get("locationName")).and_then(Value::as_str).map(str::to_owned)
+    };
     let number = |key: &str| match s.get(key) {
         Some(Value::Number(n)) => Some(n.clone()),
         _ => None,
@@ -139,6 +157,9 @@ fn parse_shape(s: &Value) -> Shape {
         document: flag("document"),
         item: text("member").or_else(|| text("key")),
         value: text("value"),
+        item_name: location_name("member").or_else(|| location_name("key")),
+        value_name: location_name("value"),
+        flattened: flag("flattened"),
     }
 }
 

@@ -1,12 +1,15 @@
 //! Request documents the services read as data: URL-encoded pairs (awsQuery forms, query
-//! strings) and CBOR bodies turned into the JSON value the JSON protocols would have sent. A
-//! malformed document is a [`DecodeError`], answered as Coral's `SerializationException`.
+//! strings) and CBOR bodies turned into the JSON value the JSON protocols would have sent, and
+//! awsQuery parameters read against the input shape (`query.rs`). A malformed document is a
+//! [`DecodeError`], answered as Coral's `SerializationException`.
 
 mod cbor;
 mod form;
+mod query;
 
 pub use cbor::cbor_to_json;
 pub use form::{parse_form, parse_query};
+pub use query::form_to_json;
 
 use crate::error::AwsError;
 
