@@ -26,4 +26,4 @@ pub use json_body::{MALFORMED_JSON_MESSAGE, read_body_object, strip_nulls};
 pub use pattern::ModelPattern;
 pub use rejection::{Rejection, RejectionKind};
 pub use shapes::{Member, Shape, ShapeIndex, ShapeKind};
-pub use walk::{UNION_ONE_MEMBER, check_body, check_value, top_level_mismatch};
+pub use walk::{PathStyle, UNION_ONE_MEMBER, check_body, check_body_styled, check_value, top_level_mismatch};

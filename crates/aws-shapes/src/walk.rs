@@ -22,7 +22,28 @@ pub fn check_body(
     root: &str,
     value: &Value,
 ) -> Result<Violations, Rejection> {
-    let mut walk = Walk { index, violations: Violations::default() };
+    check_body_styled(index, root, value, PathStyle::AsModeled)
+}
+
+/// How member names appear in violation paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PathStyle {
+    /// The member name as the model spells it (`requestMetadata`, `logGroupName`).
+    #[default]
+    AsModeled,
+    /// The first letter lower-cased, as the awsQuery services print PascalCase members
+    /// (IAM: `Value 'x' at 'roleName' failed to satisfy constraint: ...`).
+    LowerCamel,
+}
+
+/// [`check_body`] with member names in violation paths printed in `style`.
+pub fn check_body_styled(
+    index: &ShapeIndex,
+    root: &str,
+    value: &Value,
+    style: PathStyle,
+) -> Result<Violations, Rejection> {
+    let mut walk = Walk { index, violations: Violations::default(), style };
     walk.check(root, value, "", false)?;
     Ok(walk.violations)
 }
@@ -34,7 +55,7 @@ pub fn check_value(
     value: &Value,
     path: &str,
 ) -> Result<Violations, Rejection> {
-    let mut walk = Walk { index, violations: Violations::default() };
+    let mut walk = Walk { index, violations: Violations::default(), style: PathStyle::AsModeled };
     walk.check(shape, value, path, false)?;
     Ok(walk.violations)
 }
@@ -42,6 +63,7 @@ pub fn check_value(
 struct Walk<'a> {
     index: &'a ShapeIndex,
     violations: Violations,
+    style: PathStyle,
 }
 
 /// What the deserializer expected, for SerializationException texts.
@@ -131,6 +153,18 @@ fn is_simple(kind: ShapeKind) -> bool {
 }
 
 impl Walk<'_> {
+    /// A structure member's path in this walk's style.
+    fn member(&self, parent: &str, name: &str) -> String {
+        match self.style {
+            PathStyle::AsModeled => member_path(parent, name),
+            PathStyle::LowerCamel => {
+                let mut chars = name.chars();
+                let lowered: String = chars.next().map(|c| c.to_ascii_lowercase()).into_iter().chain(chars).collect();
+                member_path(parent, &lowered)
+            }
+        }
+    }
+
     fn check(&mut self, shape_name: &str, v: &Value, path: &str, hidden: bool) -> Result<(), Rejection> {
         let index = self.index;
         let shape = index.get(shape_name);
@@ -181,11 +215,13 @@ impl Walk<'_> {
             match obj.get(&m.name) {
                 Some(value) if !value.is_null() => {
                     set += 1;
-                    self.check(&m.shape, value, &member_path(path, &m.name), hidden)?;
+                    let p = self.member(path, &m.name);
+                    self.check(&m.shape, value, &p, hidden)?;
                 }
                 _ => {
                     if shape.required.iter().any(|r| r == &m.name) {
-                        self.violations.push(Shown::Null, &member_path(path, &m.name), text::NOT_NULL);
+                        let p = self.member(path, &m.name);
+                        self.violations.push(Shown::Null, &p, text::NOT_NULL);
                     }
                 }
             }
@@ -432,4 +468,27 @@ fn base64_decoded_len(s: &str) -> Result<usize, Rejection> {
         return Err(Rejection::serialization("Invalid last non-pad Base64 character dectected"));
     }
     Ok(bytes.len() / 4 * 3 - pad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lower_camel_paths_for_query_services() {
+        let index = ShapeIndex::from_json(
+            r#"{"shapes": {
+                "In": {"type": "structure", "required": ["RoleName"], "members": {"RoleName": {"shape": "Name"}, "Path": {"shape": "Name"}}},
+                "Name": {"type": "string", "min": 1, "max": 3}
+            }}"#,
+        );
+        let value = serde_json::json!({"Path": "long"});
+        let modeled = check_body(&index, "In", &value).unwrap().into_result().unwrap_err();
+        assert_eq!(
+            modeled.message,
+            "2 validation errors detected: Value null at 'RoleName' failed to satisfy constraint: Member must not be null; Value 'long' at 'Path' failed to satisfy constraint: Member must have length less than or equal to 3"
+        );
+        let camel = check_body_styled(&index, "In", &value, PathStyle::LowerCamel).unwrap().into_result().unwrap_err();
+        assert!(camel.message.contains("at 'roleName'") && camel.message.contains("at 'path'"), "{}", camel.message);
+    }
 }
