@@ -24,7 +24,7 @@ pub mod wire;
 
 pub use body::{BodyError, BodyKind, BodyLimits, DecodedBody, decode_body};
 pub use detect::{Detected, Labels, Rejection, detect};
-pub use document::{DecodeError, cbor_to_json, form_to_json, parse_form, parse_query};
+pub use document::{DecodeError, cbor_to_json, form_to_json, parse_form, parse_query, xml_to_json};
 pub use error::{AwsError, ErrorField, Fault};
 pub use protocol::Protocol;
 pub use reply::{Reply, ReplyBody};

@@ -1,7 +1,8 @@
 //! Property tests: detection, body decoding and document decoding never panic, whatever the
 //! request; every rejection renders.
 
-use aws_protocol::{BodyKind, BodyLimits, cbor_to_json, decode_body, detect, parse_form, parse_query};
+use aws_protocol::{BodyKind, BodyLimits, cbor_to_json, decode_body, detect, form_to_json, parse_form, parse_query, xml_to_json};
+use aws_shapes::ShapeIndex;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Uri};
 use proptest::prelude::*;
@@ -18,8 +19,46 @@ const NAMES: &[&str] = &[
     "x-amz-decoded-content-length",
     "x-amzn-query-mode",
     "x-amz-copy-source",
+    "x-amz-checksum-crc32",
+    "x-amz-checksum-crc64nvme",
+    "content-md5",
     "x-other",
 ];
+
+/// A model with every shape kind the XML and form readers meet (flattened and wrapped lists,
+/// maps with and without location names, scalars of each type).
+const MODEL: &str = r#"{"shapes": {
+    "Root": {"type": "structure", "members": {
+        "Objects": {"shape": "Flat", "locationName": "Object"}, "Wrapped": {"shape": "Wrapped"},
+        "Tags": {"shape": "Tags"}, "Named": {"shape": "Named", "locationName": "N"},
+        "Flag": {"shape": "Bool"}, "Count": {"shape": "Int"}, "Size": {"shape": "Dbl"}, "At": {"shape": "Stamp"},
+        "Nested": {"shape": "Root"}}},
+    "Flat": {"type": "list", "member": {"shape": "Item"}, "flattened": true},
+    "Wrapped": {"type": "list", "member": {"shape": "Item", "locationName": "Part"}},
+    "Item": {"type": "structure", "members": {"Key": {"shape": "Str"}, "Value": {"shape": "Int"}}},
+    "Tags": {"type": "map", "key": {"shape": "Str"}, "value": {"shape": "Str"}},
+    "Named": {"type": "map", "key": {"shape": "Str", "locationName": "Name"}, "value": {"shape": "Item", "locationName": "V"}, "flattened": true},
+    "Str": {"type": "string"}, "Bool": {"type": "boolean"}, "Int": {"type": "integer"}, "Dbl": {"type": "double"},
+    "Stamp": {"type": "timestamp"}
+}}"#;
+
+/// XML made of the model's element names, text, entities and noise.
+fn xml_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        proptest::sample::select(vec!["Object", "Wrapped", "Part", "Tags", "entry", "key", "value", "N", "Name", "V", "Key", "Value", "Flag", "Count", "Size", "At", "Nested", "Root"]).prop_map(|n| format!("<{n}>")),
+        proptest::sample::select(vec!["Object", "Wrapped", "Part", "Tags", "entry", "key", "value", "N", "Key", "Value", "Flag", "Nested", "Root"]).prop_map(|n| format!("</{n}>")),
+        Just("<Flag/>".to_owned()),
+        Just("true".to_owned()),
+        Just("12".to_owned()),
+        Just("&amp;".to_owned()),
+        Just("&#x41;".to_owned()),
+        Just("&bogus;".to_owned()),
+        Just("<![CDATA[x]]>".to_owned()),
+        Just("<!-- c -->".to_owned()),
+        "[ -~]{0,6}",
+    ];
+    proptest::collection::vec(piece, 0..24).prop_map(|p| p.concat())
+}
 
 /// Header values that steer detection, and arbitrary text.
 fn header_value() -> impl Strategy<Value = String> {
@@ -139,6 +178,16 @@ proptest! {
         let _ = parse_form(&bytes);
         let _ = parse_query(&text);
         let _ = parse_query(&String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn xml_and_form_documents_never_panic(xml in xml_text(), bytes in proptest::collection::vec(any::<u8>(), 0..128),
+                                          keys in proptest::collection::vec(("(Objects|Wrapped|Tags|Named|Flag|Count|Size|At|Nested)(\\.(member|entry|[0-9]|key|value|Key|Value|Name|V|Nested)){0,5}", "[ -~]{0,8}"), 0..12)) {
+        let index = ShapeIndex::from_json(MODEL);
+        let _ = xml_to_json(&index, "Root", xml.as_bytes());
+        let _ = xml_to_json(&index, "Root", &bytes);
+        let form: Vec<(String, String)> = keys;
+        let _ = form_to_json(&index, "Root", &form);
     }
 
     #[test]

@@ -1,10 +1,14 @@
 //! Request bodies as the service must read them: S3 `aws-chunked` framing removed (chunk and
-//! trailer signatures kept, trailing checksum headers returned), and for every other service
+//! trailer signatures kept, trailing checksum headers returned, every checksum sent verified),
+//! and for every other service
 //! the request compression (`Content-Encoding: gzip`) undone under a size cap. An S3 object's
 //! own `Content-Encoding` is data, not a coding to undo: it is handed back to S3 to store.
 
 mod aws_chunked;
+mod checksum;
 mod gzip;
+
+pub use checksum::{Checksum, ChecksumAlgorithm};
 
 use bytes::Bytes;
 use http::HeaderMap;
@@ -47,6 +51,8 @@ pub struct DecodedBody {
     pub chunk_signatures: Vec<String>,
     /// `aws-chunked`: `x-amz-trailer-signature` (not verified).
     pub trailer_signature: Option<String>,
+    /// S3: the flexible checksum the request carried (header or trailer), verified.
+    pub checksum: Option<Checksum>,
 }
 
 impl DecodedBody {
@@ -69,6 +75,14 @@ pub enum BodyError {
     DecodedLengthMismatch { declared: u64, actual: usize },
     #[error("Content-Encoding {0} is not supported.")]
     UnsupportedEncoding(String),
+    #[error("The {algorithm} you specified did not match the calculated checksum.")]
+    ChecksumMismatch { algorithm: &'static str },
+    #[error("Value for {header} header is invalid.")]
+    InvalidChecksum { header: &'static str },
+    #[error("The Content-MD5 you specified did not match what we received.")]
+    ContentMd5Mismatch,
+    #[error("The Content-MD5 you specified was invalid.")]
+    InvalidContentMd5,
 }
 
 impl BodyError {
@@ -85,6 +99,10 @@ impl BodyError {
             (Protocol::RestXml, BodyError::DecodedLengthMismatch { .. }) => {
                 AwsError::new("IncompleteBody", 400, message)
             }
+            (Protocol::RestXml, BodyError::ChecksumMismatch { .. } | BodyError::ContentMd5Mismatch) => {
+                AwsError::new("BadDigest", 400, message)
+            }
+            (Protocol::RestXml, BodyError::InvalidContentMd5) => AwsError::new("InvalidDigest", 400, message),
             (Protocol::RestXml, _) => AwsError::new("InvalidRequest", 400, message),
             (_, BodyError::TooLarge { .. }) => AwsError::new("RequestEntityTooLarge", 413, message),
             (_, _) => AwsError::serialization(message),
@@ -133,6 +151,7 @@ pub fn decode_body(
     match kind {
         BodyKind::S3Object => {
             out.content_encoding = (!codings.is_empty()).then(|| codings.join(","));
+            out.checksum = checksum::verify(headers, &out.trailers, &out.bytes)?;
         }
         BodyKind::Request => {
             for coding in codings.iter().rev() {

@@ -1,15 +1,18 @@
 //! Request documents the services read as data: URL-encoded pairs (awsQuery forms, query
 //! strings) and CBOR bodies turned into the JSON value the JSON protocols would have sent, and
-//! awsQuery parameters read against the input shape (`query.rs`). A malformed document is a
-//! [`DecodeError`], answered as Coral's `SerializationException`.
+//! awsQuery parameters read against the input shape (`query.rs`), and restXml request bodies
+//! read against their shape (`xml.rs`). A malformed document is a [`DecodeError`], answered as
+//! Coral's `SerializationException` (S3 answers its own `MalformedXML`).
 
 mod cbor;
 mod form;
 mod query;
+mod xml;
 
 pub use cbor::cbor_to_json;
 pub use form::{parse_form, parse_query};
 pub use query::form_to_json;
+pub use xml::xml_to_json;
 
 use crate::error::AwsError;
 
