@@ -179,9 +179,9 @@ async fn boto3_sees_each_unimplemented_operation_refused_naming_it() {
 async fn aws_sdk_rust_clients_see_unimplemented_operations_refused() {
     let t = TestEmulator::start().await;
     let c = t.clients("us-east-1");
-    let err = c.bedrock.list_foundation_models().send().await.unwrap_err();
+    let err = c.bedrock.list_custom_models().send().await.unwrap_err();
     let text = format!("{:?}", err.into_service_error());
-    assert!(text.contains("UnknownOperationException") && text.contains("ListFoundationModels"), "{text}");
+    assert!(text.contains("UnknownOperationException") && text.contains("ListCustomModels"), "{text}");
     let err = c.logs.put_metric_filter().log_group_name("g").filter_name("f").filter_pattern("").send().await.unwrap_err();
     let text = format!("{:?}", err.into_service_error());
     assert!(text.contains("UnknownOperationException") && text.contains("PutMetricFilter"), "{text}");
@@ -195,9 +195,12 @@ async fn aws_sdk_rust_clients_see_unimplemented_operations_refused() {
     let text = format!("{:?}", err.into_service_error());
     assert!(text.contains("UnknownOperationException") && text.contains("ListDashboards"), "{text}");
     // awsQuery (aws-sdk-sts).
-    let err = c.sts.get_caller_identity().send().await.unwrap_err();
+    let err = c.sts.get_access_key_info().access_key_id("AKIAIOSFODNN7EXAMPLE").send().await.unwrap_err();
     let text = format!("{:?}", err.into_service_error());
-    assert!(text.contains("InvalidAction") && text.contains("GetCallerIdentity"), "{text}");
+    assert!(text.contains("InvalidAction") && text.contains("GetAccessKeyInfo"), "{text}");
+    let err = c.iam.list_groups().send().await.unwrap_err();
+    let text = format!("{:?}", err.into_service_error());
+    assert!(text.contains("InvalidAction") && text.contains("ListGroups"), "{text}");
     // restXml (aws-sdk-s3), path-style and virtual-hosted.
     let err = c.s3.get_bucket_acl().bucket("some-bucket").send().await.unwrap_err();
     let text = format!("{:?}", err.into_service_error());

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use service_bedrock::{BedrockConfig, Catalog, InitialLogging, Responder};
-use service_kit::{Environment, Principals, RandomIds, SharedClock, SharedIds, StartedClock};
+use service_kit::{Environment, PrincipalIdentities, Principals, RandomIds, SharedClock, SharedIdentities, SharedIds, StartedClock};
 use service_logs::{DEFAULT_MAX_CONCURRENT_QUERIES, LogsConfig};
 
 /// The default port of `bedrock-emulator serve`.
@@ -35,7 +35,8 @@ pub struct EmulatorConfig {
     pub account_id: String,
     /// The region for unsigned requests (signed ones use their credential scope's region).
     pub default_region: String,
-    /// Access key → `identity.arn`.
+    /// Access key → principal ARN for keys the account's IAM store did not issue
+    /// (`serve --principals`).
     pub principals: Principals,
     /// Logging state when the data directory has none saved.
     pub initial_logging: InitialLogging,
@@ -82,15 +83,20 @@ impl EmulatorConfig {
 }
 
 impl EmulatorConfig {
-    /// The environment every service is given.
-    pub(crate) fn environment(&self) -> Environment {
+    /// The environment every service is given, resolving callers with `identities`.
+    pub(crate) fn environment(&self, identities: SharedIdentities) -> Environment {
         Environment {
             clock: Arc::clone(&self.clock),
             ids: Arc::clone(&self.ids),
             account_id: self.account_id.clone(),
             default_region: self.default_region.clone(),
-            principals: self.principals.clone(),
+            identities,
         }
+    }
+
+    /// The principal map alone, over this account (keys the IAM store did not issue).
+    pub(crate) fn principal_identities(&self) -> PrincipalIdentities {
+        PrincipalIdentities { principals: self.principals.clone(), account_id: self.account_id.clone() }
     }
 
     /// Bedrock's part of the configuration.

@@ -15,6 +15,15 @@ pub enum StartError {
         #[source]
         source: log_store::StoreError,
     },
+    /// The IAM store (users, roles, policies, keys, sessions) could not be opened.
+    #[error("cannot open the IAM store at {path}")]
+    Iam {
+        /// The store directory.
+        path: PathBuf,
+        /// The store's error.
+        #[source]
+        source: iam_store::IamStoreError,
+    },
     /// The Bedrock service could not open its state (logging configuration, S3 journal).
     #[error(transparent)]
     Bedrock(#[from] service_bedrock::OpenError),

@@ -17,6 +17,7 @@
 
 pub mod config;
 pub mod error;
+mod identities;
 pub mod query_command;
 mod registry;
 mod server;

@@ -1,10 +1,10 @@
 //! The environment every service is given: one clock, one request-id generator, the account, the
-//! default region and the identities of access keys. Handlers never read the wall clock or
+//! default region and the resolver of callers' identities. Handlers never read the wall clock or
 //! randomness directly; tests inject a manual clock and sequential ids here.
 
 use std::sync::Arc;
 
-use crate::{Principals, RequestContext, SharedClock, SharedIds, StartedClock, ids::RandomIds};
+use crate::{Identity, PrincipalIdentities, RequestContext, SharedClock, SharedIdentities, SharedIds, StartedClock, ids::RandomIds};
 
 /// The account id written in records and ARNs when none is configured.
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
@@ -23,8 +23,9 @@ pub struct Environment {
     pub account_id: String,
     /// The region for unsigned requests (signed ones use their credential scope's region).
     pub default_region: String,
-    /// Access key → principal ARN.
-    pub principals: Principals,
+    /// Access key → the caller's identity (the account's IAM users and STS sessions, the
+    /// `--principals` map, the default user).
+    pub identities: SharedIdentities,
 }
 
 impl Default for Environment {
@@ -35,7 +36,10 @@ impl Default for Environment {
             ids: Arc::new(RandomIds),
             account_id: DEFAULT_ACCOUNT_ID.to_owned(),
             default_region: DEFAULT_REGION.to_owned(),
-            principals: Principals::default(),
+            identities: Arc::new(PrincipalIdentities {
+                principals: crate::Principals::default(),
+                account_id: DEFAULT_ACCOUNT_ID.to_owned(),
+            }),
         }
     }
 }
@@ -46,8 +50,13 @@ impl Environment {
         self.clock.now_ms()
     }
 
+    /// The identity of the caller of `ctx`.
+    pub fn caller(&self, ctx: &RequestContext) -> Identity {
+        self.identities.identify(ctx.access_key.as_deref())
+    }
+
     /// The principal ARN of the caller of `ctx` (`identity.arn` of Bedrock's records).
     pub fn principal_arn(&self, ctx: &RequestContext) -> String {
-        self.principals.arn_for(ctx.access_key.as_deref(), &self.account_id)
+        self.caller(ctx).arn
     }
 }

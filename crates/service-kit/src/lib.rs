@@ -1,14 +1,15 @@
 //! What every emulated AWS service is given, and nothing more: the [`Environment`] (the
-//! injectable clock, the request-id generator, the account, the default region, the identities
-//! of access keys), the [`RequestContext`] of one call, and opaque paging tokens. Services share
+//! injectable clock, the request-id generator, the account, the default region, the resolver of
+//! callers' identities), the [`RequestContext`] of one call, and opaque paging tokens. Services share
 //! stores through their own crates (log-store, object-store); they never reach into each other
 //! or into the server.
 //!
 //! | file | job |
 //! |---|---|
-//! | `env.rs` | [`Environment`]: clock, ids, account, default region, principals |
+//! | `env.rs` | [`Environment`]: clock, ids, account, default region, the identity resolver |
 //! | `context.rs` | [`RequestContext`]: request id, caller's access key, region |
-//! | `principals.rs` | [`Principals`]: access key → principal ARN (`identity.arn` of records) |
+//! | `identity.rs` | [`Identities`]: access key → [`Identity`] (ARN, user id, account); [`PrincipalIdentities`] over the map |
+//! | `principals.rs` | [`Principals`]: the `--principals` map, access key → principal ARN |
 //! | `clock.rs` | [`Clock`]: real, started-at, manual; epoch ms ↔ UTC |
 //! | `ids.rs` | [`IdGen`]: random UUIDs or sequential test ids |
 //! | `opaque.rs` | opaque continuation tokens (hex of a position) |
@@ -17,6 +18,7 @@
 pub mod clock;
 mod context;
 mod env;
+mod identity;
 mod service;
 pub mod ids;
 pub mod opaque;
@@ -26,5 +28,6 @@ pub use clock::{Clock, ManualClock, SharedClock, StartedClock};
 pub use context::RequestContext;
 pub use env::{DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Environment};
 pub use ids::{IdGen, RandomIds, SequentialIds, SharedIds};
+pub use identity::{Identities, Identity, PrincipalIdentities, SharedIdentities};
 pub use principals::Principals;
 pub use service::{Call, CallFuture, Service};
