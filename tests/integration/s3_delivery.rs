@@ -66,6 +66,10 @@ fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
         let Ok(entries) = std::fs::read_dir(dir) else { return };
         for entry in entries {
             let path = entry.unwrap().path();
+            // The store's own directories beside the objects (object-store's `layout.rs`).
+            if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| ["%bucket", "%tmp", "%uploads"].contains(&n)) {
+                continue;
+            }
             if path.is_dir() {
                 walk(root, &path, out);
             } else {

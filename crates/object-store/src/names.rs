@@ -126,7 +126,21 @@ mod tests {
         for ok in ["abc", "my-bucket.logs", "a1b2", "bedrock-logs-123456789012-us-east-1"] {
             assert_eq!(validate_bucket_name(ok), Ok(()), "{ok}");
         }
-        for bad in ["ab", "ABC", "my_bucket", "-abc", "abc-", "a..b", "192.168.1.1", "xn--abc", "abc-s3alias", "..", "a/b", "abc\0", &"a".repeat(64)] {
+        for bad in [
+            "ab",
+            "ABC",
+            "my_bucket",
+            "-abc",
+            "abc-",
+            "a..b",
+            "192.168.1.1",
+            "xn--abc",
+            "abc-s3alias",
+            "..",
+            "a/b",
+            "abc\0",
+            &"a".repeat(64),
+        ] {
             assert!(validate_bucket_name(bad).is_err(), "{bad:?}");
         }
     }
@@ -144,7 +158,20 @@ mod tests {
 
     #[test]
     fn segments_round_trip_and_never_escape() {
-        for seg in ["", ".", "..", "...", "a b", "a%2Fb", "a\\b", "x\0y", "日本", "%", "AWSLogs", "20241018T074319996Z_4dbc03d57ffa1c7d.json.gz"] {
+        for seg in [
+            "",
+            ".",
+            "..",
+            "...",
+            "a b",
+            "a%2Fb",
+            "a\\b",
+            "x\0y",
+            "日本",
+            "%",
+            "AWSLogs",
+            "20241018T074319996Z_4dbc03d57ffa1c7d.json.gz",
+        ] {
             let enc = encode_segment(seg);
             assert!(!enc.contains('/') && !enc.contains('\\') && !enc.contains('\0') && enc != "." && enc != "..", "{enc}");
             assert_eq!(decode_segment(&enc).as_deref(), Some(seg), "{seg:?}");

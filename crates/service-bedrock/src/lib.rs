@@ -140,7 +140,7 @@ impl BedrockService {
     ) -> Result<Self, OpenError> {
         let dir = data_dir.join("bedrock");
         let logging = LoggingState::open(&dir, config.initial_logging, &env.account_id)?;
-        let s3 = open_s3(buckets, &dir, config.fsync, logging.current().as_deref())?;
+        let s3 = open_s3(buckets, &dir, config.fsync, logging.current().as_deref(), env.now_ms())?;
         if let Some(current) = logging.current()
             && let Some(cw) = &current.cloud_watch_config
         {
@@ -169,10 +169,11 @@ fn open_s3(
     dir: &Path,
     fsync: bool,
     current: Option<&LoggingConfig>,
+    now_ms: i64,
 ) -> Result<S3Delivery, OpenError> {
     if let Some(cfg) = current {
         for s3 in cfg.s3_config.iter().chain(cfg.large_data_s3()) {
-            store.ensure_bucket(&s3.bucket_name).map_err(|err| OpenError::S3 { message: err.to_string() })?;
+            store.ensure_bucket(&s3.bucket_name, now_ms).map_err(|err| OpenError::S3 { message: err.to_string() })?;
         }
     }
     S3Delivery::open(store, dir.join("s3-pending.jsonl"), fsync).map_err(|err| OpenError::S3 { message: err.to_string() })

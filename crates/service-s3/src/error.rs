@@ -5,7 +5,8 @@ use aws_protocol::AwsError;
 use object_store::BucketStoreError;
 
 /// An S3 error.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 pub(crate) struct S3Error(pub(crate) AwsError);
 
 impl S3Error {
@@ -39,13 +40,44 @@ impl S3Error {
         Self::new(501, "NotImplemented", format!("{what} is not supported by this emulator"))
     }
 
+    /// S3's answer to an XML body that does not read as its shape.
+    pub(crate) fn malformed_xml() -> Self {
+        Self::new(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
+    }
+
+    pub(crate) fn no_such_upload(upload_id: &str) -> Self {
+        Self::new(
+            404,
+            "NoSuchUpload",
+            "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+        )
+        .with("UploadId", upload_id)
+    }
+
     pub(crate) fn from_store(err: BucketStoreError, bucket: &str) -> Self {
         match err {
             BucketStoreError::InvalidBucketName { .. } => {
                 Self::new(400, "InvalidBucketName", "The specified bucket is not valid.").with("BucketName", bucket)
             }
             BucketStoreError::NoSuchBucket(_) => Self::no_such_bucket(bucket),
+            BucketStoreError::BucketNotEmpty(_) => {
+                Self::new(409, "BucketNotEmpty", "The bucket you tried to delete is not empty").with("BucketName", bucket)
+            }
+            BucketStoreError::NoSuchUpload(id) => Self::no_such_upload(&id),
+            BucketStoreError::NoSuchPart { upload, part } => Self::invalid_part(&upload, part, ""),
             other => Self::new(500, "InternalError", other.to_string()),
         }
+    }
+
+    /// A part a completion names that was not uploaded (or whose ETag differs).
+    pub(crate) fn invalid_part(upload_id: &str, part: u32, etag: &str) -> Self {
+        Self::new(
+            400,
+            "InvalidPart",
+            "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+        )
+        .with("UploadId", upload_id)
+        .with("PartNumber", part.to_string())
+        .with("ETag", etag)
     }
 }

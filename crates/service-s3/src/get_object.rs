@@ -1,10 +1,11 @@
 //! GetObject and HeadObject: the object's bytes (or, for HEAD, its headers only) with `ETag`,
-//! `Last-Modified`, `Accept-Ranges`, single byte ranges (206, `Content-Range`), `If-Match`,
-//! `If-None-Match` (304) and the `response-*` overrides.
+//! `Last-Modified`, `Accept-Ranges`, the metadata it was written with (content headers,
+//! `x-amz-meta-*`, its checksum when `x-amz-checksum-mode: ENABLED` asks for the whole object),
+//! single byte ranges (206, `Content-Range`), `If-Match`, `If-None-Match` (304) and the
+//! `response-*` overrides.
 
 use aws_protocol::{Detected, Reply};
 use http::{HeaderMap, header};
-use object_store::etag;
 use service_kit::clock::utc_datetime;
 
 use crate::S3Service;
@@ -27,12 +28,13 @@ pub(crate) fn get_object(
             return Err(S3Error::not_implemented(&format!("The {unsupported} header")));
         }
     }
-    let (bytes, info) = state
+    let object = state
         .store
-        .get_object(bucket, key)
+        .read_object(bucket, key)
         .map_err(|e| S3Error::from_store(e, bucket))?
         .ok_or_else(|| S3Error::no_such_key(key))?;
-    let tag = etag(&bytes);
+    let tag = object.etag();
+    let (bytes, info, meta) = (object.bytes, object.info, object.meta);
     let header_str = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(want) = header_str("if-match")
         && !etag_matches(want, &tag)
@@ -40,11 +42,12 @@ pub(crate) fn get_object(
         return Err(S3Error::new(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold")
             .with("Condition", "If-Match"));
     }
-    let mut reply_headers: Vec<(&'static str, String)> = vec![
-        (header::ETAG.as_str(), tag.clone()),
-        (header::LAST_MODIFIED.as_str(), http_date(info.last_modified_ms)),
-        (header::ACCEPT_RANGES.as_str(), "bytes".to_owned()),
+    let mut reply_headers: Vec<(String, String)> = vec![
+        (header::ETAG.as_str().to_owned(), tag.clone()),
+        (header::LAST_MODIFIED.as_str().to_owned(), http_date(info.last_modified_ms)),
+        (header::ACCEPT_RANGES.as_str().to_owned(), "bytes".to_owned()),
     ];
+    reply_headers.extend(crate::metadata::response_headers(&meta));
     if header_str("if-none-match").is_some_and(|want| etag_matches(want, &tag)) {
         return Ok(with_headers(Reply::empty().with_status(304), reply_headers));
     }
@@ -57,15 +60,21 @@ pub(crate) fn get_object(
     ];
     for (param, name) in overrides {
         if let Some(value) = req.query_param(param) {
-            reply_headers.push((name, value.to_owned()));
+            reply_headers.retain(|(n, _)| n != name);
+            reply_headers.push((name.to_owned(), value.to_owned()));
         }
     }
-    let content_type = req.query_param("response-content-type").unwrap_or("application/octet-stream").to_owned();
+    let content_type = req
+        .query_param("response-content-type")
+        .map(str::to_owned)
+        .or(meta.content_type.clone())
+        .unwrap_or_else(|| "application/octet-stream".to_owned());
     let size = bytes.len() as u64;
+    let checksum_mode = headers.get("x-amz-checksum-mode").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("ENABLED"));
     let (status, body) = match header_str("range").and_then(parse_range) {
         Some(range) => match range.resolve(size) {
             Some((start, end)) => {
-                reply_headers.push((header::CONTENT_RANGE.as_str(), format!("bytes {start}-{end}/{size}")));
+                reply_headers.push((header::CONTENT_RANGE.as_str().to_owned(), format!("bytes {start}-{end}/{size}")));
                 (206, bytes[start as usize..=end as usize].to_vec())
             }
             None => {
@@ -74,14 +83,20 @@ pub(crate) fn get_object(
                     .with("ActualObjectSize", size.to_string()));
             }
         },
-        None => (200, bytes),
+        None => {
+            if checksum_mode && let Some((algorithm, value)) = &meta.checksum {
+                reply_headers.push((format!("x-amz-checksum-{}", algorithm.to_ascii_lowercase()), value.clone()));
+                reply_headers.push(("x-amz-checksum-type".to_owned(), "FULL_OBJECT".to_owned()));
+            }
+            (200, bytes)
+        }
     };
-    reply_headers.push((header::CONTENT_LENGTH.as_str(), body.len().to_string()));
+    reply_headers.push((header::CONTENT_LENGTH.as_str().to_owned(), body.len().to_string()));
     let body = if head { Vec::new() } else { body };
     Ok(with_headers(Reply::payload(content_type, body).with_status(status), reply_headers))
 }
 
-fn with_headers(reply: Reply, headers: Vec<(&'static str, String)>) -> Reply {
+fn with_headers(reply: Reply, headers: Vec<(String, String)>) -> Reply {
     headers.into_iter().fold(reply, |reply, (name, value)| reply.with_header(name, value))
 }
 

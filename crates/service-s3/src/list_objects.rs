@@ -140,16 +140,18 @@ fn object(
     owner: bool,
     enc: &dyn Fn(&str) -> String,
 ) -> Result<Object, S3Error> {
-    let bytes = state
-        .store
-        .get_object(bucket, &obj.key)
-        .map_err(|e| S3Error::from_store(e, bucket))?
-        .map(|(b, _)| b)
-        .unwrap_or_default();
+    let stored_etag = state.store.object_meta(bucket, &obj.key).map_err(|e| S3Error::from_store(e, bucket))?.and_then(|m| m.etag);
+    let tag = match stored_etag {
+        Some(tag) => tag,
+        None => {
+            let bytes = state.store.get_object(bucket, &obj.key).map_err(|e| S3Error::from_store(e, bucket))?;
+            etag(&bytes.map(|(b, _)| b).unwrap_or_default())
+        }
+    };
     Ok(Object {
         key: enc(&obj.key),
         last_modified: Timestamp::from_epoch_millis(obj.last_modified_ms),
-        etag: etag(&bytes),
+        etag: tag,
         size: obj.size,
         storage_class: "STANDARD",
         owner: owner.then(|| Owner::of(state)),

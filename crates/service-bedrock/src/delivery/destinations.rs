@@ -103,7 +103,7 @@ pub(crate) fn prepare_locations(state: &BedrockService, cfg: &LoggingConfig) -> 
         let store = state.s3.store();
         let now_ms = state.env.now_ms();
         store
-            .ensure_bucket(bucket)
+            .ensure_bucket(bucket, now_ms)
             .and_then(|()| store.put_object(bucket, &names::permission_check_key(&prefix, &state.env.account_id), b"", now_ms))
             .map_err(|err| ServiceError::internal(format!("cannot prepare S3 bucket {bucket}: {err}")))?;
     }

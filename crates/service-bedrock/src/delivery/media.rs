@@ -242,7 +242,7 @@ mod tests {
     fn run(cfg: &LoggingConfig, target: bool, operation: Operation, body: Value) -> (Value, Vec<(String, Vec<u8>)>) {
         let dir = tempfile::tempdir().unwrap();
         let store = BucketStore::new(dir.path(), false);
-        store.ensure_bucket("bkt").unwrap();
+        store.ensure_bucket("bkt", 0).unwrap();
         let loc = DataLocation { target: S3Target { bucket: "bkt".into(), prefix: String::new() }, hour_dir: HOUR.into() };
         let dest = MediaDestination { store: &store, location: target.then_some(&loc), now_ms: 0 };
         let mut rec = record(operation, body);

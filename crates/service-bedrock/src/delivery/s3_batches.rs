@@ -278,7 +278,7 @@ mod tests {
 
     fn open(dir: &Path) -> S3Delivery {
         let store = BucketStore::new(dir.join("s3"), false);
-        store.ensure_bucket("logs").unwrap();
+        store.ensure_bucket("logs", 0).unwrap();
         S3Delivery::open(Arc::new(store), dir.join("pending.jsonl"), false).unwrap()
     }
 
@@ -351,7 +351,7 @@ mod tests {
         d.enqueue("gone-bucket", DIR, 1_000, "r1", "x".into()).unwrap();
         assert!(d.flush().is_err());
         assert_eq!(d.pending_records(), 1);
-        d.store().ensure_bucket("gone-bucket").unwrap();
+        d.store().ensure_bucket("gone-bucket", 0).unwrap();
         assert_eq!(d.flush().unwrap().records, 1);
     }
 
