@@ -43,7 +43,7 @@ use std::sync::Arc;
 
 pub use config::EmulatorConfig;
 pub use error::StartError;
-pub use service_bedrock::{DEFAULT_LOG_GROUP, InitialLogging};
+pub use service_bedrock::{DEFAULT_LOG_GROUP, InitialLogging, PERMISSION_CHECK_MESSAGE};
 pub use service_kit::Principals;
 
 /// A running emulator. Dropping it without [`RunningEmulator::shutdown`] stops it abruptly.

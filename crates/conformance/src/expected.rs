@@ -2,6 +2,13 @@
 //! metadata, when) and what the runtime returned (usage, latency): never from the target's
 //! records. Grouping, filters and aggregates follow the query's own description in the scenario
 //! file (`scenario::Expect`).
+//!
+//! The harness's model of AWS: the log group holds one record per successful call, and the
+//! line Bedrock writes when a logging configuration with a CloudWatch destination is put
+//! (`Permissions are correctly set for Amazon Bedrock logs.`): not JSON, so it has `@timestamp`
+//! and no record field. Queries over the scenario's window see it as any event: `fields` rows
+//! with only a time, a `count(*)` of one in its hour, a group with no key where `stats ... by`
+//! groups on a field.
 
 use std::collections::BTreeMap;
 
@@ -25,6 +32,55 @@ pub(crate) struct Knowledge {
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 86_400_000;
 
+/// What the scenario's window of the log group holds, as the harness models it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Delivered<'a> {
+    pub(crate) calls: &'a [CallOutcome],
+    /// When the logging PUT was sent and answered (epoch ms), if it succeeded.
+    pub(crate) logging_put: Option<(i64, i64)>,
+}
+
+/// One event of the log group.
+#[derive(Debug, Clone, Copy)]
+enum Event<'a> {
+    /// The record of a successful call.
+    Record(&'a CallOutcome),
+    /// Bedrock's permission-check line, written between these instants.
+    PermissionLine { lo_ms: i64, hi_ms: i64 },
+}
+
+impl<'a> Delivered<'a> {
+    fn events(&self) -> impl Iterator<Item = Event<'a>> + '_ {
+        let records = self.calls.iter().filter(|c| c.usage().is_some()).map(Event::Record);
+        let line = self.logging_put.map(|(lo_ms, hi_ms)| Event::PermissionLine { lo_ms, hi_ms });
+        line.into_iter().chain(records)
+    }
+}
+
+/// A time value for an event sent between `lo` and `hi`, floored to `floor`; `second`: the
+/// event carries second precision (records do, the permission line is a plain log event).
+fn time_value(lo: i64, hi: i64, floor: i64, second: bool, k: &Knowledge) -> Val {
+    let precision = |t: i64| if second { t / 1000 * 1000 } else { t };
+    let (lo_t, hi_t) = (precision(lo), precision(hi));
+    let (lo_t, hi_t) = if k.exact_times { (lo_t, lo_t) } else { (lo_t - k.skew_ms, hi_t + k.skew_ms) };
+    let mid = precision((lo + hi) / 2);
+    let f = |t: i64| t.div_euclid(floor) * floor;
+    Val::Time { at_ms: f(mid), lo_ms: f(lo_t), hi_ms: f(hi_t) }
+}
+
+/// A value the harness knows for one event.
+fn event_value(e: Event<'_>, source: &Source, k: &Knowledge) -> Val {
+    match e {
+        Event::Record(call) => value(call, source, k),
+        Event::PermissionLine { lo_ms, hi_ms } => match source {
+            Source::Timestamp => time_value(lo_ms, hi_ms, 1, false, k),
+            Source::BinHour => time_value(lo_ms, hi_ms, HOUR_MS, false, k),
+            Source::BinDay => time_value(lo_ms, hi_ms, DAY_MS, false, k),
+            _ => Val::Null,
+        },
+    }
+}
+
 /// A value the harness knows for one call.
 #[derive(Debug, Clone, PartialEq)]
 enum Val {
@@ -39,15 +95,8 @@ enum Val {
 
 fn value(call: &CallOutcome, source: &Source, k: &Knowledge) -> Val {
     let Some(usage) = call.usage() else { return Val::Null };
-    let time = |floor: i64| {
-        // Records carry second-precision timestamps.
-        let lo = call.sent_lo_ms / 1000 * 1000;
-        let hi = call.sent_hi_ms / 1000 * 1000;
-        let (lo, hi) = if k.exact_times { (lo, lo) } else { (lo - k.skew_ms, hi + k.skew_ms) };
-        let mid = (call.sent_lo_ms + call.sent_hi_ms) / 2;
-        let f = |t: i64| t.div_euclid(floor) * floor;
-        Val::Time { at_ms: f(mid / 1000 * 1000), lo_ms: f(lo), hi_ms: f(hi) }
-    };
+    // Records carry second-precision timestamps.
+    let time = |floor: i64| time_value(call.sent_lo_ms, call.sent_hi_ms, floor, true, k);
     match source {
         Source::InputTokens => Val::Num(usage.input_tokens as f64),
         Source::OutputTokens => Val::Num(usage.output_tokens as f64),
@@ -72,16 +121,18 @@ fn number(v: &Val) -> Option<f64> {
     }
 }
 
-fn passes(call: &CallOutcome, filter: &Filter, k: &Knowledge) -> bool {
+fn passes(e: Event<'_>, filter: &Filter, k: &Knowledge) -> bool {
     match filter {
-        Filter::Eq { field, value: want } => matches!(value(call, field, k), Val::Text(t) if &t == want),
-        Filter::Contains { field, value: want } => matches!(value(call, field, k), Val::Text(t) if t.contains(want.as_str())),
-        Filter::Gt { field, value: bound } => number(&value(call, field, k)).is_some_and(|n| n > *bound),
-        Filter::TimeRange { from_ms, to_ms } => match value(call, &Source::Timestamp, k) {
+        Filter::Eq { field, value: want } => matches!(event_value(e, field, k), Val::Text(t) if &t == want),
+        Filter::Contains { field, value: want } => {
+            matches!(event_value(e, field, k), Val::Text(t) if t.contains(want.as_str()))
+        }
+        Filter::Gt { field, value: bound } => number(&event_value(e, field, k)).is_some_and(|n| n > *bound),
+        Filter::TimeRange { from_ms, to_ms } => match event_value(e, &Source::Timestamp, k) {
             Val::Time { at_ms, .. } => (*from_ms..*to_ms).contains(&at_ms),
             _ => false,
         },
-        Filter::Or { any } => any.iter().any(|f| passes(call, f, k)),
+        Filter::Or { any } => any.iter().any(|f| passes(e, f, k)),
     }
 }
 
@@ -106,30 +157,30 @@ fn group_part(v: &Val) -> String {
     }
 }
 
-/// Computes the expectation of one query over the scenario's calls.
-pub(crate) fn expected(expect: &Expect, calls: &[CallOutcome], k: &Knowledge) -> Expected {
+/// Computes the expectation of one query over what the scenario's window holds.
+pub(crate) fn expected(expect: &Expect, delivered: &Delivered<'_>, k: &Knowledge) -> Expected {
     match expect {
         Expect::Error { code } => Expected::Error(code.clone()),
         Expect::Events { filter, columns, sort, limit } => {
-            let mut rows: Vec<(Option<f64>, ExpectedRow)> = calls
-                .iter()
-                .filter(|c| c.usage().is_some() && filter.iter().all(|f| passes(c, f, k)))
-                .map(|c| {
+            let mut rows: Vec<(Option<f64>, ExpectedRow)> = delivered
+                .events()
+                .filter(|e| filter.iter().all(|f| passes(*e, f, k)))
+                .map(|e| {
                     let sort_key = sort.as_ref().and_then(|s| {
-                        columns.iter().find(|col| col.name == s.column).and_then(|col| number(&value(c, &col.value, k)))
+                        columns.iter().find(|col| col.name == s.column).and_then(|col| number(&event_value(e, &col.value, k)))
                     });
-                    let cells = columns.iter().map(|col| (col.name.clone(), cell(&value(c, &col.value, k)))).collect();
+                    let cells = columns.iter().map(|col| (col.name.clone(), cell(&event_value(e, &col.value, k)))).collect();
                     (sort_key, ExpectedRow { cells })
                 })
                 .collect();
             finish(&mut rows, sort.as_ref().map(|s| (s.column.clone(), s.desc)), *limit)
         }
         Expect::Stats { filter, by, aggregates, sort, limit } => {
-            let mut groups: BTreeMap<Vec<String>, (Vec<Val>, Vec<&CallOutcome>)> = BTreeMap::new();
-            for c in calls.iter().filter(|c| c.usage().is_some() && filter.iter().all(|f| passes(c, f, k))) {
-                let keys: Vec<Val> = by.iter().map(|g| value(c, &g.key, k)).collect();
+            let mut groups: BTreeMap<Vec<String>, (Vec<Val>, Vec<Event<'_>>)> = BTreeMap::new();
+            for e in delivered.events().filter(|e| filter.iter().all(|f| passes(*e, f, k))) {
+                let keys: Vec<Val> = by.iter().map(|g| event_value(e, &g.key, k)).collect();
                 let id = keys.iter().map(group_part).collect();
-                groups.entry(id).or_insert_with(|| (keys, Vec::new())).1.push(c);
+                groups.entry(id).or_insert_with(|| (keys, Vec::new())).1.push(e);
             }
             let mut rows: Vec<(Option<f64>, ExpectedRow)> = groups
                 .into_values()
@@ -139,10 +190,12 @@ pub(crate) fn expected(expect: &Expect, calls: &[CallOutcome], k: &Knowledge) ->
                     let mut sort_key = None;
                     for a in aggregates {
                         let vals: Vec<f64> = match &a.of {
-                            Some(src) => members.iter().filter_map(|c| number(&value(c, src, k))).collect(),
+                            Some(src) => members.iter().filter_map(|e| number(&event_value(*e, src, k))).collect(),
                             None => Vec::new(),
                         };
-                        let (m, n) = aggregate(a.agg, a.p, members.len(), &vals, k);
+                        // count(*) counts every event of the group, count(field) the ones that have it.
+                        let count = if a.of.is_some() { vals.len() } else { members.len() };
+                        let (m, n) = aggregate(a.agg, a.p, count, &vals, k);
                         if sort.as_ref().is_some_and(|s| s.column == a.name) {
                             sort_key = n;
                         }
@@ -257,7 +310,8 @@ mod tests {
         .unwrap();
         let calls = vec![call("a", 10, 5, 0), call("a", 5, 5, 0), call("b", 10, 7, 0), call("c", 10, 7, 0)];
         let k = Knowledge { principal: None, exact_times: true, skew_ms: 0 };
-        let Expected::Rows { required, optional, fill, .. } = expected(&spec, &calls, &k) else { panic!() };
+        let delivered = Delivered { calls: &calls, logging_put: None };
+        let Expected::Rows { required, optional, fill, .. } = expected(&spec, &delivered, &k) else { panic!() };
         assert_eq!(required.len(), 1);
         assert_eq!(required[0].cells[0].1, Matcher::Exact("a".into()));
         assert_eq!(required[0].cells[1].1, Matcher::Num(25.0));
@@ -277,8 +331,40 @@ mod tests {
         let h = 1_764_756_000_000; // 2025-12-03 10:00:00
         let calls = vec![call("a", 1, 1, h + 5_000), call("ab", 1, 1, h + HOUR_MS + 1), call("b", 1, 1, h)];
         let k = Knowledge { principal: None, exact_times: true, skew_ms: 0 };
-        let Expected::Rows { required, .. } = expected(&spec, &calls, &k) else { panic!() };
+        let delivered = Delivered { calls: &calls, logging_put: None };
+        let Expected::Rows { required, .. } = expected(&spec, &delivered, &k) else { panic!() };
         assert_eq!(required.len(), 2);
         assert_eq!(required[0].cells[0].1.render(), "2025-12-03 10:00:00.000");
+    }
+
+    #[test]
+    fn the_permission_line_is_an_event_without_fields() {
+        let h = 1_764_756_000_000;
+        let calls = vec![call("a", 10, 5, h + 5_000)];
+        let delivered = Delivered { calls: &calls, logging_put: Some((h, h)) };
+        let k = Knowledge { principal: None, exact_times: true, skew_ms: 0 };
+        // stats by a field: a group without key, counted, with no sum.
+        let by_app: Expect = serde_json::from_str(
+            r#"{"kind": "stats", "by": [{"name": "App", "key": "meta:application_name"}],
+                "aggregates": [{"name": "T", "agg": "sum", "of": "total"}, {"name": "N", "agg": "count"}]}"#,
+        )
+        .unwrap();
+        let Expected::Rows { required, .. } = expected(&by_app, &delivered, &k) else { panic!() };
+        assert_eq!(required.len(), 2);
+        let keyless = required.iter().find(|r| r.cells[0].1 == Matcher::Absent).unwrap();
+        assert_eq!((&keyless.cells[1].1, &keyless.cells[2].1), (&Matcher::Absent, &Matcher::Num(1.0)));
+        // count(*) by hour counts it; a filter on a record field drops it.
+        let per_hour: Expect = serde_json::from_str(
+            r#"{"kind": "stats", "by": [{"name": "bin(1h)", "key": "bin:1h"}], "aggregates": [{"name": "n", "agg": "count"}]}"#,
+        )
+        .unwrap();
+        let Expected::Rows { required, .. } = expected(&per_hour, &delivered, &k) else { panic!() };
+        assert_eq!(required[0].cells[1].1, Matcher::Num(2.0));
+        let filtered: Expect = serde_json::from_str(
+            r#"{"kind": "events", "filter": [{"op": "gt", "field": "input", "value": 0}], "columns": [{"name": "@timestamp", "value": "timestamp"}]}"#,
+        )
+        .unwrap();
+        let Expected::Rows { required, .. } = expected(&filtered, &delivered, &k) else { panic!() };
+        assert_eq!(required.len(), 1);
     }
 }

@@ -71,6 +71,9 @@ pub(crate) struct ScenarioRun {
     pub(crate) calls: Vec<Call>,
     pub(crate) outcomes: Vec<CallOutcome>,
     pub(crate) records: Vec<serde_json::Value>,
+    /// When the harness's logging PUT was sent and answered (epoch ms): Bedrock writes its
+    /// permission-check line to the log group then.
+    pub(crate) logging_put: Option<(i64, i64)>,
 }
 
 /// Runs one scenario; `index` places it on the mock clock.
@@ -81,6 +84,7 @@ pub(crate) async fn run(target: &Target, scenario: &Scenario, index: usize, role
         calls: scenario.calls.clone(),
         outcomes: Vec::new(),
         records: Vec::new(),
+        logging_put: None,
     };
     report::scenario_header(scenario);
     steps(target, scenario, index, role_arn, &mut run).await;
@@ -91,16 +95,19 @@ pub(crate) async fn run(target: &Target, scenario: &Scenario, index: usize, role
 async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &str, run: &mut ScenarioRun) {
     let report = &mut run.report;
 
-    // 1. Logging configuration.
+    // 1. Logging configuration (on the mock clock, one call spacing before the first call).
+    let base = super::target::MOCK_T0_MS + index as i64 * super::target::MOCK_SCENARIO_SPACING_MS;
+    target.set_time(base);
+    let put_lo_ms = target.now_ms();
     if let Err(err) = enable_logging(target, scenario, role_arn).await {
         report::step("logging", &format!("{err:#}"), false);
         report.fail(format!("enabling invocation logging: {err:#}"));
         return;
     }
+    run.logging_put = Some((put_lo_ms, target.now_ms()));
     report::step("logging", &format!("PutModelInvocationLoggingConfiguration → {}", scenario.logging.log_group_name), true);
 
     // 2. Calls.
-    let base = super::target::MOCK_T0_MS + index as i64 * super::target::MOCK_SCENARIO_SPACING_MS;
     for (i, call) in scenario.calls.iter().enumerate() {
         target.set_time(base + (i as i64 + 1) * MOCK_CALL_SPACING_MS);
         let outcome = invoke(target, call, i).await;
@@ -121,8 +128,9 @@ async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &st
         run.outcomes.push(outcome);
     }
 
-    // 3. Records: delivery, records == calls, metadata round trip.
-    let (lo, hi) = window(&run.outcomes);
+    // 3. Records: delivery, records == calls, metadata round trip. The window starts at the
+    // logging PUT, so queries see what Bedrock wrote then (its permission-check line) as on AWS.
+    let (lo, hi) = window(&run.outcomes, run.logging_put);
     let margin = target.knowledge.skew_ms;
     let (start_ms, end_ms) = (lo - margin, hi + margin);
     report.window_end_ms = end_ms;
@@ -148,7 +156,8 @@ async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &st
 
     // 4. Queries.
     for case in &scenario.queries {
-        let outcome = run_query(target, scenario, case, &run.outcomes, start_ms, end_ms).await;
+        let delivered = expected::Delivered { calls: &run.outcomes, logging_put: run.logging_put };
+        let outcome = run_query(target, scenario, case, &delivered, start_ms, end_ms).await;
         report::step("query", &format!("{} {}", case.file, outcome.summary()), outcome.passed());
         if let Some(detail) = outcome.detail() {
             if let Some(note) = &case.note {
@@ -321,8 +330,8 @@ fn describe_call(call: &Call, outcome: &CallOutcome) -> (bool, String) {
 }
 
 /// The harness-clock window of the calls.
-fn window(outcomes: &[CallOutcome]) -> (i64, i64) {
-    let lo = outcomes.iter().map(|o| o.sent_lo_ms).min().unwrap_or(0);
+fn window(outcomes: &[CallOutcome], logging_put: Option<(i64, i64)>) -> (i64, i64) {
+    let lo = outcomes.iter().map(|o| o.sent_lo_ms).chain(logging_put.map(|(lo, _)| lo)).min().unwrap_or(0);
     let hi = outcomes.iter().map(|o| o.sent_hi_ms).max().unwrap_or(0);
     (lo / 1000 * 1000, hi)
 }
@@ -458,7 +467,7 @@ async fn run_query(
     target: &Target,
     scenario: &Scenario,
     case: &QueryCase,
-    outcomes: &[CallOutcome],
+    delivered: &expected::Delivered<'_>,
     start_ms: i64,
     end_ms: i64,
 ) -> QueryOutcome {
@@ -471,7 +480,7 @@ async fn run_query(
         Ok(actual) => actual,
         Err(err) => return QueryOutcome::broken(&case.file, format!("{err:#}")),
     };
-    let expected = expected::expected(&case.expect, outcomes, &target.knowledge);
+    let expected = expected::expected(&case.expect, delivered, &target.knowledge);
     let verdict = compare::compare(&expected, &actual);
     let snap = snapshot::check(&scenario.name, case, &actual);
     QueryOutcome::new(&case.file, &actual, verdict, snap)

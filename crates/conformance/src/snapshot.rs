@@ -50,6 +50,17 @@ fn redaction_of(expect: &Expect, column: &str) -> Option<&'static str> {
     }
 }
 
+/// The columns a query's expectation names, in order (`stats`: the groups, then the aggregates).
+fn declared_columns(expect: &Expect) -> Vec<&str> {
+    match expect {
+        Expect::Events { columns, .. } => columns.iter().map(|c| c.name.as_str()).collect(),
+        Expect::Stats { by, aggregates, .. } => {
+            by.iter().map(|g| g.name.as_str()).chain(aggregates.iter().map(|a| a.name.as_str())).collect()
+        }
+        Expect::Error { .. } => Vec::new(),
+    }
+}
+
 /// The redacted, sorted text of a result.
 pub(crate) fn render(case: &QueryCase, actual: &Actual) -> String {
     let mut out = String::new();
@@ -59,7 +70,12 @@ pub(crate) fn render(case: &QueryCase, actual: &Actual) -> String {
             let _ = writeln!(out, "error: {code}");
         }
         Actual::Rows(rows) => {
-            let mut columns: Vec<&str> = Vec::new();
+            // The query's own columns in its order (rows omit absent fields, so the first row
+            // alone does not give it), then any other field in the order first seen.
+            let mut columns: Vec<&str> = declared_columns(&case.expect)
+                .into_iter()
+                .filter(|c| rows.iter().any(|r| r.iter().any(|(f, _)| f == c)))
+                .collect();
             for row in rows {
                 for (f, _) in row {
                     if f != "@ptr" && !columns.contains(&f.as_str()) {

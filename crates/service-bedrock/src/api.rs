@@ -8,7 +8,7 @@ use bedrock_model::error::ServiceError;
 use service_kit::{Call, CallFuture, Service};
 
 use crate::BedrockService;
-use crate::control::logging_config;
+use crate::control::{logging_config, models, profiles};
 use crate::error::to_aws_error;
 use crate::runtime::{converse, converse_stream, count_tokens, invoke};
 
@@ -22,6 +22,10 @@ const OPERATIONS: &[(ServiceId, &str)] = &[
     (ServiceId::Bedrock, "PutModelInvocationLoggingConfiguration"),
     (ServiceId::Bedrock, "GetModelInvocationLoggingConfiguration"),
     (ServiceId::Bedrock, "DeleteModelInvocationLoggingConfiguration"),
+    (ServiceId::Bedrock, "ListFoundationModels"),
+    (ServiceId::Bedrock, "GetFoundationModel"),
+    (ServiceId::Bedrock, "ListInferenceProfiles"),
+    (ServiceId::Bedrock, "GetInferenceProfile"),
 ];
 
 impl Service for BedrockService {
@@ -64,6 +68,18 @@ fn answer(service: &Arc<BedrockService>, call: Call<'_>) -> Result<Reply, Servic
             Ok(Reply::shape("GetModelInvocationLoggingConfigurationResponse", logging_config::get(service)))
         }
         "DeleteModelInvocationLoggingConfiguration" => logging_config::delete(service).map(|()| Reply::empty()),
+        "ListFoundationModels" => {
+            Ok(Reply::shape("ListFoundationModelsResponse", models::list(service, call.request, &ctx.region)?))
+        }
+        "GetFoundationModel" => {
+            Ok(Reply::shape("GetFoundationModelResponse", models::get(service, call.request, &ctx.region)?))
+        }
+        "ListInferenceProfiles" => {
+            Ok(Reply::shape("ListInferenceProfilesResponse", profiles::list(service, call.request, &ctx.region)?))
+        }
+        "GetInferenceProfile" => {
+            Ok(Reply::shape("GetInferenceProfileResponse", profiles::get(service, call.request, &ctx.region)?))
+        }
         // The registry calls listed operations only; answer as Coral would if it ever did not.
         other => Err(ServiceError::new(
                 bedrock_model::error::ErrorCode::UnknownOperationException,

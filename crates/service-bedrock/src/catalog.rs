@@ -1,6 +1,10 @@
 //! The model catalog: which model ids and inference-profile ids exist, which need an inference
-//! profile, which Converse accepts. The default table is `data/catalog.json`, embedded
-//! in the binary so the emulator runs with no setup; `--catalog FILE` replaces it.
+//! profile, which Converse accepts, and what ListFoundationModels and ListInferenceProfiles show
+//! of them (names, modalities, customizations, lifecycle, the regions each profile geography
+//! routes to). The default table is `data/catalog.json`, embedded in the binary so the emulator
+//! runs with no setup; `--catalog FILE` replaces it (fields it leaves out take their defaults).
+
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
@@ -25,17 +29,75 @@ pub struct CatalogModel {
     pub inference_profiles: Vec<String>,
     /// Whether Converse supports this model.
     pub converse: bool,
+    /// The name Bedrock lists (`Claude 3 Haiku`); the id when absent.
+    #[serde(default)]
+    pub model_name: Option<String>,
+    /// `TEXT`, `IMAGE`, `VIDEO`, ...
+    #[serde(default = "text_only")]
+    pub input_modalities: Vec<String>,
+    /// `TEXT`, `IMAGE`, `EMBEDDING`.
+    #[serde(default = "text_only")]
+    pub output_modalities: Vec<String>,
+    /// Whether InvokeModelWithResponseStream / ConverseStream serve it.
+    #[serde(default = "yes")]
+    pub streaming: bool,
+    /// `FINE_TUNING`, `CONTINUED_PRE_TRAINING`, `DISTILLATION`.
+    #[serde(default)]
+    pub customizations: Vec<String>,
+    /// `ACTIVE` or `LEGACY`.
+    #[serde(default = "active")]
+    pub lifecycle: String,
+}
+
+fn text_only() -> Vec<String> {
+    vec!["TEXT".to_owned()]
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn active() -> String {
+    "ACTIVE".to_owned()
+}
+
+impl CatalogModel {
+    /// The name Bedrock lists.
+    pub fn name(&self) -> &str {
+        self.model_name.as_deref().unwrap_or(&self.model_id)
+    }
+
+    /// `inferenceTypesSupported`: `ON_DEMAND` for models invoked by their id, else `INFERENCE_PROFILE`.
+    pub fn inference_types(&self) -> Vec<String> {
+        vec![if self.on_demand { "ON_DEMAND" } else { "INFERENCE_PROFILE" }.to_owned()]
+    }
 }
 
 #[derive(Debug, Deserialize)]
 struct CatalogFile {
     models: Vec<CatalogModel>,
+    #[serde(default)]
+    geographies: Option<BTreeMap<String, Vec<String>>>,
+}
+
+/// A system-defined inference profile: `{prefix}.{modelId}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemProfile<'a> {
+    /// `us.anthropic.claude-3-haiku-20240307-v1:0`.
+    pub id: String,
+    /// `us`, `eu`, `apac`, `global`.
+    pub prefix: &'a str,
+    pub model: &'a CatalogModel,
+    /// The regions the profile routes to.
+    pub regions: &'a [String],
 }
 
 /// The models the emulator knows.
 #[derive(Debug, Clone)]
 pub struct Catalog {
     models: Vec<CatalogModel>,
+    /// Profile prefix → the regions it routes to.
+    geographies: BTreeMap<String, Vec<String>>,
 }
 
 /// A model id resolved against the catalog.
@@ -51,7 +113,35 @@ impl Catalog {
     /// Parses a catalog from its JSON text.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         let file: CatalogFile = serde_json::from_str(text)?;
-        Ok(Self { models: file.models })
+        let geographies = match file.geographies {
+            Some(g) => g,
+            None => serde_json::from_str::<CatalogFile>(DEFAULT_CATALOG_JSON)?.geographies.unwrap_or_default(),
+        };
+        Ok(Self { models: file.models, geographies })
+    }
+
+    /// Every system-defined inference profile, model by model in file order.
+    pub fn profiles(&self) -> Vec<SystemProfile<'_>> {
+        self.models
+            .iter()
+            .flat_map(|model| {
+                model.inference_profiles.iter().map(move |prefix| SystemProfile {
+                    id: format!("{prefix}.{}", model.model_id),
+                    prefix: prefix.as_str(),
+                    model,
+                    regions: self.geographies.get(prefix).map(Vec::as_slice).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    /// A foundation model by id (or its ARN).
+    pub fn foundation_model(&self, id_or_arn: &str) -> Option<&CatalogModel> {
+        let id = strip_arn(id_or_arn);
+        if id.profile_arn {
+            return None;
+        }
+        self.foundation(id.bare)
     }
 
     /// The embedded default catalog.

@@ -36,6 +36,7 @@ use object_store::BucketStore;
 use service_kit::Environment;
 
 pub use catalog::Catalog;
+pub use control::logging_config::PERMISSION_CHECK_MESSAGE;
 pub use control::logging_state::default_logging_config;
 pub use responder::Responder;
 
