@@ -1,13 +1,19 @@
-//! Integration tests: real AWS SDK clients (aws-sdk-rust) and raw HTTP against the emulator on a
-//! real loopback socket (port 0), with an injected clock and sequential request ids.
+//! Integration tests: real AWS SDK clients (aws-sdk-rust), boto3, the aws CLI, aws-sdk-js v3 and
+//! raw HTTP against the emulator on a real loopback socket (port 0), with an injected clock and
+//! sequential request ids.
 
 mod support;
 
+mod account_clients;
+mod account_fuzz;
+mod bedrock_catalog;
 mod concurrency;
 mod constraints;
 mod converse;
 mod durability;
 mod http_fuzz;
+mod iam_api;
+mod identity;
 mod invoke_model;
 mod logging_config;
 mod logs_api;
@@ -16,4 +22,7 @@ mod python_runtime;
 mod streams;
 mod s3_delivery;
 mod s3_read_api;
+mod s3_write_api;
+mod seed_scripts;
+mod sts_api;
 mod unimplemented;

@@ -27,3 +27,40 @@ pub(crate) async fn raw_converse(url: &str, model_id_encoded: &str, body: impl I
 pub(crate) fn run_py_tool(path: &std::path::Path, url: &str, args: &[&str]) -> (i32, String, String) {
     test_support::tools::run_py_tool(path, url, ACCESS_KEY, SECRET_KEY, args)
 }
+
+/// Every client, signing with `access_key`/`secret_key` (and `session_token`, for STS
+/// credentials) for us-east-1.
+pub(crate) fn clients_as(t: &TestEmulator, access_key: &str, secret_key: &str, session_token: Option<&str>) -> test_support::Clients {
+    use aws_credential_types::Credentials;
+    use aws_credential_types::provider::SharedCredentialsProvider;
+    let sdk = aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            access_key,
+            secret_key,
+            session_token.map(str::to_owned),
+            None,
+            "integration-tests",
+        )))
+        .endpoint_url(t.url())
+        .build();
+    test_support::Clients::new(&sdk)
+}
+
+/// The error code of an SDK error (`NoSuchEntity`, `AccessDenied`...), or a description of what
+/// came back instead.
+pub(crate) fn error_code<E, R>(result: Result<R, aws_sdk_iam::error::SdkError<E>>) -> String
+where
+    E: aws_sdk_iam::error::ProvideErrorMetadata + std::fmt::Debug,
+    R: std::fmt::Debug,
+{
+    match result {
+        Ok(ok) => format!("no error: {ok:?}"),
+        Err(err) => err.as_service_error().and_then(|e| e.code()).map_or_else(|| format!("{err:?}"), str::to_owned),
+    }
+}
+
+/// A trust policy letting the emulated account's principals assume a role.
+pub(crate) const ACCOUNT_TRUST: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}"#;

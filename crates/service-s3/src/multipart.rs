@@ -107,19 +107,19 @@ pub(crate) fn complete(state: &S3Service, bucket: &str, key: &str, call: &Call<'
         return Err(S3Error::malformed_xml());
     }
     let stored = state.store.list_parts(bucket, &id).map_err(|e| S3Error::from_store(e, bucket))?;
-    let mut numbers = Vec::with_capacity(request.parts.len());
+    let numbers: Vec<u32> = request.parts.iter().map(|p| p.part_number.unwrap_or(0)).collect();
+    if numbers.windows(2).any(|w| w[0] >= w[1]) {
+        return Err(S3Error::new(
+            400,
+            "InvalidPartOrder",
+            "The list of parts was not in ascending order. Parts must be ordered by part number.",
+        )
+        .with("UploadId", id.as_str()));
+    }
     let mut digests = Vec::with_capacity(request.parts.len() * 16);
     for (i, part) in request.parts.iter().enumerate() {
-        let number = part.part_number.unwrap_or(0);
+        let number = numbers[i];
         let sent = part.etag.as_deref().unwrap_or_default();
-        if numbers.last().is_some_and(|last| *last >= number) {
-            return Err(S3Error::new(
-                400,
-                "InvalidPartOrder",
-                "The list of parts was not in ascending order. Parts must be ordered by part number.",
-            )
-            .with("UploadId", id.as_str()));
-        }
         let found = stored.iter().find(|p| p.number == number && sent.trim_matches('"') == p.md5);
         let Some(found) = found else { return Err(S3Error::invalid_part(&id, number, sent)) };
         if i + 1 < request.parts.len() && found.size < MIN_PART_BYTES {
@@ -129,7 +129,6 @@ pub(crate) fn complete(state: &S3Service, bucket: &str, key: &str, call: &Call<'
                 .with("PartNumber", number.to_string())
                 .with("ETag", sent));
         }
-        numbers.push(number);
         digests.extend((0..found.md5.len() / 2).filter_map(|j| u8::from_str_radix(&found.md5[j * 2..j * 2 + 2], 16).ok()));
     }
     let etag = format!("\"{}-{}\"", object_store::etag(&digests).trim_matches('"'), numbers.len());

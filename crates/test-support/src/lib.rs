@@ -8,7 +8,7 @@
 //! | `records.rs` | the records Bedrock wrote to a log group, read back from the store |
 //! | `raw_http.rs` | raw HTTP requests (async hyper client, or blocking over a TCP socket) |
 //! | `process.rs` | `bedrock-emulator serve` as a child process; signals |
-//! | `tools.rs` | the Python clients (boto3, the aws CLI) that `.ci/run` installs |
+//! | `tools.rs` | the other clients `.ci/run` installs: boto3, the aws CLI, aws-sdk-js v3 under node |
 
 pub mod clients;
 pub mod emulator;
@@ -17,7 +17,7 @@ pub mod raw_http;
 pub mod records;
 pub mod tools;
 
-pub use clients::{Clients, sdk_config};
+pub use clients::{Clients, s3_virtual_hosted, sdk_config};
 pub use emulator::{StoppedEmulator, TestEmulator, TestOptions};
 pub use raw_http::{RawResponse, raw};
 pub use records::read_records;

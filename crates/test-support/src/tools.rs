@@ -1,5 +1,6 @@
-//! The Python-side clients `.ci/run` installs into `.venv`: the aws CLI
-//! (`BEDROCK_EMULATOR_AWS_CLI`) and a Python with boto3 (`BEDROCK_EMULATOR_PYTHON`).
+//! The clients besides aws-sdk-rust that `.ci/run` installs: the aws CLI
+//! (`BEDROCK_EMULATOR_AWS_CLI`) and a Python with boto3 (`BEDROCK_EMULATOR_PYTHON`) in `.venv`,
+//! and aws-sdk-js v3 run by node (`BEDROCK_EMULATOR_NODE`, `BEDROCK_EMULATOR_JS_DIR`).
 
 use std::path::{Path, PathBuf};
 
@@ -50,6 +51,62 @@ pub fn run_py_tool(path: &Path, url: &str, access_key: &str, secret_key: &str, a
         .env_remove("AWS_PROFILE")
         .output()
         .expect("the Python tool runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// aws-sdk-js v3 as `.ci/run` installs it: node, and the folder whose `node_modules` holds
+/// `@aws-sdk/client-sts`, `client-iam` and `client-s3` (`tests/js/`, `npm ci`).
+#[derive(Debug, Clone)]
+pub struct JsTool {
+    pub node: PathBuf,
+    /// The folder with `node_modules`.
+    pub modules: PathBuf,
+}
+
+/// The JS clients, from `BEDROCK_EMULATOR_NODE` (else `node` on `PATH`) and
+/// `BEDROCK_EMULATOR_JS_DIR` (else `tests/js` when it has `node_modules`). Without them the
+/// calling test is skipped with a message, except under CI, where it fails.
+pub fn js_tool() -> Option<JsTool> {
+    let node = std::env::var_os("BEDROCK_EMULATOR_NODE").map(PathBuf::from).or_else(|| {
+        std::env::var_os("PATH").and_then(|paths| std::env::split_paths(&paths).map(|p| p.join("node")).find(|p| p.is_file()))
+    });
+    let default_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/js");
+    let modules = std::env::var_os("BEDROCK_EMULATOR_JS_DIR").map(PathBuf::from).unwrap_or(default_dir);
+    let found = match node {
+        Some(node) if modules.join("node_modules/@aws-sdk/client-s3").is_dir() => Some(JsTool { node, modules }),
+        _ => None,
+    };
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "node or the aws-sdk-js clients are missing (BEDROCK_EMULATOR_NODE, BEDROCK_EMULATOR_JS_DIR); .ci/run installs them"
+        );
+        eprintln!("skipped: node or tests/js/node_modules missing (cd tests/js && npm ci)");
+    }
+    found
+}
+
+/// Runs the CommonJS `script` with node against `url` with static credentials (region
+/// us-east-1); `args` follow the script. Returns (status, stdout, stderr).
+pub fn run_js(tool: &JsTool, script: &Path, url: &str, access_key: &str, secret_key: &str, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(&tool.node)
+        .arg(script)
+        .args(args)
+        .env("NODE_PATH", tool.modules.join("node_modules"))
+        .env("AWS_ENDPOINT_URL", url)
+        .env("AWS_ACCESS_KEY_ID", access_key)
+        .env("AWS_SECRET_ACCESS_KEY", secret_key)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_SESSION_TOKEN")
+        .output()
+        .expect("node runs");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -3,7 +3,7 @@
 //! listing its foundation model's ARN in every region its geography routes to. Application
 //! inference profiles are not emulated (none exist).
 
-use aws_protocol::{Detected, Timestamp};
+use aws_protocol::Detected;
 use bedrock_model::error::{ErrorCode, ServiceError};
 use serde::Serialize;
 use serde_json::Value;
@@ -13,8 +13,9 @@ use crate::BedrockService;
 use crate::catalog::SystemProfile;
 use crate::control::params;
 
-/// When the system profiles are dated (2024-08-27, when AWS launched cross-region inference).
-const PROFILES_CREATED_MS: i64 = 1_724_716_800_000;
+/// When the system profiles are dated (2024-08-27, when AWS launched cross-region inference),
+/// as the bedrock model's `iso8601` timestamps are written.
+const PROFILES_CREATED: &str = "2024-08-27T00:00:00Z";
 
 /// `InferenceProfileModel`.
 #[derive(Debug, Serialize)]
@@ -29,8 +30,8 @@ pub(crate) struct InferenceProfileModel {
 pub(crate) struct InferenceProfileSummary {
     inference_profile_name: String,
     description: String,
-    created_at: Timestamp,
-    updated_at: Timestamp,
+    created_at: &'static str,
+    updated_at: &'static str,
     inference_profile_arn: String,
     models: Vec<InferenceProfileModel>,
     inference_profile_id: String,
@@ -57,8 +58,8 @@ impl InferenceProfileSummary {
         InferenceProfileSummary {
             inference_profile_name: format!("{geography} {provider_and_name}"),
             description: format!("Routes requests to {provider_and_name} in {regions}."),
-            created_at: Timestamp::from_epoch_millis(PROFILES_CREATED_MS),
-            updated_at: Timestamp::from_epoch_millis(PROFILES_CREATED_MS),
+            created_at: PROFILES_CREATED,
+            updated_at: PROFILES_CREATED,
             inference_profile_arn: format!("arn:aws:bedrock:{region}:{account}:inference-profile/{}", profile.id),
             models: profile
                 .regions
