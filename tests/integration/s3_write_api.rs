@@ -376,3 +376,21 @@ async fn user_objects_beside_bedrocks_deliveries_leave_them_intact() {
     let marker = "p/AWSLogs/123456789012/BedrockModelInvocationLogs/amazon-bedrock-logs-permission-check";
     assert_eq!(client.head_object().bucket("shared-logs").key(marker).send().await.unwrap().content_length(), Some(0));
 }
+
+#[tokio::test]
+async fn oversize_objects_are_entity_too_large_whatever_their_checksum() {
+    let t = TestEmulator::start_with(|c| c.max_body_bytes = 1024).await;
+    s3(&t, "us-east-1").create_bucket().bucket("small-limit").send().await.unwrap();
+    let auth = scope_authorization(ACCESS_KEY, "us-east-1", "s3");
+    // Refused from the headers alone: the body is not read, so its checksum is not looked at.
+    let headers = [
+        ("authorization", auth.as_str()),
+        ("content-encoding", "aws-chunked"),
+        ("x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"),
+        ("x-amz-trailer", "x-amz-checksum-crc32"),
+        ("x-amz-checksum-crc32", "AAAAAA=="),
+    ];
+    let res = raw(&t.url(), "PUT", "/small-limit/big", &headers, vec![b'x'; 4096]).await;
+    assert_eq!(res.status, 400, "{}", res.text());
+    assert!(res.text().contains("<Code>EntityTooLarge</Code>") && res.text().contains("<MaxSizeAllowed>1024</MaxSizeAllowed>"), "{}", res.text());
+}

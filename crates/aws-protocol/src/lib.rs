@@ -23,7 +23,7 @@ pub mod tables;
 pub mod wire;
 
 pub use body::{BodyError, BodyKind, BodyLimits, DecodedBody, decode_body};
-pub use detect::{Detected, Labels, Rejection, detect};
+pub use detect::{Detected, Labels, Rejection, detect, detect_route};
 pub use document::{DecodeError, cbor_to_json, form_to_json, parse_form, parse_query, xml_to_json};
 pub use error::{AwsError, ErrorField, Fault};
 pub use protocol::Protocol;

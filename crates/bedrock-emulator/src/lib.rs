@@ -1,5 +1,5 @@
 //! The Bedrock emulator: one HTTP endpoint serving the emulated AWS services (Bedrock runtime and
-//! control plane, CloudWatch Logs, S3), each in its own crate; this crate binds the socket, keeps
+//! control plane, CloudWatch Logs, S3, IAM and STS), each in its own crate; this crate binds the socket, keeps
 //! the service registry and the environment, and holds the command line. Every successful
 //! runtime call writes its `ModelInvocationLog` record to the local log store and/or the S3
 //! delivery journal before the response leaves.

@@ -95,7 +95,8 @@ struct ServeArgs {
     /// Declared responses: JSON `{"responses": [{"modelId"?, "promptContains"?, "text", "usage"?, ...}]}`.
     #[arg(long)]
     declared_responses: Option<PathBuf>,
-    /// Principal map: JSON `{"<access key id>": "<principal ARN>", "*": "<default ARN>"}`.
+    /// Principal map for keys the account's IAM store did not issue: JSON
+    /// `{"<access key id>": "<principal ARN>", "*": "<default ARN>"}`.
     #[arg(long)]
     principals: Option<PathBuf>,
     /// Model catalog replacing the embedded one (same format as crates/service-bedrock/data/catalog.json).

@@ -139,7 +139,7 @@ async fn read_body(headers: &http::HeaderMap, body: Incoming, limit: usize) -> R
 /// The answer to a body that was not read, in the protocol and words of the service it was for
 /// (found from the request line and headers alone).
 fn refuse_body(services: &Services, parts: &http::request::Parts, request_id: &str, failure: BodyFailure) -> HttpResponse {
-    let detected = match aws_protocol::detect(&parts.method, &parts.uri, &parts.headers, Bytes::new(), BodyLimits::default()) {
+    let detected = match aws_protocol::detect_route(&parts.method, &parts.uri, &parts.headers) {
         Ok(detected) => detected,
         Err(rejection) => return rejection.to_response(request_id),
     };

@@ -153,6 +153,9 @@ pub(crate) struct Parts<'a> {
     pub(crate) headers: &'a HeaderMap,
     pub(crate) caller: Caller,
     pub(crate) limits: BodyLimits,
+    /// `false` when routing a request whose body was not read: codings and checksums are
+    /// not looked at.
+    pub(crate) decode: bool,
 }
 
 impl Parts<'_> {
@@ -180,6 +183,9 @@ impl Parts<'_> {
         service: Option<ServiceId>,
         protocol: Protocol,
     ) -> Result<DecodedBody, Rejection> {
+        if !self.decode {
+            return Ok(DecodedBody { bytes: body, ..DecodedBody::default() });
+        }
         decode_body(kind, self.headers, body, self.limits)
             .map_err(|e| self.reject(service, protocol, e.to_aws_error(protocol)))
     }
@@ -194,7 +200,18 @@ pub fn detect(
     body: Bytes,
     limits: BodyLimits,
 ) -> Result<Detected, Rejection> {
-    let parts = Parts { method, uri, headers, caller: sigv4::caller(uri, headers), limits };
+    detect_with(Parts { method, uri, headers, caller: sigv4::caller(uri, headers), limits, decode: true }, body)
+}
+
+/// Decides the service, protocol and operation of a request whose body was not read (refused
+/// before reading it, for its size): from the request line and headers alone, no body decoded
+/// and no checksum verified. awsQuery requests, whose operation is in the body, are rejected.
+pub fn detect_route(method: &Method, uri: &Uri, headers: &HeaderMap) -> Result<Detected, Rejection> {
+    let parts = Parts { method, uri, headers, caller: sigv4::caller(uri, headers), limits: BodyLimits::default(), decode: false };
+    detect_with(parts, Bytes::new())
+}
+
+fn detect_with(parts: Parts<'_>, body: Bytes) -> Result<Detected, Rejection> {
     let result =
         if parts.header(&headers::SMITHY_PROTOCOL).is_some_and(|v| v.trim().eq_ignore_ascii_case("rpc-v2-cbor")) {
             rpc::rpc_v2_cbor(&parts, body)
