@@ -129,7 +129,9 @@ pub(crate) fn complete(state: &S3Service, bucket: &str, key: &str, call: &Call<'
                 .with("PartNumber", number.to_string())
                 .with("ETag", sent));
         }
-        digests.extend((0..found.md5.len() / 2).filter_map(|j| u8::from_str_radix(&found.md5[j * 2..j * 2 + 2], 16).ok()));
+        digests.extend(
+            (0..found.md5.len() / 2).filter_map(|j| found.md5.get(j * 2..j * 2 + 2).and_then(|h| u8::from_str_radix(h, 16).ok())),
+        );
     }
     let etag = format!("\"{}-{}\"", object_store::etag(&digests).trim_matches('"'), numbers.len());
     let meta = ObjectMeta { etag: Some(etag.clone()), ..upload.meta };
