@@ -41,13 +41,18 @@ impl Aggregate {
         self.dist.add(value, count);
     }
 
-    /// A statistic set: `count` samples whose values are unknown.
+    /// A statistic set: `count` samples whose values are known only when `count` is 1 or
+    /// `min == max` (then they join the distribution, as CloudWatch keeps percentiles for them).
     pub fn add_set(&mut self, count: f64, sum: f64, min: f64, max: f64) {
         self.sample_count += count;
         self.sum += sum;
         self.min = self.min.min(min);
         self.max = self.max.max(max);
-        self.unseen += count;
+        if count == 1.0 || min == max {
+            self.dist.add(min, count);
+        } else {
+            self.unseen += count;
+        }
     }
 
     /// Adds `other` (with its distribution when `with_dist`; otherwise the merged bucket's
@@ -87,9 +92,11 @@ mod tests {
         a.add_value(4.0, 2.0);
         assert_eq!((a.sample_count, a.sum, a.min, a.max), (3.0, 10.0, 2.0, 4.0));
         assert!(a.full_distribution().is_some());
+        a.add_set(3.0, 6.0, 2.0, 2.0);
+        assert!(a.full_distribution().is_some(), "a set of equal values keeps its percentiles");
         a.add_set(2.0, 3.0, 1.0, 2.0);
         assert_eq!(a.min, 1.0);
         assert!(a.full_distribution().is_none());
-        assert_eq!(a.average(), Some(13.0 / 5.0));
+        assert_eq!(a.average(), Some(19.0 / 8.0));
     }
 }

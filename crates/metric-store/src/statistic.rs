@@ -308,6 +308,7 @@ mod tests {
     fn no_percentile_without_the_values() {
         let mut a = Aggregate::default();
         a.add_set(3.0, 6.0, 1.0, 3.0);
+        assert_eq!(Statistic::Maximum.compute(&a), Some(3.0));
         assert_eq!(Statistic::Percentile(50.0).compute(&a), None);
         assert_eq!(Statistic::Sum.compute(&a), Some(6.0));
     }
