@@ -3,6 +3,7 @@
 
 mod support;
 
+mod cloudwatch_metrics;
 mod concurrency;
 mod constraints;
 mod converse;
