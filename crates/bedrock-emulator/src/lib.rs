@@ -174,16 +174,14 @@ async fn flush_metrics_every(services: Arc<services::Services>, every: std::time
     loop {
         ticks.tick().await;
         n += 1;
-        let services = Arc::clone(&services);
-        let maintain = n.is_multiple_of(60);
-        let _ = tokio::task::spawn_blocking(move || {
-            let now = services.env.now_ms();
-            let result = if maintain { services.metric_store.maintain(now).map(|_| ()) } else { services.metric_store.flush(now).map(|_| ()) };
-            if let Err(err) = result {
-                tracing::error!(%err, "the metric store could not write recorded samples; they are kept for the next tick");
-            }
-        })
-        .await;
+        // Inline rather than on a blocking thread: a flush is one short write, and an aborted
+        // task must not leave a thread holding the services (a restart reopens the stores).
+        let now = services.env.now_ms();
+        let result =
+            if n.is_multiple_of(60) { services.metric_store.maintain(now).map(|_| ()) } else { services.metric_store.flush(now).map(|_| ()) };
+        if let Err(err) = result {
+            tracing::error!(%err, "the metric store could not write recorded samples; they are kept for the next tick");
+        }
     }
 }
 
