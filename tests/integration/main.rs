@@ -3,6 +3,7 @@
 
 mod support;
 
+mod cloudwatch_alarms;
 mod cloudwatch_metrics;
 mod concurrency;
 mod constraints;

@@ -170,6 +170,11 @@ fn decide(
     let m = c.datapoints_to_alarm().max(1) as usize;
     let all_missing = points.iter().all(|p| p.value.is_none());
     let treat = c.treat_missing_data.as_str();
+    let treated = match (all_missing, treat) {
+        (true, "breaching") => Some("Breaching"),
+        (true, "notBreaching") => Some("NonBreaching"),
+        _ => None,
+    };
     let (state, counted) = if all_missing {
         match treat {
             "breaching" => (StateValue::Alarm, points.len()),
@@ -203,6 +208,7 @@ fn decide(
         period: c.evaluation_period(),
         unit: c.unit.clone(),
         query_ms: now,
+        all_missing_treated_as: treated,
     };
     Ok(Some((state, state_reason(&finding), state_reason_data(&finding))))
 }

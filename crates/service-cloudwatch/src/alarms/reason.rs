@@ -79,6 +79,8 @@ pub(crate) struct Finding<'a> {
     pub(crate) period: i64,
     pub(crate) unit: Option<String>,
     pub(crate) query_ms: i64,
+    /// Every period was missing and `TreatMissingData` decided (`Breaching`/`NonBreaching`).
+    pub(crate) all_missing_treated_as: Option<&'static str>,
 }
 
 /// `StateReason`.
@@ -92,6 +94,15 @@ pub(crate) fn state_reason(f: &Finding<'_>) -> String {
             } else {
                 format!("Insufficient Data: {unknown} datapoints were unknown.")
             }
+        }
+        _ if f.all_missing_treated_as.is_some() => {
+            let n = f.points.len();
+            let (periods, were) = if n == 1 { ("period", "was") } else { ("periods", "were") };
+            format!(
+                "Threshold Crossed: no datapoints were received for {n} {periods} and {n} missing datapoint{} {were} treated as [{}].",
+                if n == 1 { "" } else { "s" },
+                f.all_missing_treated_as.unwrap_or_default()
+            )
         }
         state => {
             let shown: Vec<String> =
@@ -194,6 +205,7 @@ mod tests {
             period: 3600,
             unit: None,
             query_ms: 1_764_763_200_000,
+            all_missing_treated_as: None,
         };
         assert_eq!(
             state_reason(&f),
@@ -206,5 +218,10 @@ mod tests {
         assert!(state_reason(&ok).contains("was not greater than the threshold (10000.0) (minimum 1 datapoint for ALARM -> OK transition)"));
         let none = Finding { new_state: StateValue::InsufficientData, points: &[Point { at_ms: 0, value: None, sample_count: None }], ..f };
         assert_eq!(state_reason(&none), "Insufficient Data: 1 datapoint was unknown.");
+        let treated = Finding { new_state: StateValue::Ok, all_missing_treated_as: Some("NonBreaching"), ..none };
+        assert_eq!(
+            state_reason(&treated),
+            "Threshold Crossed: no datapoints were received for 1 period and 1 missing datapoint was treated as [NonBreaching]."
+        );
     }
 }
