@@ -3,6 +3,7 @@
 
 mod support;
 
+mod bedrock_metrics;
 mod cloudwatch_alarms;
 mod cloudwatch_metrics;
 mod concurrency;
