@@ -18,5 +18,6 @@ mod python_clients;
 mod python_runtime;
 mod streams;
 mod s3_delivery;
+mod sns;
 mod s3_read_api;
 mod unimplemented;
