@@ -6,6 +6,7 @@ mod support;
 mod bedrock_metrics;
 mod cloudwatch_alarms;
 mod cloudwatch_metrics;
+mod cloudwatch_query;
 mod concurrency;
 mod constraints;
 mod converse;
