@@ -16,6 +16,7 @@ mod invoke_model;
 mod logging_config;
 mod logs_api;
 mod python_clients;
+mod python_cloudwatch;
 mod python_runtime;
 mod streams;
 mod s3_delivery;
