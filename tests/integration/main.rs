@@ -13,6 +13,7 @@ mod converse;
 mod durability;
 mod http_fuzz;
 mod invoke_model;
+mod js_clients;
 mod logging_config;
 mod logs_api;
 mod python_clients;

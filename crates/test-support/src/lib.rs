@@ -8,7 +8,7 @@
 //! | `records.rs` | the records Bedrock wrote to a log group, read back from the store |
 //! | `raw_http.rs` | raw HTTP requests (async hyper client, or blocking over a TCP socket) |
 //! | `process.rs` | `bedrock-emulator serve` as a child process; signals |
-//! | `tools.rs` | the Python clients (boto3, the aws CLI) that `.ci/run` installs |
+//! | `tools.rs` | the Python clients (boto3, the aws CLI) and node (aws-sdk-js v3) that `.ci/run` installs |
 
 pub mod clients;
 pub mod emulator;

@@ -1,5 +1,6 @@
-//! The Python-side clients `.ci/run` installs into `.venv`: the aws CLI
-//! (`BEDROCK_EMULATOR_AWS_CLI`) and a Python with boto3 (`BEDROCK_EMULATOR_PYTHON`).
+//! The clients `.ci/run` installs besides aws-sdk-rust: the aws CLI (`BEDROCK_EMULATOR_AWS_CLI`)
+//! and a Python with boto3 (`BEDROCK_EMULATOR_PYTHON`) in `.venv`, and node with aws-sdk-js v3
+//! (`BEDROCK_EMULATOR_NODE`, packages from `npm ci` in `tests/js`).
 
 use std::path::{Path, PathBuf};
 
@@ -50,6 +51,46 @@ pub fn run_py_tool(path: &Path, url: &str, access_key: &str, secret_key: &str, a
         .env_remove("AWS_PROFILE")
         .output()
         .expect("the Python tool runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The `tests/js` folder (package.json, the `node --test` files, `node_modules` after `npm ci`).
+pub fn js_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/js")
+}
+
+/// node, when it and `tests/js/node_modules` are there. Without them the calling test is
+/// skipped with a message, except under CI (`CI` set), where it fails.
+pub fn node() -> Option<PathBuf> {
+    let node = std::env::var_os("BEDROCK_EMULATOR_NODE").map(PathBuf::from).or_else(|| {
+        std::env::var_os("PATH").and_then(|paths| std::env::split_paths(&paths).map(|p| p.join("node")).find(|p| p.is_file()))
+    });
+    let modules = js_dir().join("node_modules");
+    let found = node.filter(|_| modules.is_dir());
+    if found.is_none() {
+        assert!(std::env::var_os("CI").is_none(), "node or tests/js/node_modules is missing; .ci/run installs them (npm ci)");
+        eprintln!("skipped: node or tests/js/node_modules missing (cd tests/js && npm ci)");
+    }
+    found
+}
+
+/// Runs `node --test FILE` (a file of `tests/js`) against `url` with static credentials;
+/// returns (status, stdout, stderr).
+pub fn run_node_test(node: &Path, file: &str, url: &str) -> (i32, String, String) {
+    let out = std::process::Command::new(node)
+        .args(["--test", "--test-reporter=spec", file])
+        .current_dir(js_dir())
+        .env("AWS_ENDPOINT_URL", url)
+        .env("AWS_ACCESS_KEY_ID", "AKIDJSTEST")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env("AWS_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("node runs");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
