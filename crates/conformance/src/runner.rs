@@ -98,6 +98,19 @@ async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &st
         return;
     }
     report::step("logging", &format!("PutModelInvocationLoggingConfiguration → {}", scenario.logging.log_group_name), true);
+    match super::monitoring::prepare(target, scenario).await {
+        Ok(None) => {}
+        Ok(Some(why)) => {
+            report::skip("metrics", &why);
+            report.status = Status::Skipped(why);
+            return;
+        }
+        Err(err) => {
+            report::step("metrics", &format!("{err:#}"), false);
+            report.fail(format!("putting the metric filter: {err:#}"));
+            return;
+        }
+    }
 
     // 2. Calls.
     let base = super::target::MOCK_T0_MS + index as i64 * super::target::MOCK_SCENARIO_SPACING_MS;
@@ -146,7 +159,11 @@ async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &st
         }
     }
 
-    // 4. Queries.
+    // 4. CloudWatch: AWS/Bedrock metrics, the metric filter, the alarm.
+    super::monitoring::check(target, scenario, &run.outcomes, start_ms, end_ms, &mut run.report).await;
+    let report = &mut run.report;
+
+    // 5. Queries.
     for case in &scenario.queries {
         let outcome = run_query(target, scenario, case, &run.outcomes, start_ms, end_ms).await;
         report::step("query", &format!("{} {}", case.file, outcome.summary()), outcome.passed());
