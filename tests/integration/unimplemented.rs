@@ -182,9 +182,9 @@ async fn aws_sdk_rust_clients_see_unimplemented_operations_refused() {
     let err = c.bedrock.list_foundation_models().send().await.unwrap_err();
     let text = format!("{:?}", err.into_service_error());
     assert!(text.contains("UnknownOperationException") && text.contains("ListFoundationModels"), "{text}");
-    let err = c.logs.put_metric_filter().log_group_name("g").filter_name("f").filter_pattern("").send().await.unwrap_err();
+    let err = c.logs.describe_subscription_filters().log_group_name("g").send().await.unwrap_err();
     let text = format!("{:?}", err.into_service_error());
-    assert!(text.contains("UnknownOperationException") && text.contains("PutMetricFilter"), "{text}");
+    assert!(text.contains("UnknownOperationException") && text.contains("DescribeSubscriptionFilters"), "{text}");
     let err = c.runtime.apply_guardrail().guardrail_identifier("g").guardrail_version("1").source(
         aws_sdk_bedrockruntime::types::GuardrailContentSource::Input,
     ).send().await.unwrap_err();
