@@ -247,3 +247,32 @@ async fn alarms_survive_a_restart() {
     // Created, the manual state update, the (failed) SNS action.
     assert_eq!(cw.describe_alarm_history().send().await.unwrap().alarm_history_items().len(), 3);
 }
+
+#[tokio::test]
+async fn low_sample_count_percentiles_are_ignored_or_evaluated() {
+    let t = TestEmulator::start().await;
+    let cw = t.clients("us-east-1").cloudwatch;
+    let minute = t.options.t0_ms / 60_000 * 60_000;
+    for v in [10.0, 20.0, 30.0, 40.0, 500.0] {
+        put_tokens(&cw, minute - 30_000, v).await;
+    }
+    for (name, mode) in [("p99-ignore", "ignore"), ("p99-evaluate", "evaluate")] {
+        cw.put_metric_alarm()
+            .alarm_name(name)
+            .metric_name("BedrockTokenUsage")
+            .namespace("CustomMetrics")
+            .extended_statistic("p99")
+            .period(60)
+            .evaluation_periods(1)
+            .threshold(100.0)
+            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+            .evaluate_low_sample_count_percentile(mode)
+            .send()
+            .await
+            .unwrap();
+    }
+    emulator_post(&t, "/_emulator/alarms/evaluate", "").await;
+    // Five samples are fewer than p99 needs (10 / (1 - 0.99) = 1000).
+    assert_eq!(state(&cw, "p99-ignore").await.0, "INSUFFICIENT_DATA");
+    assert_eq!(state(&cw, "p99-evaluate").await.0, "ALARM");
+}
