@@ -304,6 +304,19 @@ mod tests {
         assert!((wm - 50.4).abs() < 1e-9, "{wm}");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn parsing_never_panics(text in "\\PC{0,24}", noise in "[pPtTwWmMcCsSrRiIqQ()%:.0-9-]{0,16}") {
+            let a = hundred();
+            for t in [&text, &noise] {
+                if let Ok(s) = Statistic::parse(t) {
+                    let _ = s.compute(&a);
+                    let _ = s.to_string();
+                }
+            }
+        }
+    }
+
     #[test]
     fn no_percentile_without_the_values() {
         let mut a = Aggregate::default();

@@ -218,7 +218,8 @@ impl MetricStore {
     /// samples are flushed first, so every sample recorded before the call is seen.
     pub fn query(&self, q: &StatsQuery<'_>, now_ms: i64) -> Result<Vec<PeriodStats>, MetricStoreError> {
         self.flush(now_ms)?;
-        if q.period_s <= 0 || q.end_ms <= q.start_ms || !period_serves(q.start_ms, q.period_s, now_ms) {
+        // Periods beyond 455 days (the longest retention) keep the arithmetic below in range.
+        if q.period_s <= 0 || q.period_s > 455 * 86_400 || q.end_ms <= q.start_ms || !period_serves(q.start_ms, q.period_s, now_ms) {
             return Ok(Vec::new());
         }
         let state = self.state.read().unwrap_or_else(PoisonError::into_inner);

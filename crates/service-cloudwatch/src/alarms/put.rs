@@ -144,7 +144,7 @@ fn metric_config(input: &PutMetricAlarmInput) -> Result<MetricConfig, CloudWatch
         }
         MetricConfig { metrics: metrics.clone(), ..placeholder() }.evaluation_period()
     };
-    if !(matches!(period, 10 | 20 | 30) || (period > 0 && period % 60 == 0)) {
+    if !(matches!(period, 10 | 20 | 30) || (period > 0 && period <= crate::metrics::convert::MAX_PERIOD_S && period % 60 == 0)) {
         return Err(invalid(format!("Period ({period}) must be 10, 20, 30 or a multiple of 60 seconds.")));
     }
     let total = period.saturating_mul(evaluation_periods);

@@ -48,8 +48,9 @@ pub(crate) struct Window {
 impl Window {
     /// The period starts of `period_s` in the window, as CloudWatch aligns them.
     pub(crate) fn grid(&self, period_s: i64) -> Vec<i64> {
-        let period_ms = period_s.max(1) * 1000;
-        let mut at = retention::aligned_start_ms(self.start_ms, period_s.max(1), self.now_ms);
+        let period_s = period_s.clamp(1, crate::metrics::convert::MAX_PERIOD_S);
+        let period_ms = period_s * 1000;
+        let mut at = retention::aligned_start_ms(self.start_ms, period_s, self.now_ms);
         let mut out = Vec::new();
         while at < self.end_ms && out.len() < 100_800 {
             out.push(at);
@@ -254,8 +255,8 @@ impl<'a> Evaluator<'a> {
                 let search = Search::parse(text).map_err(EvalError)?;
                 let statistic = Statistic::parse(stat).map_err(|_| EvalError(format!("Invalid statistic {stat}")))?;
                 let period_s = p as i64;
-                if period_s <= 0 {
-                    return Err(EvalError("The period of SEARCH must be positive".into()));
+                if p.fract() != 0.0 || crate::metrics::convert::check_query_period(period_s, "SEARCH").is_err() {
+                    return Err(EvalError("The period of SEARCH must be 1, 5, 10, 20, 30 or a multiple of 60 seconds".into()));
                 }
                 let metrics = self.store.metrics(self.window.now_ms).map_err(|e| EvalError(e.to_string()))?;
                 let two_weeks = self.window.now_ms - 14 * 86_400_000;

@@ -248,6 +248,21 @@ mod tests {
         assert_eq!(parse("2 ^ 3 ^ 2").unwrap(), Expr::Binary(Op::Pow, Box::new(Expr::Number(2.0)), Box::new(Expr::Binary(Op::Pow, Box::new(Expr::Number(3.0)), Box::new(Expr::Number(2.0))))));
     }
 
+    proptest::proptest! {
+        /// No text makes a parser of this crate panic: metric math, search expressions,
+        /// composite alarm rules, dynamic labels, time zones.
+        #[test]
+        fn parsers_never_panic(text in "\\PC{0,60}", noise in "[\\[\\](){}'\"=,$.+*/^ a-zA-Z0-9_-]{0,40}") {
+            for t in [&text, &noise] {
+                let _ = parse(t);
+                let _ = crate::math::search::Search::parse(t);
+                let _ = crate::alarms::rule::Rule::parse(t);
+                let _ = crate::math::labels::parse_timezone(t);
+                let _ = crate::math::labels::render(t, &crate::math::eval::Series::default(), "d", 0);
+            }
+        }
+    }
+
     #[test]
     fn errors_have_positions() {
         assert_eq!(parse("m1 +").unwrap_err().position, 4);

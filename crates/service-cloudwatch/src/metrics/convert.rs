@@ -47,9 +47,13 @@ pub(crate) fn check_dimensions(dimensions: &[Dimension], parameter: &str) -> Res
     Ok(())
 }
 
-/// A query period: 1, 5, 10, 20, 30 or a multiple of 60 seconds.
+/// The longest query period accepted: 455 days, the longest retention (keeps period arithmetic
+/// in range).
+pub(crate) const MAX_PERIOD_S: i64 = 455 * 86_400;
+
+/// A query period: 1, 5, 10, 20, 30 or a multiple of 60 seconds (at most [`MAX_PERIOD_S`]).
 pub(crate) fn check_query_period(period: i64, parameter: &str) -> Result<(), CloudWatchError> {
-    if matches!(period, 1 | 5 | 10 | 20 | 30) || (period > 0 && period % 60 == 0) {
+    if matches!(period, 1 | 5 | 10 | 20 | 30) || (period > 0 && period <= MAX_PERIOD_S && period % 60 == 0) {
         Ok(())
     } else {
         Err(CloudWatchError::InvalidParameterValue(format!(
