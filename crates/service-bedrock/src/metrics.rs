@@ -13,8 +13,9 @@
 //! catalog does not know publish nothing. Samples go to the store's per-thread buffer (no lock
 //! every request shares, no disk on the request path); the store flushes them every second.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 
 use bedrock_model::error::{ErrorCode, ServiceError};
 use metric_store::{Dimension, MetricKey, MetricStore, SeriesRef, Unit};
@@ -63,8 +64,13 @@ struct ModelSeries {
 #[derive(Debug)]
 pub(crate) struct RuntimeMetrics {
     store: Arc<MetricStore>,
-    models: RwLock<HashMap<String, Arc<ModelSeries>>>,
     delivery: [SeriesRef; 4],
+}
+
+thread_local! {
+    /// Each thread's series handles per model id: a request looks its model up without a lock
+    /// (the handles name metrics only, so any publisher may share them).
+    static SERIES: RefCell<HashMap<String, Arc<ModelSeries>>> = RefCell::new(HashMap::new());
 }
 
 fn series(name: &str, model_id: Option<&str>) -> SeriesRef {
@@ -82,7 +88,6 @@ impl RuntimeMetrics {
     pub(crate) fn new(store: Arc<MetricStore>) -> Self {
         Self {
             store,
-            models: RwLock::new(HashMap::new()),
             delivery: [
                 series("ModelInvocationLogsCloudWatchDeliverySuccess", None),
                 series("ModelInvocationLogsCloudWatchDeliveryFailure", None),
@@ -93,10 +98,18 @@ impl RuntimeMetrics {
     }
 
     fn model(&self, model_id: &str) -> Arc<ModelSeries> {
-        if let Some(m) = self.models.read().unwrap_or_else(PoisonError::into_inner).get(model_id) {
-            return Arc::clone(m);
-        }
-        let m = Arc::new(ModelSeries {
+        SERIES.with(|cache| {
+            if let Some(m) = cache.borrow().get(model_id) {
+                return Arc::clone(m);
+            }
+            let m = Self::new_model(model_id);
+            cache.borrow_mut().insert(model_id.to_owned(), Arc::clone(&m));
+            m
+        })
+    }
+
+    fn new_model(model_id: &str) -> Arc<ModelSeries> {
+        Arc::new(ModelSeries {
             invocations: series("Invocations", Some(model_id)),
             latency: series("InvocationLatency", Some(model_id)),
             client_errors: series("InvocationClientErrors", Some(model_id)),
@@ -109,9 +122,7 @@ impl RuntimeMetrics {
             ttft: series("TimeToFirstToken", Some(model_id)),
             tpm: series("EstimatedTPMQuotaUsage", Some(model_id)),
             burndown: burndown(model_id),
-        });
-        let mut models = self.models.write().unwrap_or_else(PoisonError::into_inner);
-        Arc::clone(models.entry(model_id.to_owned()).or_insert(m))
+        })
     }
 
     /// A successful call of `model_id` at `now_ms`.
