@@ -130,3 +130,33 @@ async fn errors_in_query_and_json_carry_the_query_code() {
     let listed = json(&t, "ListMetrics", r#"{"Namespace": "Z"}"#).await.json();
     assert_eq!(listed["Metrics"][0]["MetricName"], "zipped");
 }
+
+#[tokio::test]
+async fn aws_query_forms_for_the_other_alarm_operations() {
+    let t = TestEmulator::start().await;
+    let ok = |res: RawResponse| {
+        assert_eq!(res.status, 200, "{}", res.text());
+        res.text()
+    };
+    ok(query(&t, "Action=PutMetricAlarm&AlarmName=q1&MetricName=Tokens&Namespace=Legacy&Statistic=Sum&Period=60&EvaluationPeriods=1&Threshold=1&ComparisonOperator=GreaterThanThreshold&AlarmActions.member.1=arn%3Aaws%3Asns%3Aus-east-1%3A123456789012%3Anone").await);
+    ok(query(&t, "Action=PutCompositeAlarm&AlarmName=q2&AlarmRule=ALARM(q1)").await);
+    ok(query(&t, "Action=SetAlarmState&AlarmName=q1&StateValue=ALARM&StateReason=manual").await);
+    let history = ok(query(&t, "Action=DescribeAlarmHistory&AlarmName=q1&HistoryItemType=StateUpdate").await);
+    assert!(history.contains("<AlarmHistoryItems><member><AlarmName>q1</AlarmName>"), "{history}");
+    assert_eq!(between(&history, "HistorySummary"), Some("Alarm updated from INSUFFICIENT_DATA to ALARM"));
+    let for_metric = ok(query(&t, "Action=DescribeAlarmsForMetric&MetricName=Tokens&Namespace=Legacy").await);
+    assert_eq!(between(&for_metric, "AlarmName"), Some("q1"));
+    ok(query(&t, "Action=DisableAlarmActions&AlarmNames.member.1=q1").await);
+    let described = ok(query(&t, "Action=DescribeAlarms&AlarmNames.member.1=q1").await);
+    assert_eq!(between(&described, "ActionsEnabled"), Some("false"));
+    ok(query(&t, "Action=EnableAlarmActions&AlarmNames.member.1=q1").await);
+    let composite = ok(query(&t, "Action=DescribeAlarms&AlarmTypes.member.1=CompositeAlarm").await);
+    assert!(composite.contains("<CompositeAlarms><member>"), "{composite}");
+    assert_eq!(between(&composite, "AlarmRule"), Some("ALARM(q1)"));
+    ok(query(&t, "Action=DeleteAlarms&AlarmNames.member.1=q2&AlarmNames.member.2=q1").await);
+    let missing = query(&t, "Action=DeleteAlarms&AlarmNames.member.1=q1").await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(between(&missing.text(), "Code"), Some("ResourceNotFound"));
+    let bad_state = query(&t, "Action=SetAlarmState&AlarmName=x&StateValue=MAYBE&StateReason=r").await;
+    assert_eq!(between(&bad_state.text(), "Code"), Some("ValidationError"), "{}", bad_state.text());
+}
