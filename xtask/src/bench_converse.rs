@@ -68,7 +68,9 @@ pub(crate) fn spawn_emulator_with(extra: &[&str]) -> anyhow::Result<Emulator> {
     }
     let dir = std::env::temp_dir().join(format!("bedrock-bench-{}-{}", std::process::id(), extra.join("")));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut child = Command::new("target/release/bedrock-emulator")
+    // The release binary, wherever cargo put it (`CARGO_TARGET_DIR` when set).
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
+    let mut child = Command::new(target_dir.join("release/bedrock-emulator"))
         .args(["serve", "--port", "0", "--data-dir"])
         .arg(&dir)
         .args(extra)
