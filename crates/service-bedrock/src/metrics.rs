@@ -129,7 +129,8 @@ impl RuntimeMetrics {
     pub(crate) fn success(&self, model_id: &str, o: &Outcome, now_ms: i64) {
         let m = self.model(model_id);
         let tpm = o.input_tokens as f64 + o.cache_write_tokens as f64 + o.output_tokens as f64 * m.burndown;
-        let mut samples = vec![
+        // A fixed array, not a Vec: no allocation per call.
+        let samples = [
             (&m.invocations, 1.0, Unit::Count),
             (&m.latency, o.latency_ms as f64, Unit::Milliseconds),
             (&m.input_tokens, o.input_tokens as f64, Unit::Count),
@@ -137,11 +138,10 @@ impl RuntimeMetrics {
             (&m.cache_read, o.cache_read_tokens as f64, Unit::Count),
             (&m.cache_write, o.cache_write_tokens as f64, Unit::Count),
             (&m.tpm, tpm, Unit::Count),
+            (&m.ttft, o.time_to_first_token_ms.unwrap_or(0) as f64, Unit::Milliseconds),
         ];
-        if let Some(ttft) = o.time_to_first_token_ms {
-            samples.push((&m.ttft, ttft as f64, Unit::Milliseconds));
-        }
-        self.store.record(&samples, now_ms);
+        let n = if o.time_to_first_token_ms.is_some() { 8 } else { 7 };
+        self.store.record(&samples[..n], now_ms);
     }
 
     /// A failed call of `model_id` at `now_ms`.
