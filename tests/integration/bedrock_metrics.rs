@@ -55,7 +55,12 @@ async fn runtime_calls_publish_aws_bedrock_metrics_per_model_id() {
         }
     }
     // A request refused at validation: a client error, not an invocation.
-    let bad = rt.converse().model_id(HAIKU).messages(Message::builder().role(ConversationRole::Assistant).content(ContentBlock::Text("x".into())).build().unwrap()).send().await;
+    let bad = rt
+        .converse()
+        .model_id(HAIKU)
+        .messages(Message::builder().role(ConversationRole::Assistant).content(ContentBlock::Text("x".into())).build().unwrap())
+        .send()
+        .await;
     assert!(bad.is_err());
 
     let haiku = Some(("ModelId", HAIKU));
@@ -74,7 +79,13 @@ async fn runtime_calls_publish_aws_bedrock_metrics_per_model_id() {
     assert_eq!(sums(&t, "AWS/Bedrock", "ModelInvocationLogsCloudWatchDeliverySuccess", None).await, Some(5.0));
 
     let cw = t.clients("us-east-1").cloudwatch;
-    let listed = cw.list_metrics().namespace("AWS/Bedrock").dimensions(DimensionFilter::builder().name("ModelId").build()).send().await.unwrap();
+    let listed = cw
+        .list_metrics()
+        .namespace("AWS/Bedrock")
+        .dimensions(DimensionFilter::builder().name("ModelId").build())
+        .send()
+        .await
+        .unwrap();
     let mut models: Vec<String> = listed.metrics().iter().map(|m| m.dimensions()[0].value().unwrap().to_owned()).collect();
     models.dedup();
     models.sort();
@@ -106,8 +117,13 @@ async fn a_metric_filter_sums_input_tokens_per_application() {
         .unwrap();
     let rt = t.runtime("us-east-1");
     let mut expected: BTreeMap<&str, i64> = BTreeMap::new();
-    for (app, prompt) in [("CustomerServiceApp", "Where is my order?"), ("DeveloperToolsApp", "Write a SQL query"), ("CustomerServiceApp", "Cancel it")] {
-        let out = rt.converse().model_id(HAIKU).messages(user(prompt)).request_metadata("application_name", app).send().await.unwrap();
+    for (app, prompt) in [
+        ("CustomerServiceApp", "Where is my order?"),
+        ("DeveloperToolsApp", "Write a SQL query"),
+        ("CustomerServiceApp", "Cancel it"),
+    ] {
+        let out =
+            rt.converse().model_id(HAIKU).messages(user(prompt)).request_metadata("application_name", app).send().await.unwrap();
         *expected.entry(app).or_default() += i64::from(out.usage().unwrap().input_tokens());
     }
     // A record without the dimension's field publishes nothing.
@@ -123,12 +139,21 @@ async fn a_metric_filter_sums_input_tokens_per_application() {
         .log_group_name("app")
         .filter_name("errors")
         .filter_pattern("ERROR")
-        .metric_transformations(MetricTransformation::builder().metric_name("Errors").metric_namespace("App").metric_value("1").default_value(0.0).build().unwrap())
+        .metric_transformations(
+            MetricTransformation::builder()
+                .metric_name("Errors")
+                .metric_namespace("App")
+                .metric_value("1")
+                .default_value(0.0)
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
     let now = t.options.t0_ms;
-    let events = ["ERROR one", "fine", "ERROR two"].iter().map(|m| InputLogEvent::builder().timestamp(now).message(*m).build().unwrap());
+    let events =
+        ["ERROR one", "fine", "ERROR two"].iter().map(|m| InputLogEvent::builder().timestamp(now).message(*m).build().unwrap());
     logs.put_log_events().log_group_name("app").log_stream_name("s").set_log_events(Some(events.collect())).send().await.unwrap();
     assert_eq!(sums(&t, "App", "Errors", None).await, Some(2.0));
     let cw = t.clients("us-east-1").cloudwatch;
@@ -150,7 +175,10 @@ async fn a_metric_filter_sums_input_tokens_per_application() {
     let f = &described.metric_filters()[0];
     assert_eq!(f.filter_name(), Some("input-tokens-by-app"));
     assert_eq!(f.metric_transformations()[0].metric_value(), "$.input.inputTokenCount");
-    assert_eq!(logs.describe_metric_filters().metric_name("Errors").metric_namespace("App").send().await.unwrap().metric_filters().len(), 1);
+    assert_eq!(
+        logs.describe_metric_filters().metric_name("Errors").metric_namespace("App").send().await.unwrap().metric_filters().len(),
+        1
+    );
 
     let tested = logs
         .test_metric_filter()
@@ -171,19 +199,31 @@ async fn a_metric_filter_sums_input_tokens_per_application() {
         .filter_name("bad")
         .filter_pattern("{ $.a > 0 }")
         .metric_transformations(
-            MetricTransformation::builder().metric_name("m").metric_namespace("n").metric_value("1").default_value(0.0).dimensions("A", "$.a").build().unwrap(),
+            MetricTransformation::builder()
+                .metric_name("m")
+                .metric_namespace("n")
+                .metric_value("1")
+                .default_value(0.0)
+                .dimensions("A", "$.a")
+                .build()
+                .unwrap(),
         )
         .send()
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("InvalidParameterException"));
-    assert_eq!(err.message(), Some("Invalid metric transformation: dimensions and default value are mutually exclusive properties"));
+    assert_eq!(
+        err.message(),
+        Some("Invalid metric transformation: dimensions and default value are mutually exclusive properties")
+    );
     let err = logs
         .put_metric_filter()
         .log_group_name("nope")
         .filter_name("x")
         .filter_pattern("")
-        .metric_transformations(MetricTransformation::builder().metric_name("m").metric_namespace("n").metric_value("1").build().unwrap())
+        .metric_transformations(
+            MetricTransformation::builder().metric_name("m").metric_namespace("n").metric_value("1").build().unwrap(),
+        )
         .send()
         .await
         .unwrap_err();
@@ -195,7 +235,14 @@ async fn a_metric_filter_sums_input_tokens_per_application() {
 
     // Filters are saved: after a restart the next record still publishes.
     let t = t.restart().await;
-    t.runtime("us-east-1").converse().model_id(HAIKU).messages(user("again")).request_metadata("application_name", "DeveloperToolsApp").send().await.unwrap();
+    t.runtime("us-east-1")
+        .converse()
+        .model_id(HAIKU)
+        .messages(user("again"))
+        .request_metadata("application_name", "DeveloperToolsApp")
+        .send()
+        .await
+        .unwrap();
     let after = sums(&t, "BedrockUsage", "InputTokens", Some(("Application", "DeveloperToolsApp"))).await.unwrap();
     assert!(after > expected["DeveloperToolsApp"] as f64);
 }

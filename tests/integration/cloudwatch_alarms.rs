@@ -23,14 +23,28 @@ pub(crate) async fn emulator_post(t: &TestEmulator, path: &str, body: &str) -> V
 async fn put_tokens(cw: &aws_sdk_cloudwatch::Client, ms: i64, value: f64) {
     cw.put_metric_data()
         .namespace("CustomMetrics")
-        .metric_data(MetricDatum::builder().metric_name("BedrockTokenUsage").timestamp(DateTime::from_millis(ms)).value(value).unit(StandardUnit::Count).build())
+        .metric_data(
+            MetricDatum::builder()
+                .metric_name("BedrockTokenUsage")
+                .timestamp(DateTime::from_millis(ms))
+                .value(value)
+                .unit(StandardUnit::Count)
+                .build(),
+        )
         .send()
         .await
         .unwrap();
 }
 
 async fn state(cw: &aws_sdk_cloudwatch::Client, name: &str) -> (String, String) {
-    let out = cw.describe_alarms().alarm_names(name).alarm_types(AlarmType::MetricAlarm).alarm_types(AlarmType::CompositeAlarm).send().await.unwrap();
+    let out = cw
+        .describe_alarms()
+        .alarm_names(name)
+        .alarm_types(AlarmType::MetricAlarm)
+        .alarm_types(AlarmType::CompositeAlarm)
+        .send()
+        .await
+        .unwrap();
     let (value, reason) = match (out.metric_alarms().first(), out.composite_alarms().first()) {
         (Some(a), _) => (a.state_value().unwrap().as_str().to_owned(), a.state_reason().unwrap().to_owned()),
         (None, Some(a)) => (a.state_value().unwrap().as_str().to_owned(), a.state_reason().unwrap().to_owned()),
@@ -39,7 +53,9 @@ async fn state(cw: &aws_sdk_cloudwatch::Client, name: &str) -> (String, String) 
     (value, reason)
 }
 
-fn seed_alarm(cw: &aws_sdk_cloudwatch::Client) -> aws_sdk_cloudwatch::operation::put_metric_alarm::builders::PutMetricAlarmFluentBuilder {
+fn seed_alarm(
+    cw: &aws_sdk_cloudwatch::Client,
+) -> aws_sdk_cloudwatch::operation::put_metric_alarm::builders::PutMetricAlarmFluentBuilder {
     cw.put_metric_alarm()
         .alarm_name("bedrock-high-token-usage")
         .alarm_description("Alert when hourly token usage exceeds 10000")
@@ -59,7 +75,10 @@ async fn the_seed_alarm_goes_to_alarm_when_the_hour_is_over() {
     let c = t.clients("us-east-1");
     let cw = &c.cloudwatch;
     seed_alarm(cw).send().await.unwrap();
-    assert_eq!(state(cw, "bedrock-high-token-usage").await, ("INSUFFICIENT_DATA".into(), "Unchecked: Initial alarm creation".into()));
+    assert_eq!(
+        state(cw, "bedrock-high-token-usage").await,
+        ("INSUFFICIENT_DATA".into(), "Unchecked: Initial alarm creation".into())
+    );
     let now = t.options.t0_ms; // 10:54:44
     put_tokens(cw, now - 1000, 7000.0).await;
     put_tokens(cw, now, 5000.0).await;
@@ -86,7 +105,11 @@ async fn the_seed_alarm_goes_to_alarm_when_the_hour_is_over() {
     assert_eq!(alarm.treat_missing_data(), Some("missing"));
     // The topic does not exist: the action failed, and history says so.
     let history = cw.describe_alarm_history().alarm_name("bedrock-high-token-usage").send().await.unwrap();
-    let items: Vec<_> = history.alarm_history_items().iter().map(|h| (h.history_item_type().unwrap().as_str().to_owned(), h.history_summary().unwrap().to_owned())).collect();
+    let items: Vec<_> = history
+        .alarm_history_items()
+        .iter()
+        .map(|h| (h.history_item_type().unwrap().as_str().to_owned(), h.history_summary().unwrap().to_owned()))
+        .collect();
     assert_eq!(items[0].0, "Action");
     assert!(items[0].1.starts_with("Failed to execute action arn:aws:sns:us-east-1:123456789012:my-alerts"), "{items:?}");
     assert_eq!(items[1], ("StateUpdate".into(), "Alarm updated from INSUFFICIENT_DATA to ALARM".into()));
@@ -102,7 +125,10 @@ async fn the_seed_alarm_goes_to_alarm_when_the_hour_is_over() {
 
     // Another hour without data: back to INSUFFICIENT_DATA under TreatMissingData=missing.
     emulator_post(&t, "/_emulator/clock", r#"{"advance": "PT1H"}"#).await;
-    assert_eq!(state(cw, "bedrock-high-token-usage").await, ("INSUFFICIENT_DATA".into(), "Insufficient Data: 1 datapoint was unknown.".into()));
+    assert_eq!(
+        state(cw, "bedrock-high-token-usage").await,
+        ("INSUFFICIENT_DATA".into(), "Insufficient Data: 1 datapoint was unknown.".into())
+    );
 }
 
 #[tokio::test]
@@ -139,7 +165,15 @@ async fn m_of_n_missing_data_and_set_alarm_state() {
 
     cw.set_alarm_state().alarm_name("two-of-three").state_value(StateValue::Ok).state_reason("testing").send().await.unwrap();
     assert_eq!(state(&cw, "two-of-three").await, ("OK".into(), "testing".into()));
-    let err = cw.set_alarm_state().alarm_name("two-of-three").state_value(StateValue::Ok).state_reason("x").state_reason_data("{nope").send().await.unwrap_err();
+    let err = cw
+        .set_alarm_state()
+        .alarm_name("two-of-three")
+        .state_value(StateValue::Ok)
+        .state_reason("x")
+        .state_reason_data("{nope")
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.as_service_error().is_some_and(|e| e.is_invalid_format_fault()), "{err:?}");
     let err = cw.set_alarm_state().alarm_name("missing").state_value(StateValue::Ok).state_reason("x").send().await.unwrap_err();
     assert!(err.as_service_error().is_some_and(|e| e.is_resource_not_found()), "{err:?}");
@@ -158,7 +192,13 @@ async fn metric_math_and_composite_alarms() {
     let metric = Metric::builder().namespace("CustomMetrics").metric_name("BedrockTokenUsage").build();
     cw.put_metric_alarm()
         .alarm_name("doubled")
-        .metrics(MetricDataQuery::builder().id("m1").metric_stat(MetricStat::builder().metric(metric).period(60).stat("Sum").build()).return_data(false).build())
+        .metrics(
+            MetricDataQuery::builder()
+                .id("m1")
+                .metric_stat(MetricStat::builder().metric(metric).period(60).stat("Sum").build())
+                .return_data(false)
+                .build(),
+        )
         .metrics(MetricDataQuery::builder().id("e1").expression("m1 * 2").build())
         .evaluation_periods(1)
         .threshold(50.0)
@@ -177,18 +217,23 @@ async fn metric_math_and_composite_alarms() {
     assert_eq!(state(&cw, "doubled").await.0, "ALARM", "{report}");
     assert_eq!(state(&cw, "both").await, ("ALARM".into(), "Alarm rule evaluated to TRUE".into()));
     let composites = cw.describe_alarms().alarm_types(AlarmType::CompositeAlarm).send().await.unwrap();
-    assert_eq!(composites.composite_alarms()[0].alarm_rule(), Some(r#"ALARM("doubled") AND NOT ALARM(bedrock-high-token-usage)"#));
+    assert_eq!(
+        composites.composite_alarms()[0].alarm_rule(),
+        Some(r#"ALARM("doubled") AND NOT ALARM(bedrock-high-token-usage)"#)
+    );
     assert!(composites.metric_alarms().is_empty());
     let children = cw.describe_alarms().children_of_alarm_name("both").send().await.unwrap();
     assert_eq!(children.metric_alarms().len(), 2);
-    let parents = cw.describe_alarms().parents_of_alarm_name("doubled").alarm_types(AlarmType::CompositeAlarm).send().await.unwrap();
+    let parents =
+        cw.describe_alarms().parents_of_alarm_name("doubled").alarm_types(AlarmType::CompositeAlarm).send().await.unwrap();
     assert_eq!(parents.composite_alarms().len(), 1);
     let err = cw.delete_alarms().alarm_names("doubled").send().await.unwrap_err();
     assert_eq!(err.code(), Some("ValidationError"), "a child of a composite alarm");
     let err = cw.put_composite_alarm().alarm_name("bad").alarm_rule("ALARM(nope)").send().await.unwrap_err();
     assert_eq!(err.code(), Some("ValidationError"));
 
-    let for_metric = cw.describe_alarms_for_metric().namespace("CustomMetrics").metric_name("BedrockTokenUsage").send().await.unwrap();
+    let for_metric =
+        cw.describe_alarms_for_metric().namespace("CustomMetrics").metric_name("BedrockTokenUsage").send().await.unwrap();
     assert_eq!(for_metric.metric_alarms().len(), 1, "the metric-math alarm names no metric");
     cw.disable_alarm_actions().alarm_names("doubled").send().await.unwrap();
     let a = cw.describe_alarms().alarm_names("doubled").send().await.unwrap();
@@ -220,7 +265,18 @@ async fn put_metric_alarm_validation() {
     assert_eq!(code(&err).as_deref(), Some("ValidationError"), "Statistic and ExtendedStatistic");
     let err = seed_alarm(&cw).treat_missing_data("sometimes").send().await.unwrap_err();
     assert_eq!(code(&err).as_deref(), Some("ValidationError"));
-    let err = cw.put_metric_alarm().alarm_name("x").metric_name("m").namespace("n").statistic(Statistic::Sum).period(60).threshold(1.0).evaluation_periods(1).send().await.unwrap_err();
+    let err = cw
+        .put_metric_alarm()
+        .alarm_name("x")
+        .metric_name("m")
+        .namespace("n")
+        .statistic(Statistic::Sum)
+        .period(60)
+        .threshold(1.0)
+        .evaluation_periods(1)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&err).as_deref(), Some("MissingParameter"), "no ComparisonOperator");
     let err = seed_alarm(&cw).alarm_actions("not-an-arn").send().await.unwrap_err();
     assert_eq!(code(&err).as_deref(), Some("ValidationError"));
@@ -240,7 +296,13 @@ async fn alarms_survive_a_restart() {
     let t = TestEmulator::start().await;
     let cw = t.clients("us-east-1").cloudwatch;
     seed_alarm(&cw).send().await.unwrap();
-    cw.set_alarm_state().alarm_name("bedrock-high-token-usage").state_value(StateValue::Alarm).state_reason("manual").send().await.unwrap();
+    cw.set_alarm_state()
+        .alarm_name("bedrock-high-token-usage")
+        .state_value(StateValue::Alarm)
+        .state_reason("manual")
+        .send()
+        .await
+        .unwrap();
     let t = t.restart().await;
     let cw = t.clients("us-east-1").cloudwatch;
     assert_eq!(state(&cw, "bedrock-high-token-usage").await, ("ALARM".into(), "manual".into()));

@@ -5,8 +5,8 @@
 use aws_sdk_cloudwatch::error::ProvideErrorMetadata;
 use aws_sdk_cloudwatch::primitives::DateTime;
 use aws_sdk_cloudwatch::types::{
-    Dimension, DimensionFilter, LabelOptions, Metric, MetricDataQuery, MetricDatum, MetricStat, RecentlyActive, ScanBy, StandardUnit,
-    Statistic, StatisticSet,
+    Dimension, DimensionFilter, LabelOptions, Metric, MetricDataQuery, MetricDatum, MetricStat, RecentlyActive, ScanBy,
+    StandardUnit, Statistic, StatisticSet,
 };
 
 use crate::support::TestEmulator;
@@ -52,7 +52,15 @@ async fn put_metric_data_then_statistics_per_aligned_period() {
     let t = TestEmulator::start().await;
     let cw = t.clients("us-east-1").cloudwatch;
     let m = minute(&t);
-    put(&cw, vec![datum("Tokens", "a", m + 5_000, 10.0), datum("Tokens", "a", m + 30_000, 30.0), datum("Tokens", "a", m + 65_000, 5.0)]).await;
+    put(
+        &cw,
+        vec![
+            datum("Tokens", "a", m + 5_000, 10.0),
+            datum("Tokens", "a", m + 30_000, 30.0),
+            datum("Tokens", "a", m + 65_000, 5.0),
+        ],
+    )
+    .await;
     // Values with counts and a statistic set, in one request.
     let values = MetricDatum::builder()
         .metric_name("Tokens")
@@ -88,7 +96,11 @@ async fn put_metric_data_then_statistics_per_aligned_period() {
         .await
         .unwrap();
     assert_eq!(out.label(), Some("Tokens"));
-    let mut points: Vec<_> = out.datapoints().iter().map(|d| (d.timestamp().unwrap().to_millis().unwrap(), d.sum(), d.sample_count(), d.maximum())).collect();
+    let mut points: Vec<_> = out
+        .datapoints()
+        .iter()
+        .map(|d| (d.timestamp().unwrap().to_millis().unwrap(), d.sum(), d.sample_count(), d.maximum()))
+        .collect();
     points.sort_by_key(|p| p.0);
     // The start is rounded down to its minute; periods step from there.
     assert_eq!(points, vec![(m, Some(40.0), Some(2.0), Some(30.0)), (m + 60_000, Some(18.0), Some(7.0), Some(5.0))]);
@@ -221,7 +233,8 @@ async fn list_metrics_filters_by_namespace_name_and_dimensions() {
     };
     assert_eq!(names(cw.list_metrics().namespace("App").send().await.unwrap()), vec!["Latency a", "Tokens a", "Tokens b"]);
     assert_eq!(names(cw.list_metrics().metric_name("Tokens").send().await.unwrap()), vec!["Tokens a", "Tokens b"]);
-    let only_a = cw.list_metrics().dimensions(DimensionFilter::builder().name("ModelId").value("a").build()).send().await.unwrap();
+    let only_a =
+        cw.list_metrics().dimensions(DimensionFilter::builder().name("ModelId").value("a").build()).send().await.unwrap();
     assert_eq!(names(only_a), vec!["Latency a", "Tokens a"]);
     assert_eq!(names(cw.list_metrics().recently_active(RecentlyActive::Pt3H).send().await.unwrap()).len(), 3);
     t.emulator.advance_clock(4 * 3_600_000).unwrap();
@@ -236,11 +249,23 @@ async fn errors_carry_cloudwatch_query_codes() {
     let now = t.options.t0_ms;
     let code = |e: &dyn ProvideErrorMetadata| e.code().map(str::to_owned);
 
-    let old = cw.put_metric_data().namespace("App").metric_data(datum("Tokens", "a", now - 15 * 86_400_000, 1.0)).send().await.unwrap_err();
+    let old = cw
+        .put_metric_data()
+        .namespace("App")
+        .metric_data(datum("Tokens", "a", now - 15 * 86_400_000, 1.0))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(code(&old).as_deref(), Some("InvalidParameterValue"));
     assert!(old.message().unwrap().contains("no more than two weeks in the past"), "{old:?}");
     assert!(old.as_service_error().is_some_and(|e| e.is_invalid_parameter_value_exception()));
-    let ahead = cw.put_metric_data().namespace("App").metric_data(datum("Tokens", "a", now + 3 * 3_600_000, 1.0)).send().await.unwrap_err();
+    let ahead = cw
+        .put_metric_data()
+        .namespace("App")
+        .metric_data(datum("Tokens", "a", now + 3 * 3_600_000, 1.0))
+        .send()
+        .await
+        .unwrap_err();
     assert!(ahead.message().unwrap().contains("two hours in the future"));
 
     let both = MetricDatum::builder()
@@ -261,7 +286,8 @@ async fn errors_carry_cloudwatch_query_codes() {
     let err = cw.put_metric_data().namespace("App").metric_data(hi_res).send().await.unwrap_err();
     assert_eq!(code(&err).as_deref(), Some("InvalidParameterValue"));
 
-    let stats = || cw.get_metric_statistics().namespace("App").metric_name("Tokens").start_time(at(now - 86_400_000)).end_time(at(now));
+    let stats =
+        || cw.get_metric_statistics().namespace("App").metric_name("Tokens").start_time(at(now - 86_400_000)).end_time(at(now));
     let err = stats().period(60).statistics(Statistic::Sum).send().await.unwrap_err();
     assert!(err.as_service_error().is_some_and(|e| e.is_invalid_parameter_combination_exception()), "{err:?}");
     assert!(err.message().unwrap().starts_with("You have requested up to 1,441 datapoints"), "{err:?}");

@@ -45,7 +45,12 @@ async fn aws_query_forms_publish_query_and_alarm() {
     )
     .await;
     assert_eq!(put.status, 200, "{}", put.text());
-    assert!(put.text().starts_with("<PutMetricDataResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\"><ResponseMetadata>"), "{}", put.text());
+    assert!(
+        put.text()
+            .starts_with("<PutMetricDataResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\"><ResponseMetadata>"),
+        "{}",
+        put.text()
+    );
 
     let stats = query(
         &t,

@@ -9,7 +9,9 @@ async fn aws_sdk_js_v3_cloudwatch_and_sns() {
     let emu = TestEmulator::start().await;
     let url = emu.url();
     let (code, stdout, stderr) =
-        tokio::task::spawn_blocking(move || test_support::tools::run_node_test(&node, "cloudwatch.test.mjs", &url)).await.unwrap();
+        tokio::task::spawn_blocking(move || test_support::tools::run_node_test(&node, "cloudwatch.test.mjs", &url))
+            .await
+            .unwrap();
     assert_eq!(code, 0, "node --test failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("pass 4") || stdout.contains("✔ sns"), "{stdout}");
 }

@@ -16,7 +16,10 @@ async fn boto3_drives_every_cloudwatch_operation_and_its_errors() {
         tokio::task::spawn_blocking(move || run_py_tool(&python, &url, &[script.to_str().unwrap()])).await.unwrap();
     assert_eq!(code, 0, "boto3 failed: {stderr}");
     let out: Value = serde_json::from_str(stdout.trim()).unwrap();
-    assert_eq!(out["stats"], serde_json::json!([["2025-12-03T10:44:00+00:00", 14.0, 4.0, "Count"], ["2025-12-03T10:45:00+00:00", 6.0, 2.0, "Count"]]));
+    assert_eq!(
+        out["stats"],
+        serde_json::json!([["2025-12-03T10:44:00+00:00", 14.0, 4.0, "Count"], ["2025-12-03T10:45:00+00:00", 6.0, 2.0, "Count"]])
+    );
     assert_eq!(out["percentiles"], serde_json::json!({"p50": 2.0, "p100": 10.0}));
     assert_eq!(out["highResolutionPoints"], 1);
     assert_eq!(out["metricData"]["e1"], serde_json::json!(["times ten", [140.0, 60.0]]));
@@ -92,9 +95,12 @@ async fn aws_cli_runs_the_seed_alarm_command_unmodified() {
     .await
     .unwrap());
     for tokens in ["6000", "5500"] {
-        ok(cli(&["cloudwatch", "put-metric-data", "--namespace", "CustomMetrics", "--metric-name", "BedrockTokenUsage", "--value", tokens, "--unit", "Count"])
-            .await
-            .unwrap());
+        ok(cli(&[
+            "cloudwatch", "put-metric-data", "--namespace", "CustomMetrics", "--metric-name", "BedrockTokenUsage", "--value",
+            tokens, "--unit", "Count",
+        ])
+        .await
+        .unwrap());
     }
     let alarms = ok(cli(&["cloudwatch", "describe-alarms", "--alarm-names", "bedrock-high-token-usage"]).await.unwrap());
     assert_eq!(alarms["MetricAlarms"][0]["StateValue"], "INSUFFICIENT_DATA");
@@ -102,9 +108,26 @@ async fn aws_cli_runs_the_seed_alarm_command_unmodified() {
     assert_eq!(res.status, 200, "{}", res.text());
     let alarms = ok(cli(&["cloudwatch", "describe-alarms", "--alarm-names", "bedrock-high-token-usage"]).await.unwrap());
     assert_eq!(alarms["MetricAlarms"][0]["StateValue"], "ALARM");
-    assert!(alarms["MetricAlarms"][0]["StateReason"].as_str().unwrap().contains("[11500.0 (03/12/25 10:00:00)] was greater than the threshold (10000.0)"));
-    let history = ok(cli(&["cloudwatch", "describe-alarm-history", "--alarm-name", "bedrock-high-token-usage", "--history-item-type", "Action"]).await.unwrap());
-    assert_eq!(history["AlarmHistoryItems"][0]["HistorySummary"], "Successfully executed action arn:aws:sns:us-east-1:123456789012:my-alerts");
+    assert!(
+        alarms["MetricAlarms"][0]["StateReason"]
+            .as_str()
+            .unwrap()
+            .contains("[11500.0 (03/12/25 10:00:00)] was greater than the threshold (10000.0)")
+    );
+    let history = ok(cli(&[
+        "cloudwatch",
+        "describe-alarm-history",
+        "--alarm-name",
+        "bedrock-high-token-usage",
+        "--history-item-type",
+        "Action",
+    ])
+    .await
+    .unwrap());
+    assert_eq!(
+        history["AlarmHistoryItems"][0]["HistorySummary"],
+        "Successfully executed action arn:aws:sns:us-east-1:123456789012:my-alerts"
+    );
     let messages = raw(&emu.url(), "GET", "/_emulator/sns/messages", &[], "").await.json();
     assert_eq!(messages["messages"][0]["subject"], "ALARM: \"bedrock-high-token-usage\" in US East (N. Virginia)");
 
@@ -125,7 +148,18 @@ async fn aws_cli_runs_the_seed_alarm_command_unmodified() {
     .await
     .unwrap());
     assert_eq!(data["MetricDataResults"][0]["Values"][0], 11500.0);
-    ok(cli(&["cloudwatch", "set-alarm-state", "--alarm-name", "bedrock-high-token-usage", "--state-value", "OK", "--state-reason", "acknowledged"]).await.unwrap());
+    ok(cli(&[
+        "cloudwatch",
+        "set-alarm-state",
+        "--alarm-name",
+        "bedrock-high-token-usage",
+        "--state-value",
+        "OK",
+        "--state-reason",
+        "acknowledged",
+    ])
+    .await
+    .unwrap());
     ok(cli(&["cloudwatch", "delete-alarms", "--alarm-names", "bedrock-high-token-usage"]).await.unwrap());
 
     // A period CloudWatch refuses: the CLI shows the ValidationError code.

@@ -37,7 +37,8 @@ pub(crate) async fn subscriber() -> (String, mpsc::UnboundedReceiver<Received>) 
                     async move {
                         let headers = req.headers().clone();
                         let bytes = req.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-                        let body = serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+                        let body =
+                            serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into_owned()));
                         let _ = tx.send(Received { headers, body });
                         Ok::<_, hyper::Error>(http::Response::new(Full::new(Bytes::new())))
                     }
@@ -110,7 +111,13 @@ async fn an_http_subscriber_confirms_and_receives_notifications_and_alarms() {
         .unwrap();
     cw.put_metric_data()
         .namespace("CustomMetrics")
-        .metric_data(MetricDatum::builder().metric_name("BedrockTokenUsage").timestamp(DateTime::from_millis(t.options.t0_ms)).value(12_345.0).build())
+        .metric_data(
+            MetricDatum::builder()
+                .metric_name("BedrockTokenUsage")
+                .timestamp(DateTime::from_millis(t.options.t0_ms))
+                .value(12_345.0)
+                .build(),
+        )
         .send()
         .await
         .unwrap();
@@ -126,7 +133,10 @@ async fn an_http_subscriber_confirms_and_receives_notifications_and_alarms() {
     assert_eq!(message["Trigger"]["Statistic"], "SUM");
     assert_eq!(message["Trigger"]["Threshold"], 10000.0);
     let history = cw.describe_alarm_history().alarm_name("bedrock-high-token-usage").send().await.unwrap();
-    assert_eq!(history.alarm_history_items()[0].history_summary(), Some(format!("Successfully executed action {topic}").as_str()));
+    assert_eq!(
+        history.alarm_history_items()[0].history_summary(),
+        Some(format!("Successfully executed action {topic}").as_str())
+    );
 
     let listed = raw(&t.url(), "GET", "/_emulator/sns/messages", &[], "").await.json();
     let kinds: Vec<&str> = listed["messages"].as_array().unwrap().iter().map(|m| m["type"].as_str().unwrap()).collect();

@@ -108,9 +108,14 @@ async fn latency(addr: &str, body: &str, expect_values: usize) -> anyhow::Result
         let out = call(&mut sender, addr, "GetMetricData", body.to_owned()).await?;
         if i == 0 {
             let v: serde_json::Value = serde_json::from_slice(&out)?;
-            let n: usize = v["MetricDataResults"].as_array().map_or(0, |r| r.iter().map(|x| x["Values"].as_array().map_or(0, Vec::len)).sum());
+            let n: usize = v["MetricDataResults"]
+                .as_array()
+                .map_or(0, |r| r.iter().map(|x| x["Values"].as_array().map_or(0, Vec::len)).sum());
             if n < expect_values {
-                bail!("GetMetricData returned {n} values, expected at least {expect_values}: {}", String::from_utf8_lossy(&out).chars().take(300).collect::<String>());
+                bail!(
+                    "GetMetricData returned {n} values, expected at least {expect_values}: {}",
+                    String::from_utf8_lossy(&out).chars().take(300).collect::<String>()
+                );
             }
             continue; // warm-up
         }
@@ -154,13 +159,19 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
         anyhow::Ok((put_rate, lat))
     })?;
     drop(emulator);
-    println!("\nPutMetricData: {put_rate:.0} datapoints/s ({} datapoints in requests of {PER_REQUEST}, {CONNECTIONS} connections)", METRICS * MINUTES);
+    println!(
+        "\nPutMetricData: {put_rate:.0} datapoints/s ({} datapoints in requests of {PER_REQUEST}, {CONNECTIONS} connections)",
+        METRICS * MINUTES
+    );
     println!("\n{:<40} {:>10} {:>10}", "GetMetricData over 1,000,000 datapoints", "p50 ms", "p99 ms");
     for (name, (p50, p99)) in &lat {
         println!("{name:<40} {p50:>10.2} {p99:>10.2}");
     }
 
-    println!("\nConverse, {} connections, {} s × {} runs, logging on; off and on alternate so load elsewhere hits both alike:", opts.connections, opts.seconds, opts.runs);
+    println!(
+        "\nConverse, {} connections, {} s × {} runs, logging on; off and on alternate so load elsewhere hits both alike:",
+        opts.connections, opts.seconds, opts.runs
+    );
     let off = spawn_emulator_with(&["--no-bedrock-metrics"])?;
     let on = spawn_emulator_with(&[])?;
     let target = converse_target();
@@ -174,7 +185,10 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
             if f.errors > 0 {
                 bail!("{}: {} non-2xx responses", row.0, f.errors);
             }
-            println!("  {:<12} run {run}: {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms", row.0, f.requests_per_s, f.p50_ms, f.p99_ms);
+            println!(
+                "  {:<12} run {run}: {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms",
+                row.0, f.requests_per_s, f.p50_ms, f.p99_ms
+            );
             row.1.push(f.requests_per_s);
             row.2.push(f.p99_ms);
         }

@@ -48,7 +48,9 @@ pub(crate) async fn prepare(target: &Target, scenario: &Scenario) -> anyhow::Res
         .await;
     match put {
         Ok(_) => Ok(None),
-        Err(err) if err.code() == Some("UnknownOperationException") && scenario.requires.iter().any(|r| r == "PutMetricFilter") => {
+        Err(err)
+            if err.code() == Some("UnknownOperationException") && scenario.requires.iter().any(|r| r == "PutMetricFilter") =>
+        {
             Ok(Some(format!("requires PutMetricFilter (not emulated by this target yet: {})", err.message().unwrap_or_default())))
         }
         Err(err) => Err(aws_sdk_cloudwatchlogs::Error::from(err)).context("PutMetricFilter"),
@@ -56,7 +58,14 @@ pub(crate) async fn prepare(target: &Target, scenario: &Scenario) -> anyhow::Res
 }
 
 /// The sum of `name`'s `Sum` per minute over the window (GetMetricData, all pages).
-async fn metric_sum(target: &Target, namespace: &str, name: &str, dims: &[(&str, &str)], start_ms: i64, end_ms: i64) -> anyhow::Result<f64> {
+async fn metric_sum(
+    target: &Target,
+    namespace: &str,
+    name: &str,
+    dims: &[(&str, &str)],
+    start_ms: i64,
+    end_ms: i64,
+) -> anyhow::Result<f64> {
     let mut metric = Metric::builder().namespace(namespace).metric_name(name);
     for (n, v) in dims {
         metric = metric.dimensions(Dimension::builder().name(*n).value(*v).build());
@@ -89,7 +98,12 @@ async fn metric_sum(target: &Target, namespace: &str, name: &str, dims: &[(&str,
 }
 
 /// Polls `read` until it equals `want` (mock: once); the last value read.
-async fn settle(target: &Target, what: &str, want: f64, mut read: impl AsyncFnMut() -> anyhow::Result<f64>) -> anyhow::Result<f64> {
+async fn settle(
+    target: &Target,
+    what: &str,
+    want: f64,
+    mut read: impl AsyncFnMut() -> anyhow::Result<f64>,
+) -> anyhow::Result<f64> {
     let deadline = Instant::now() + METRICS_TIMEOUT;
     let mut delay = Duration::from_secs(10);
     loop {
@@ -109,7 +123,14 @@ fn base_model_id(model_id: &str) -> Option<&str> {
 }
 
 /// The checks after the calls.
-pub(crate) async fn check(target: &Target, scenario: &Scenario, outcomes: &[CallOutcome], start_ms: i64, end_ms: i64, report: &mut ScenarioReport) {
+pub(crate) async fn check(
+    target: &Target,
+    scenario: &Scenario,
+    outcomes: &[CallOutcome],
+    start_ms: i64,
+    end_ms: i64,
+    report: &mut ScenarioReport,
+) {
     let Some(m) = &scenario.monitoring else { return };
     if let Err(err) = run_checks(target, m, outcomes, start_ms, end_ms, report).await {
         report::step("metrics", &format!("{err:#}"), false);
@@ -144,14 +165,20 @@ async fn run_checks(
     // 2. What AWS leaves open: refused calls in Invocations; the ModelId of profile calls.
     let refused: Vec<&CallOutcome> = outcomes.iter().filter(|o| o.usage().is_none()).collect();
     for model in refused.iter().map(|o| o.model_id.clone()).collect::<std::collections::BTreeSet<_>>() {
-        let errors = metric_sum(target, "AWS/Bedrock", "InvocationClientErrors", &[("ModelId", &model)], start_ms, end_ms).await?;
+        let errors =
+            metric_sum(target, "AWS/Bedrock", "InvocationClientErrors", &[("ModelId", &model)], start_ms, end_ms).await?;
         let n = refused.iter().filter(|o| o.model_id == model).count();
         report::step("choice", &format!("{n} refused call(s) of {model}: InvocationClientErrors {errors} on this target"), true);
         if target.mode == Mode::Mock && (errors - n as f64).abs() > 1e-6 {
             report.fail(format!("the emulator should count {n} client error(s) for {model}, it has {errors}"));
         }
     }
-    for model in outcomes.iter().filter(|o| o.usage().is_some()).filter_map(|o| base_model_id(&o.model_id).map(|b| (o.model_id.clone(), b.to_owned()))).collect::<std::collections::BTreeSet<_>>() {
+    for model in outcomes
+        .iter()
+        .filter(|o| o.usage().is_some())
+        .filter_map(|o| base_model_id(&o.model_id).map(|b| (o.model_id.clone(), b.to_owned())))
+        .collect::<std::collections::BTreeSet<_>>()
+    {
         let (profile, base) = model;
         let under_base = metric_sum(target, "AWS/Bedrock", "Invocations", &[("ModelId", &base)], start_ms, end_ms).await?;
         let direct = outcomes.iter().filter(|o| o.model_id == base && o.usage().is_some()).count() as f64;
@@ -171,9 +198,16 @@ async fn run_checks(
     anyhow::ensure!(!tokens.is_empty(), "the scenario makes no successful call with {}={}", f.metadata_key, f.application);
     let want: f64 = tokens.iter().map(|t| *t as f64).sum();
     let dims = [(f.dimension.as_str(), f.application.as_str())];
-    let got = settle(target, "metric filter sum", want, async || metric_sum(target, &f.metric_namespace, &f.metric_name, &dims, start_ms, end_ms).await).await?;
+    let got = settle(target, "metric filter sum", want, async || {
+        metric_sum(target, &f.metric_namespace, &f.metric_name, &dims, start_ms, end_ms).await
+    })
+    .await?;
     let ok = (got - want).abs() < 1e-6;
-    report::step("metrics", &format!("metric filter {} {}={}: sum {got} (harness: {want})", f.metric_name, f.dimension, f.application), ok);
+    report::step(
+        "metrics",
+        &format!("metric filter {} {}={}: sum {got} (harness: {want})", f.metric_name, f.dimension, f.application),
+        ok,
+    );
     if !ok {
         report.fail(format!("the metric filter's sum for {} is {got}, the harness's calls make {want}", f.application));
     }

@@ -20,7 +20,14 @@ pub struct Aggregate {
 
 impl Default for Aggregate {
     fn default() -> Self {
-        Self { sample_count: 0.0, sum: 0.0, min: f64::INFINITY, max: f64::NEG_INFINITY, dist: Distribution::default(), unseen: 0.0 }
+        Self {
+            sample_count: 0.0,
+            sum: 0.0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            dist: Distribution::default(),
+            unseen: 0.0,
+        }
     }
 }
 

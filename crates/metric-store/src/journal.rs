@@ -262,7 +262,10 @@ mod tests {
         f.write_all(&[9, 0, 0, 0, 1, 2]).unwrap();
         let (j, replay) = Journal::open(dir.path(), false).unwrap();
         assert_eq!(replay.truncated_bytes, 6);
-        assert_eq!(replay.entries, vec![Entry::Define { id: 7, key }, Entry::Bucket { id: 7, level: 1, start: 120, unit: Unit::Count, agg }]);
+        assert_eq!(
+            replay.entries,
+            vec![Entry::Define { id: 7, key }, Entry::Bucket { id: 7, level: 1, start: 120, unit: Unit::Count, agg }]
+        );
         assert_eq!(j.len(), std::fs::metadata(&path).unwrap().len());
     }
 

@@ -41,9 +41,16 @@ pub enum Statistic {
     /// `pNN`: the value at that percentile (0–100).
     Percentile(f64),
     /// `tm`, `wm`, `tc`, `ts` with their bounds.
-    Trimmed { kind: TrimKind, lower: Option<Bound>, upper: Option<Bound> },
+    Trimmed {
+        kind: TrimKind,
+        lower: Option<Bound>,
+        upper: Option<Bound>,
+    },
     /// `PR(lo:hi)`: the percentage of values in `(lo, hi]`.
-    PercentileRank { lower: Option<f64>, upper: Option<f64> },
+    PercentileRank {
+        lower: Option<f64>,
+        upper: Option<f64>,
+    },
 }
 
 /// Why a statistic name is not one.
@@ -64,7 +71,11 @@ impl Statistic {
             _ => {}
         }
         if text.eq_ignore_ascii_case("IQM") {
-            return Ok(Statistic::Trimmed { kind: TrimKind::Mean, lower: Some(Bound::Percent(25.0)), upper: Some(Bound::Percent(75.0)) });
+            return Ok(Statistic::Trimmed {
+                kind: TrimKind::Mean,
+                lower: Some(Bound::Percent(25.0)),
+                upper: Some(Bound::Percent(75.0)),
+            });
         }
         let lower = text.to_ascii_lowercase();
         if let Some(rest) = lower.strip_prefix('p')

@@ -219,7 +219,11 @@ impl MetricStore {
     pub fn query(&self, q: &StatsQuery<'_>, now_ms: i64) -> Result<Vec<PeriodStats>, MetricStoreError> {
         self.flush(now_ms)?;
         // Periods beyond 455 days (the longest retention) keep the arithmetic below in range.
-        if q.period_s <= 0 || q.period_s > 455 * 86_400 || q.end_ms <= q.start_ms || !period_serves(q.start_ms, q.period_s, now_ms) {
+        if q.period_s <= 0
+            || q.period_s > 455 * 86_400
+            || q.end_ms <= q.start_ms
+            || !period_serves(q.start_ms, q.period_s, now_ms)
+        {
             return Ok(Vec::new());
         }
         let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
@@ -266,11 +270,8 @@ impl MetricStore {
     pub fn metrics(&self, now_ms: i64) -> Result<Vec<MetricInfo>, MetricStoreError> {
         self.flush(now_ms)?;
         let state = self.state.read().unwrap_or_else(PoisonError::into_inner);
-        let mut out: Vec<MetricInfo> = state
-            .series
-            .iter()
-            .map(|(key, s)| MetricInfo { key: key.clone(), last_published_ms: s.last_published_ms })
-            .collect();
+        let mut out: Vec<MetricInfo> =
+            state.series.iter().map(|(key, s)| MetricInfo { key: key.clone(), last_published_ms: s.last_published_ms }).collect();
         out.sort_by(|a, b| a.key.cmp(&b.key));
         Ok(out)
     }
@@ -396,7 +397,14 @@ mod tests {
         let mut other = datum(T, 10.0);
         other.unit = Unit::Milliseconds;
         store.put(&[datum(T, 1.0), other], T).unwrap();
-        let q = StatsQuery { key: &key(), start_ms: T - 60_000, end_ms: T + 60_000, period_s: 60, unit: Some(Unit::Count), need_distribution: true };
+        let q = StatsQuery {
+            key: &key(),
+            start_ms: T - 60_000,
+            end_ms: T + 60_000,
+            period_s: 60,
+            unit: Some(Unit::Count),
+            need_distribution: true,
+        };
         let got = store.query(&q, T).unwrap();
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].per_unit.len(), 1);

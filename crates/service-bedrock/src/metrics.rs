@@ -149,7 +149,9 @@ impl RuntimeMetrics {
         let m = self.model(model_id);
         match classify(err.code) {
             Failure::Throttled => self.store.record(&[(&m.throttles, 1.0, Unit::Count)], now_ms),
-            Failure::Server => self.store.record(&[(&m.server_errors, 1.0, Unit::Count), (&m.invocations, 1.0, Unit::Count)], now_ms),
+            Failure::Server => {
+                self.store.record(&[(&m.server_errors, 1.0, Unit::Count), (&m.invocations, 1.0, Unit::Count)], now_ms)
+            }
             Failure::Client => self.store.record(&[(&m.client_errors, 1.0, Unit::Count)], now_ms),
         }
     }
@@ -202,7 +204,8 @@ mod tests {
         m.failure("us.anthropic.claude-sonnet-4-20250514-v1:0", &ServiceError::validation("bad"), t);
         m.failure("us.anthropic.claude-sonnet-4-20250514-v1:0", &ServiceError::new(ErrorCode::ModelErrorException, "x"), t);
         let sum = |name: &str| {
-            let key = MetricKey::new(NAMESPACE, name, vec![Dimension::new("ModelId", "us.anthropic.claude-sonnet-4-20250514-v1:0")]);
+            let key =
+                MetricKey::new(NAMESPACE, name, vec![Dimension::new("ModelId", "us.anthropic.claude-sonnet-4-20250514-v1:0")]);
             let q = StatsQuery { key: &key, start_ms: t, end_ms: t + 60_000, period_s: 60, unit: None, need_distribution: false };
             store.query(&q, t).unwrap().first().and_then(|p| Statistic::Sum.compute(&p.merged(false)))
         };

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use aws_protocol::{AwsError, Reply, ServiceId};
 use service_kit::{Call, CallFuture, Service};
 
+use crate::CloudWatchService;
 use crate::alarms::{describe, manage, put};
 use crate::error::{CloudWatchError, SnsError};
 use crate::input::{cloudwatch_input, sns_input};
 use crate::metrics::{get_metric_data, get_metric_statistics, list_metrics, put_metric_data};
-use crate::CloudWatchService;
 
 /// The operations answered, per model.
 const OPERATIONS: &[(ServiceId, &str)] = &[
@@ -71,9 +71,10 @@ fn cloudwatch(state: &CloudWatchService, call: Call<'_>) -> Result<Reply, CloudW
             put_metric_data::put_metric_data(state, cloudwatch_input(call)?)?;
             Reply::empty()
         }
-        "GetMetricStatistics" => {
-            Reply::shape("GetMetricStatisticsOutput", get_metric_statistics::get_metric_statistics(state, cloudwatch_input(call)?)?)
-        }
+        "GetMetricStatistics" => Reply::shape(
+            "GetMetricStatisticsOutput",
+            get_metric_statistics::get_metric_statistics(state, cloudwatch_input(call)?)?,
+        ),
         "GetMetricData" => Reply::shape("GetMetricDataOutput", get_metric_data::get_metric_data(state, cloudwatch_input(call)?)?),
         "ListMetrics" => Reply::shape("ListMetricsOutput", list_metrics::list_metrics(state, cloudwatch_input(call)?)?),
         "PutMetricAlarm" => {
@@ -136,7 +137,10 @@ fn sns(state: &CloudWatchService, call: Call<'_>) -> Result<Reply, SnsError> {
         }
         "ListSubscriptionsByTopic" => {
             let input: crate::sns::api::TopicArnInput = sns_input(call)?;
-            Reply::shape("ListSubscriptionsByTopicResponse", sns.list_subscriptions(Some(&input.topic_arn), input.next_token.as_deref())?)
+            Reply::shape(
+                "ListSubscriptionsByTopicResponse",
+                sns.list_subscriptions(Some(&input.topic_arn), input.next_token.as_deref())?,
+            )
         }
         "Publish" => Reply::shape("PublishResponse", sns.publish_api(sns_input(call)?)?),
         other => return Err(SnsError::Internal(format!("The operation {other} is not implemented by this emulator"))),

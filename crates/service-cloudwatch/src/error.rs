@@ -108,7 +108,10 @@ mod tests {
     #[test]
     fn query_codes_ride_along() {
         let e = CloudWatchError::invalid_value("Period", 7).to_aws();
-        assert_eq!((e.code.as_ref(), e.wire_query_code(), e.status), ("InvalidParameterValueException", "InvalidParameterValue", 400));
+        assert_eq!(
+            (e.code.as_ref(), e.wire_query_code(), e.status),
+            ("InvalidParameterValueException", "InvalidParameterValue", 400)
+        );
         assert_eq!(e.message, "The value 7 for parameter Period is invalid.");
         let e = CloudWatchError::Validation("x".into()).to_aws();
         assert_eq!(e.wire_query_code(), "ValidationError");

@@ -22,9 +22,7 @@ pub(crate) static SNS: LazyLock<ShapeIndex> = LazyLock::new(|| ShapeIndex::from_
 pub(crate) fn cloudwatch_input<T: DeserializeOwned>(call: Call<'_>) -> Result<T, CloudWatchError> {
     let shape = format!("{}Input", call.operation());
     let value = document(call, &CLOUDWATCH, &shape).map_err(CloudWatchError::from_rejection)?;
-    check_body(&CLOUDWATCH, &shape, &value)
-        .and_then(|v| v.into_result())
-        .map_err(CloudWatchError::from_rejection)?;
+    check_body(&CLOUDWATCH, &shape, &value).and_then(|v| v.into_result()).map_err(CloudWatchError::from_rejection)?;
     serde_json::from_value(strip_nulls(value)).map_err(|e| CloudWatchError::Serialization(e.to_string()))
 }
 

@@ -91,11 +91,15 @@ fn parse_pattern(text: &str) -> Result<FilterPattern, LogsError> {
 /// Checks a definition against CloudWatch Logs' rules and compiles it.
 pub(crate) fn compile(def: MetricFilter) -> Result<Compiled, LogsError> {
     let pattern = parse_pattern(&def.filter_pattern)?;
-    let t = def.metric_transformations.first().ok_or_else(|| LogsError::invalid_parameter("metricTransformations must have one item."))?;
+    let t = def
+        .metric_transformations
+        .first()
+        .ok_or_else(|| LogsError::invalid_parameter("metricTransformations must have one item."))?;
     let is_json = pattern.is_json();
     let value = match t.metric_value.trim() {
         v if v.starts_with('$') => {
-            let path = JsonPath::parse(v).map_err(|e| LogsError::invalid_parameter(format!("Invalid metric value: {v} ({e})")))?;
+            let path =
+                JsonPath::parse(v).map_err(|e| LogsError::invalid_parameter(format!("Invalid metric value: {v} ({e})")))?;
             if !is_json {
                 return Err(LogsError::invalid_parameter(format!(
                     "Invalid metric value: {v}. A field selector needs a JSON filter pattern."
@@ -128,8 +132,11 @@ pub(crate) fn compile(def: MetricFilter) -> Result<Compiled, LogsError> {
             )));
         }
         for (name, selector) in dims {
-            let path = JsonPath::parse(selector.trim())
-                .map_err(|_| LogsError::invalid_parameter(format!("Invalid dimension value for {name}: {selector}. Use a field selector such as $.modelId.")))?;
+            let path = JsonPath::parse(selector.trim()).map_err(|_| {
+                LogsError::invalid_parameter(format!(
+                    "Invalid dimension value for {name}: {selector}. Use a field selector such as $.modelId."
+                ))
+            })?;
             dimensions.push((name.clone(), path));
         }
     }
@@ -147,7 +154,10 @@ pub(crate) fn put_metric_filter(state: &LogsService, req: PutMetricFilterRequest
         log_group_name: req.log_group_name,
     };
     let compiled = compile(def)?;
-    match publisher.put(compiled, MAX_FILTERS_PER_GROUP).map_err(|e| LogsError::new(LogsErrorCode::ServiceUnavailableException, e.to_string()))? {
+    match publisher
+        .put(compiled, MAX_FILTERS_PER_GROUP)
+        .map_err(|e| LogsError::new(LogsErrorCode::ServiceUnavailableException, e.to_string()))?
+    {
         Ok(()) => Ok(Reply::empty()),
         Err(_) => Err(LogsError::new(
             LogsErrorCode::LimitExceededException,
@@ -174,7 +184,9 @@ pub(crate) fn describe_metric_filters(state: &LogsService, req: DescribeMetricFi
         .filter(|f| req.filter_name_prefix.as_ref().is_none_or(|p| f.filter_name.starts_with(p.as_str())))
         .filter(|f| {
             req.metric_name.as_ref().is_none_or(|n| {
-                f.metric_transformations.iter().any(|t| &t.metric_name == n && Some(&t.metric_namespace) == req.metric_namespace.as_ref())
+                f.metric_transformations
+                    .iter()
+                    .any(|t| &t.metric_name == n && Some(&t.metric_namespace) == req.metric_namespace.as_ref())
             })
         })
         .collect();
@@ -224,7 +236,11 @@ pub(crate) fn test_metric_filter(req: TestMetricFilterRequest) -> Result<Reply, 
                 }
             }
         }
-        matches.push(MetricFilterMatchRecord { event_number: i as i64 + 1, event_message: message.clone(), extracted_values: extracted });
+        matches.push(MetricFilterMatchRecord {
+            event_number: i as i64 + 1,
+            event_message: message.clone(),
+            extracted_values: extracted,
+        });
     }
     Ok(Reply::shape("TestMetricFilterResponse", TestMetricFilterResponse { matches }))
 }
@@ -264,14 +280,20 @@ mod tests {
         assert!(compile(def("{ $.a > 0 }", "$.a", Some(&[("ModelId", "$.modelId")]), None)).is_ok());
         assert!(compile(def("ERROR", "1", None, Some(0.0))).is_ok());
         let err = |d| compile(d).unwrap_err().message;
-        assert_eq!(err(def("ERROR", "1", Some(&[("x", "$.x")]), None)), "The specified filter pattern does not support dimensions");
+        assert_eq!(
+            err(def("ERROR", "1", Some(&[("x", "$.x")]), None)),
+            "The specified filter pattern does not support dimensions"
+        );
         assert_eq!(
             err(def("{ $.a > 0 }", "1", Some(&[("x", "$.x")]), Some(1.0))),
             "Invalid metric transformation: dimensions and default value are mutually exclusive properties"
         );
         assert!(err(def("ERROR", "$.a", None, None)).contains("needs a JSON filter pattern"));
         assert!(err(def("{ $.a > 0 }", "abc", None, None)).starts_with("Invalid metric value"));
-        assert!(err(def("{ $.a > 0 }", "1", Some(&[("a", "$.a"), ("b", "$.b"), ("c", "$.c"), ("d", "$.d")]), None)).contains("at most 3"));
+        assert!(
+            err(def("{ $.a > 0 }", "1", Some(&[("a", "$.a"), ("b", "$.b"), ("c", "$.c"), ("d", "$.d")]), None))
+                .contains("at most 3")
+        );
         assert!(err(def("{ $.a = ", "1", None, None)).starts_with("Invalid metric filter pattern"));
     }
 }

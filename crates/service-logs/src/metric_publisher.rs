@@ -64,7 +64,12 @@ pub(crate) struct Compiled {
 
 impl Compiled {
     /// Compiles a checked definition (see `metric_filters.rs` for the checks and their messages).
-    pub(crate) fn new(def: MetricFilter, pattern: FilterPattern, value: ValueSource, dimensions: Vec<(String, JsonPath)>) -> Self {
+    pub(crate) fn new(
+        def: MetricFilter,
+        pattern: FilterPattern,
+        value: ValueSource,
+        dimensions: Vec<(String, JsonPath)>,
+    ) -> Self {
         let t = &def.metric_transformations[0];
         let unit = t.unit.as_deref().and_then(Unit::parse).unwrap_or(Unit::None);
         let default_value = t.default_value;
@@ -182,7 +187,8 @@ impl MetricPublisher {
         all.sort_by(|a, b| (&a.log_group_name, &a.filter_name).cmp(&(&b.log_group_name, &b.filter_name)));
         let io = |source| MetricFilterStoreError::Io { path: path.clone(), source };
         let tmp = path.with_extension("json.tmp");
-        let bytes = serde_json::to_vec_pretty(&all).map_err(|e| MetricFilterStoreError::Parse { path: path.clone(), message: e.to_string() })?;
+        let bytes = serde_json::to_vec_pretty(&all)
+            .map_err(|e| MetricFilterStoreError::Parse { path: path.clone(), message: e.to_string() })?;
         std::fs::write(&tmp, bytes).map_err(io)?;
         std::fs::rename(&tmp, path).map_err(io)
     }
@@ -244,7 +250,8 @@ impl AppendObserver for MetricPublisher {
                 _ => return,
             }
         };
-        let needs_json = filters.iter().any(|f| matches!(f.pattern, FilterPattern::Json(_)) || matches!(f.value, ValueSource::Path(_)));
+        let needs_json =
+            filters.iter().any(|f| matches!(f.pattern, FilterPattern::Json(_)) || matches!(f.value, ValueSource::Path(_)));
         for event in events {
             let message = String::from_utf8_lossy(event.message);
             let doc = if needs_json { serde_json::from_str::<serde_json::Value>(&message).ok() } else { None };

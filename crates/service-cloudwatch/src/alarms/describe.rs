@@ -9,9 +9,7 @@ use super::model::{AlarmKind, StateValue};
 use super::rule::Rule;
 use crate::CloudWatchService;
 use crate::error::CloudWatchError;
-use crate::shapes::{
-    DescribeAlarmHistoryOutput, DescribeAlarmsForMetricOutput, DescribeAlarmsOutput, Dimension, MetricAlarm,
-};
+use crate::shapes::{DescribeAlarmHistoryOutput, DescribeAlarmsForMetricOutput, DescribeAlarmsOutput, Dimension, MetricAlarm};
 
 /// `DescribeAlarmsInput`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -68,7 +66,10 @@ fn token(next: usize, total: usize, prefix: &str) -> Option<String> {
     (next < total).then(|| service_kit::opaque::encode(&format!("{prefix}{next}")))
 }
 
-pub(crate) fn describe_alarms(service: &CloudWatchService, input: DescribeAlarmsInput) -> Result<DescribeAlarmsOutput, CloudWatchError> {
+pub(crate) fn describe_alarms(
+    service: &CloudWatchService,
+    input: DescribeAlarmsInput,
+) -> Result<DescribeAlarmsOutput, CloudWatchError> {
     if input.alarm_names.is_some() && input.alarm_name_prefix.is_some() {
         return Err(CloudWatchError::InvalidParameterCombination(
             "The parameters AlarmNames and AlarmNamePrefix are mutually exclusive and you have specified both.".into(),
@@ -77,11 +78,15 @@ pub(crate) fn describe_alarms(service: &CloudWatchService, input: DescribeAlarms
     let types = input.alarm_types.clone().unwrap_or_else(|| vec!["MetricAlarm".to_owned()]);
     let state = input.state_value.as_deref().and_then(StateValue::parse);
     let alarms = service.alarms.lock();
-    let named = |reference: &str| alarms.alarms.values().find(|a| a.name == reference || a.arn == reference).map(|a| a.name.clone());
-    let children: Option<Vec<String>> = input.children_of_alarm_name.as_ref().map(|parent| match alarms.alarms.get(parent).map(|a| &a.kind) {
-        Some(AlarmKind::Composite { rule }) => Rule::parse(rule).map(|r| r.references().into_iter().filter_map(named).collect()).unwrap_or_default(),
-        _ => Vec::new(),
-    });
+    let named =
+        |reference: &str| alarms.alarms.values().find(|a| a.name == reference || a.arn == reference).map(|a| a.name.clone());
+    let children: Option<Vec<String>> =
+        input.children_of_alarm_name.as_ref().map(|parent| match alarms.alarms.get(parent).map(|a| &a.kind) {
+            Some(AlarmKind::Composite { rule }) => {
+                Rule::parse(rule).map(|r| r.references().into_iter().filter_map(named).collect()).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        });
     let parents: Option<Vec<String>> = input.parents_of_alarm_name.as_ref().map(|child| {
         alarms
             .alarms

@@ -62,7 +62,11 @@ pub(crate) fn evaluate(service: &CloudWatchService, only_due: bool) -> Result<Ev
         let Some((state, reason, data)) = decide(service, &config, boundary, now)? else { continue };
         let old = alarms.alarms[name].state.value;
         if transition(service, &mut alarms, name, state, reason, Some(data), now) {
-            report.transitions.push(Transition { alarm_name: name.clone(), old_state: old.as_str().into(), new_state: state.as_str().into() });
+            report.transitions.push(Transition {
+                alarm_name: name.clone(),
+                old_state: old.as_str().into(),
+                new_state: state.as_str().into(),
+            });
         }
     }
     // Composite alarms, until they settle (a composite may name another).
@@ -92,7 +96,11 @@ pub(crate) fn evaluate(service: &CloudWatchService, only_due: bool) -> Result<Ev
             let old = alarms.alarms[name].state.value;
             if transition(service, &mut alarms, name, state, reason, Some(data), now) {
                 changed = true;
-                report.transitions.push(Transition { alarm_name: name.clone(), old_state: old.as_str().into(), new_state: state.as_str().into() });
+                report.transitions.push(Transition {
+                    alarm_name: name.clone(),
+                    old_state: old.as_str().into(),
+                    new_state: state.as_str().into(),
+                });
             }
         }
         if !changed {
@@ -121,14 +129,22 @@ fn points(service: &CloudWatchService, c: &MetricConfig, boundary: i64, now: i64
     let period = c.evaluation_period();
     let n = c.evaluation_periods.max(1);
     let start = boundary - n * period * 1000;
-    let mut points: Vec<Point> = (0..n).map(|i| Point { at_ms: start + i * period * 1000, value: None, sample_count: None }).collect();
+    let mut points: Vec<Point> =
+        (0..n).map(|i| Point { at_ms: start + i * period * 1000, value: None, sample_count: None }).collect();
     if c.metrics.is_empty() {
         let (Some(ns), Some(name)) = (&c.namespace, &c.metric_name) else { return Ok(Some(points)) };
         let stat_text = c.statistic.as_deref().or(c.extended_statistic.as_deref()).unwrap_or("Average");
         let stat = Statistic::parse(stat_text).map_err(|_| CloudWatchError::Internal(format!("bad statistic {stat_text}")))?;
         let metric = key(ns, name, &c.dimensions);
         let unit = c.unit.as_deref().and_then(Unit::parse);
-        let q = StatsQuery { key: &metric, start_ms: start, end_ms: boundary, period_s: period, unit, need_distribution: !stat.is_basic() };
+        let q = StatsQuery {
+            key: &metric,
+            start_ms: start,
+            end_ms: boundary,
+            period_s: period,
+            unit,
+            need_distribution: !stat.is_basic(),
+        };
         let periods = service.metrics.query(&q, now).map_err(|e| CloudWatchError::Internal(e.to_string()))?;
         for p in periods {
             let agg = p.merged(!stat.is_basic());

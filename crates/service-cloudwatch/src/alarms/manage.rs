@@ -40,12 +40,17 @@ pub(crate) fn delete_alarms(service: &CloudWatchService, input: AlarmNamesInput)
         let used_by = alarms.alarms.values().find(|a| match &a.kind {
             AlarmKind::Composite { rule } => {
                 !input.alarm_names.contains(&a.name)
-                    && Rule::parse(rule).map(|r| r.references().iter().any(|x| x == name || x.ends_with(&format!(":alarm:{name}")))).unwrap_or(false)
+                    && Rule::parse(rule)
+                        .map(|r| r.references().iter().any(|x| x == name || x.ends_with(&format!(":alarm:{name}"))))
+                        .unwrap_or(false)
             }
             AlarmKind::Metric(_) => false,
         });
         if let Some(parent) = used_by {
-            return Err(CloudWatchError::Validation(format!("The alarm {name} is referenced by the composite alarm {}.", parent.name)));
+            return Err(CloudWatchError::Validation(format!(
+                "The alarm {name} is referenced by the composite alarm {}.",
+                parent.name
+            )));
         }
     }
     for name in &input.alarm_names {
@@ -65,7 +70,8 @@ pub(crate) fn delete_alarms(service: &CloudWatchService, input: AlarmNamesInput)
 }
 
 pub(crate) fn set_alarm_state(service: &CloudWatchService, input: SetAlarmStateInput) -> Result<(), CloudWatchError> {
-    let value = StateValue::parse(&input.state_value).ok_or_else(|| CloudWatchError::invalid_value("StateValue", &input.state_value))?;
+    let value =
+        StateValue::parse(&input.state_value).ok_or_else(|| CloudWatchError::invalid_value("StateValue", &input.state_value))?;
     if let Some(data) = &input.state_reason_data
         && serde_json::from_str::<serde_json::Value>(data).is_err()
     {
@@ -84,7 +90,11 @@ pub(crate) fn set_alarm_state(service: &CloudWatchService, input: SetAlarmStateI
     Ok(())
 }
 
-pub(crate) fn set_actions_enabled(service: &CloudWatchService, input: AlarmNamesInput, enabled: bool) -> Result<(), CloudWatchError> {
+pub(crate) fn set_actions_enabled(
+    service: &CloudWatchService,
+    input: AlarmNamesInput,
+    enabled: bool,
+) -> Result<(), CloudWatchError> {
     let mut alarms = service.alarms.lock();
     let mut changed = false;
     for name in &input.alarm_names {

@@ -94,10 +94,13 @@ fn metric_config(input: &PutMetricAlarmInput) -> Result<MetricConfig, CloudWatch
         (true, true) => return Err(invalid("MetricName and Metrics cannot be specified together.")),
         _ => {}
     }
-    let evaluation_periods =
-        input.evaluation_periods.ok_or_else(|| CloudWatchError::MissingParameter("The parameter EvaluationPeriods is required.".into()))?;
-    let comparison_operator =
-        input.comparison_operator.clone().ok_or_else(|| CloudWatchError::MissingParameter("The parameter ComparisonOperator is required.".into()))?;
+    let evaluation_periods = input
+        .evaluation_periods
+        .ok_or_else(|| CloudWatchError::MissingParameter("The parameter EvaluationPeriods is required.".into()))?;
+    let comparison_operator = input
+        .comparison_operator
+        .clone()
+        .ok_or_else(|| CloudWatchError::MissingParameter("The parameter ComparisonOperator is required.".into()))?;
     if !matches!(
         comparison_operator.as_str(),
         "GreaterThanOrEqualToThreshold" | "GreaterThanThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold"
@@ -149,10 +152,14 @@ fn metric_config(input: &PutMetricAlarmInput) -> Result<MetricConfig, CloudWatch
     }
     let total = period.saturating_mul(evaluation_periods);
     if total > 604_800 {
-        return Err(invalid("The evaluation period (Period multiplied by EvaluationPeriods) cannot exceed 7 days (604,800 seconds)."));
+        return Err(invalid(
+            "The evaluation period (Period multiplied by EvaluationPeriods) cannot exceed 7 days (604,800 seconds).",
+        ));
     }
     if period < 3600 && total > 86_400 {
-        return Err(invalid("For alarms with a period of less than one hour, Period multiplied by EvaluationPeriods cannot exceed one day (86,400 seconds)."));
+        return Err(invalid(
+            "For alarms with a period of less than one hour, Period multiplied by EvaluationPeriods cannot exceed one day (86,400 seconds).",
+        ));
     }
     if let Some(m) = input.datapoints_to_alarm
         && m > evaluation_periods
@@ -278,7 +285,11 @@ fn upsert(
     service.alarms.save(&alarms).map_err(|e| CloudWatchError::Internal(e.to_string()))
 }
 
-pub(crate) fn put_metric_alarm(service: &CloudWatchService, ctx: &RequestContext, input: PutMetricAlarmInput) -> Result<(), CloudWatchError> {
+pub(crate) fn put_metric_alarm(
+    service: &CloudWatchService,
+    ctx: &RequestContext,
+    input: PutMetricAlarmInput,
+) -> Result<(), CloudWatchError> {
     check_actions([
         ("OKActions", &input.ok_actions),
         ("AlarmActions", &input.alarm_actions),

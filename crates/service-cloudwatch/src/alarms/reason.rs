@@ -105,8 +105,10 @@ pub(crate) fn state_reason(f: &Finding<'_>) -> String {
             )
         }
         state => {
-            let shown: Vec<String> =
-                present.iter().map(|p| format!("{} ({})", java_double(p.value.unwrap_or_default()), short_date(p.at_ms))).collect();
+            let shown: Vec<String> = present
+                .iter()
+                .map(|p| format!("{} ({})", java_double(p.value.unwrap_or_default()), short_date(p.at_ms)))
+                .collect();
             let verb = if f.counted == 1 { "was" } else { "were" };
             let not = if state == StateValue::Ok { "not " } else { "" };
             let m = f.datapoints_to_alarm;
@@ -162,10 +164,7 @@ pub(crate) fn state_reason_data(f: &Finding<'_>) -> String {
 }
 
 /// A `StateUpdate` history item's `HistoryData`.
-pub(crate) fn state_history_data(
-    old: (StateValue, &str, Option<&str>),
-    new: (StateValue, &str, Option<&str>),
-) -> String {
+pub(crate) fn state_history_data(old: (StateValue, &str, Option<&str>), new: (StateValue, &str, Option<&str>)) -> String {
     let state = |(value, reason, data): (StateValue, &str, Option<&str>)| {
         let mut s = json!({"stateValue": value.as_str(), "stateReason": reason});
         if let Some(d) = data.and_then(|d| serde_json::from_str::<Value>(d).ok()) {
@@ -215,8 +214,15 @@ mod tests {
         assert_eq!(data["recentDatapoints"], json!([12000.0]));
         assert_eq!(data["startDate"], "2025-12-03T10:00:00.000+0000");
         let ok = Finding { new_state: StateValue::Ok, counted: 1, ..f.clone() };
-        assert!(state_reason(&ok).contains("was not greater than the threshold (10000.0) (minimum 1 datapoint for ALARM -> OK transition)"));
-        let none = Finding { new_state: StateValue::InsufficientData, points: &[Point { at_ms: 0, value: None, sample_count: None }], ..f };
+        assert!(
+            state_reason(&ok)
+                .contains("was not greater than the threshold (10000.0) (minimum 1 datapoint for ALARM -> OK transition)")
+        );
+        let none = Finding {
+            new_state: StateValue::InsufficientData,
+            points: &[Point { at_ms: 0, value: None, sample_count: None }],
+            ..f
+        };
         assert_eq!(state_reason(&none), "Insufficient Data: 1 datapoint was unknown.");
         let treated = Finding { new_state: StateValue::Ok, all_missing_treated_as: Some("NonBreaching"), ..none };
         assert_eq!(

@@ -61,7 +61,9 @@ impl AlarmStore {
     pub(crate) fn open(dir: &Path) -> Result<Self, AlarmStoreError> {
         let path = dir.join("alarms.json");
         let alarms = match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|source| AlarmStoreError::Parse { path: path.clone(), source })?,
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes).map_err(|source| AlarmStoreError::Parse { path: path.clone(), source })?
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Alarms::default(),
             Err(source) => return Err(AlarmStoreError::Io { path, source }),
         };

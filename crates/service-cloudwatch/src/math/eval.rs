@@ -69,14 +69,8 @@ pub(crate) fn fetch(
     unit: Option<Unit>,
     window: Window,
 ) -> Result<BTreeMap<i64, f64>, EvalError> {
-    let q = StatsQuery {
-        key,
-        start_ms: window.start_ms,
-        end_ms: window.end_ms,
-        period_s,
-        unit,
-        need_distribution: !stat.is_basic(),
-    };
+    let q =
+        StatsQuery { key, start_ms: window.start_ms, end_ms: window.end_ms, period_s, unit, need_distribution: !stat.is_basic() };
     let periods = store.query(&q, window.now_ms).map_err(|e| EvalError(e.to_string()))?;
     Ok(periods
         .iter()
@@ -124,7 +118,13 @@ impl<'a> Evaluator<'a> {
                     .ok_or_else(|| EvalError(format!("The metric of {id} needs a Namespace and a MetricName")))?;
                 let unit = ms.unit.as_deref().and_then(Unit::parse);
                 let points = fetch(self.store, &key, &stat, ms.period, unit, self.window)?;
-                Ok(Value::Series(Series { key: Some(key), stat: Some(ms.stat.clone()), period_s: ms.period, label: None, points }))
+                Ok(Value::Series(Series {
+                    key: Some(key),
+                    stat: Some(ms.stat.clone()),
+                    period_s: ms.period,
+                    label: None,
+                    points,
+                }))
             }
             (None, Some(text)) => {
                 let expr = parse(text).map_err(|e| EvalError(e.to_string()))?;
@@ -188,7 +188,8 @@ impl<'a> Evaluator<'a> {
         };
         match name {
             "SUM" | "AVG" | "MIN" | "MAX" => {
-                let v = if args.len() == 1 { self.eval(&args[0], period)? } else { self.eval(&Expr::Array(args.to_vec()), period)? };
+                let v =
+                    if args.len() == 1 { self.eval(&args[0], period)? } else { self.eval(&Expr::Array(args.to_vec()), period)? };
                 Ok(aggregate(name, v))
             }
             "ABS" => {
@@ -308,7 +309,10 @@ fn fill(s: Series, mode: Fill, window: Window) -> Series {
 fn map_value(v: Value, f: impl Fn(f64) -> f64 + Copy) -> Value {
     match v {
         Value::Scalar(x) => Value::Scalar(f(x)),
-        other => map_series(other, |s| Series { points: s.points.iter().map(|(t, v)| (*t, f(*v))).filter(|p| p.1.is_finite()).collect(), ..s }),
+        other => map_series(other, |s| Series {
+            points: s.points.iter().map(|(t, v)| (*t, f(*v))).filter(|p| p.1.is_finite()).collect(),
+            ..s
+        }),
     }
 }
 
@@ -364,7 +368,9 @@ fn binary(op: Op, a: Value, b: Value) -> Result<Value, EvalError> {
         (Value::Scalar(x), Value::Array(a)) => Value::Array(a.into_iter().map(|s| scalar_left(x, s)).collect()),
         (Value::Array(a), Value::Series(b)) => Value::Array(a.iter().map(|s| series_op(op, s, &b)).collect()),
         (Value::Series(a), Value::Array(b)) => Value::Array(b.iter().map(|s| series_op(op, &a, s)).collect()),
-        (Value::Array(_), Value::Array(_)) => return Err(EvalError("Arithmetic between two arrays of time series is not supported".into())),
+        (Value::Array(_), Value::Array(_)) => {
+            return Err(EvalError("Arithmetic between two arrays of time series is not supported".into()));
+        }
     })
 }
 
@@ -391,7 +397,11 @@ fn aggregate(name: &str, v: Value) -> Value {
                 }
             }
             let period_s = items.iter().map(|s| s.period_s).max().unwrap_or(60);
-            Value::Series(Series { period_s, points: at.into_iter().filter_map(|(t, vs)| fold(&vs).map(|v| (t, v))).collect(), ..Series::default() })
+            Value::Series(Series {
+                period_s,
+                points: at.into_iter().filter_map(|(t, vs)| fold(&vs).map(|v| (t, v))).collect(),
+                ..Series::default()
+            })
         }
     }
 }
@@ -445,7 +455,15 @@ mod tests {
     }
 
     fn expr(id: &str, e: &str) -> MetricDataQuery {
-        MetricDataQuery { id: id.into(), metric_stat: None, expression: Some(e.into()), label: None, return_data: None, period: None, account_id: None }
+        MetricDataQuery {
+            id: id.into(),
+            metric_stat: None,
+            expression: Some(e.into()),
+            label: None,
+            return_data: None,
+            period: None,
+            account_id: None,
+        }
     }
 
     fn values(v: Value) -> Vec<f64> {

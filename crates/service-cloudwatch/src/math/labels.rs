@@ -128,7 +128,10 @@ mod tests {
             label: None,
             points: [(0, 2.0), (60_000, 5.0)].into_iter().collect(),
         };
-        assert_eq!(render("${PROP('Dim.ModelId')} ${SUM} max ${MAX} at ${MAX_TIME}", &s, "x", 90), "m 7 max 5 at 1970-01-01T01:31:00+01:30");
+        assert_eq!(
+            render("${PROP('Dim.ModelId')} ${SUM} max ${MAX} at ${MAX_TIME}", &s, "x", 90),
+            "m 7 max 5 at 1970-01-01T01:31:00+01:30"
+        );
         assert_eq!(render("${LABEL} (${DATAPOINT_COUNT})", &s, "Invocations", 0), "Invocations (2)");
         assert_eq!(render("${NOPE}", &s, "x", 0), "${NOPE}");
         assert_eq!(default_label(&s, "m1", true), "m");

@@ -245,7 +245,14 @@ mod tests {
         let e = parse(r#"SEARCH('{AWS/Bedrock,ModelId} MetricName="Invocations"', 'Sum', 300)"#).unwrap();
         assert!(matches!(e, Expr::Call(ref n, ref a) if n == "SEARCH" && a.len() == 3));
         assert_eq!(parse("[m1, m2]").unwrap(), Expr::Array(vec![Expr::Name("m1".into()), Expr::Name("m2".into())]));
-        assert_eq!(parse("2 ^ 3 ^ 2").unwrap(), Expr::Binary(Op::Pow, Box::new(Expr::Number(2.0)), Box::new(Expr::Binary(Op::Pow, Box::new(Expr::Number(3.0)), Box::new(Expr::Number(2.0))))));
+        assert_eq!(
+            parse("2 ^ 3 ^ 2").unwrap(),
+            Expr::Binary(
+                Op::Pow,
+                Box::new(Expr::Number(2.0)),
+                Box::new(Expr::Binary(Op::Pow, Box::new(Expr::Number(3.0)), Box::new(Expr::Number(2.0))))
+            )
+        );
     }
 
     proptest::proptest! {

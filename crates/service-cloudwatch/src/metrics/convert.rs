@@ -18,11 +18,7 @@ pub(crate) fn key(namespace: &str, name: &str, dimensions: &[Dimension]) -> Metr
 
 /// A `Metric` for a store key.
 pub(crate) fn metric_of(key: &MetricKey) -> Metric {
-    Metric {
-        namespace: Some(key.namespace.clone()),
-        metric_name: Some(key.name.clone()),
-        dimensions: dimensions_of(key),
-    }
+    Metric { namespace: Some(key.namespace.clone()), metric_name: Some(key.name.clone()), dimensions: dimensions_of(key) }
 }
 
 /// The `Dimension`s of a store key.

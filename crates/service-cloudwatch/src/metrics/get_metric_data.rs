@@ -56,7 +56,8 @@ pub(crate) fn check_queries(queries: &[MetricDataQuery], parameter: &str) -> Res
     for (i, q) in queries.iter().enumerate() {
         let at = format!("{parameter}.member.{}", i + 1);
         let mut chars = q.id.chars();
-        let well_formed = chars.next().is_some_and(|c| c.is_ascii_lowercase()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let well_formed =
+            chars.next().is_some_and(|c| c.is_ascii_lowercase()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !well_formed {
             return Err(CloudWatchError::Validation(format!(
                 "Invalid metric_id: {}. The first character must be a lowercase letter, the others letters, numbers or underscores ({at}.Id).",
@@ -97,14 +98,19 @@ pub(crate) fn check_queries(queries: &[MetricDataQuery], parameter: &str) -> Res
     Ok(())
 }
 
-pub(crate) fn get_metric_data(state: &CloudWatchService, input: GetMetricDataInput) -> Result<GetMetricDataOutput, CloudWatchError> {
+pub(crate) fn get_metric_data(
+    state: &CloudWatchService,
+    input: GetMetricDataInput,
+) -> Result<GetMetricDataOutput, CloudWatchError> {
     check_queries(&input.metric_data_queries, "MetricDataQueries")?;
     let (start, end) = (input.start_time.epoch_millis(), input.end_time.epoch_millis());
     check_range(start, end)?;
     let tz = match input.label_options.as_ref().and_then(|o| o.timezone.as_deref()) {
         None => 0,
         Some(t) => parse_timezone(t).ok_or_else(|| {
-            CloudWatchError::Validation(format!("The value {t} for parameter LabelOptions.Timezone is invalid: use +HHMM or -HHMM."))
+            CloudWatchError::Validation(format!(
+                "The value {t} for parameter LabelOptions.Timezone is invalid: use +HHMM or -HHMM."
+            ))
         })?,
     };
     let max = input.max_datapoints.unwrap_or(MAX_DATAPOINTS);
@@ -162,9 +168,7 @@ pub(crate) fn evaluate(
     let mut ev = Evaluator::new(&state.metrics, window, queries);
     let mut out = Vec::new();
     for q in queries.iter().filter(|q| q.return_data != Some(false)) {
-        let value = ev
-            .value_of(&q.id)
-            .map_err(|e| CloudWatchError::Validation(format!("Error in expression {}: {e}", q.id)))?;
+        let value = ev.value_of(&q.id).map_err(|e| CloudWatchError::Validation(format!("Error in expression {}: {e}", q.id)))?;
         let from_search = q.expression.as_deref().is_some_and(|e| e.to_ascii_uppercase().contains("SEARCH("));
         let items = match value {
             Value::Series(s) => vec![s],

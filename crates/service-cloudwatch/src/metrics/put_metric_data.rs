@@ -110,8 +110,11 @@ fn datum(namespace: &str, d: &MetricDatum, at: &str, now: i64) -> Result<Datum, 
     } else if let Some(set) = &d.statistic_values {
         let p = |n: &str| format!("{at}.StatisticValues.{n}");
         let sample_count = check_value(set.sample_count, &p("SampleCount"))?;
-        let (sum, min, max) =
-            (check_value(set.sum, &p("Sum"))?, check_value(set.minimum, &p("Minimum"))?, check_value(set.maximum, &p("Maximum"))?);
+        let (sum, min, max) = (
+            check_value(set.sum, &p("Sum"))?,
+            check_value(set.minimum, &p("Minimum"))?,
+            check_value(set.maximum, &p("Maximum"))?,
+        );
         if sample_count <= 0.0 {
             return Err(CloudWatchError::invalid_value(&p("SampleCount"), sample_count));
         }
@@ -149,7 +152,9 @@ fn datum(namespace: &str, d: &MetricDatum, at: &str, now: i64) -> Result<Datum, 
             }
         }
         if pairs.is_empty() {
-            return Err(CloudWatchError::InvalidParameterValue(format!("The parameter {at}.Values must contain at least one value with a count above 0.")));
+            return Err(CloudWatchError::InvalidParameterValue(format!(
+                "The parameter {at}.Values must contain at least one value with a count above 0."
+            )));
         }
         Values::Counted(pairs)
     } else {

@@ -170,7 +170,8 @@ impl Sns {
 
     pub(crate) fn create_topic(&self, region: &str, input: CreateTopicInput) -> Result<CreateTopicResponse, SnsError> {
         let fifo = input.attributes.get("FifoTopic").is_some_and(|v| v == "true");
-        let base = if fifo { input.name.strip_suffix(".fifo").ok_or_else(|| invalid("Topic Name"))? } else { input.name.as_str() };
+        let base =
+            if fifo { input.name.strip_suffix(".fifo").ok_or_else(|| invalid("Topic Name"))? } else { input.name.as_str() };
         let ok = !base.is_empty()
             && input.name.len() <= 256
             && base.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
@@ -242,10 +243,16 @@ impl Sns {
         if !data.topics.contains_key(&input.topic_arn) {
             return Err(SnsError::NotFound("Topic does not exist".into()));
         }
-        if let Some(existing) =
-            data.subscriptions.values().find(|s| s.topic_arn == input.topic_arn && s.protocol == protocol && s.endpoint == endpoint)
+        if let Some(existing) = data
+            .subscriptions
+            .values()
+            .find(|s| s.topic_arn == input.topic_arn && s.protocol == protocol && s.endpoint == endpoint)
         {
-            let arn = if existing.confirmed || input.return_subscription_arn == Some(true) { existing.arn.clone() } else { "pending confirmation".into() };
+            let arn = if existing.confirmed || input.return_subscription_arn == Some(true) {
+                existing.arn.clone()
+            } else {
+                "pending confirmation".into()
+            };
             return Ok(SubscriptionArnResponse { subscription_arn: arn });
         }
         let id = self.env.ids.request_id();
@@ -268,7 +275,11 @@ impl Sns {
         if protocol == "http" || protocol == "https" {
             self.send_confirmation(&subscription, now);
         }
-        let arn = if subscription.confirmed || input.return_subscription_arn == Some(true) { subscription.arn } else { "pending confirmation".into() };
+        let arn = if subscription.confirmed || input.return_subscription_arn == Some(true) {
+            subscription.arn
+        } else {
+            "pending confirmation".into()
+        };
         Ok(SubscriptionArnResponse { subscription_arn: arn })
     }
 
@@ -292,7 +303,11 @@ impl Sns {
         self.save(&data)
     }
 
-    pub(crate) fn list_subscriptions(&self, topic: Option<&str>, token: Option<&str>) -> Result<ListSubscriptionsResponse, SnsError> {
+    pub(crate) fn list_subscriptions(
+        &self,
+        topic: Option<&str>,
+        token: Option<&str>,
+    ) -> Result<ListSubscriptionsResponse, SnsError> {
         let data = self.store.data();
         if let Some(t) = topic {
             check_topic_arn(t)?;
@@ -326,8 +341,9 @@ impl Sns {
         let per_protocol: Option<BTreeMap<String, String>> = match input.message_structure.as_deref() {
             None => None,
             Some("json") => {
-                let map: BTreeMap<String, String> = serde_json::from_str(&input.message)
-                    .map_err(|_| SnsError::InvalidParameter("Invalid parameter: Message Structure - JSON message body failed to parse".into()))?;
+                let map: BTreeMap<String, String> = serde_json::from_str(&input.message).map_err(|_| {
+                    SnsError::InvalidParameter("Invalid parameter: Message Structure - JSON message body failed to parse".into())
+                })?;
                 if !map.contains_key("default") {
                     return Err(SnsError::InvalidParameter(
                         "Invalid parameter: Message Structure - No default entry in JSON message body".into(),

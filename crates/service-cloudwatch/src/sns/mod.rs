@@ -43,7 +43,13 @@ impl Sns {
 
     /// Publishes `message` to topic `topic_arn` at `now_ms`: records it and delivers it to every
     /// confirmed http subscriber. Returns the message id.
-    pub(crate) fn publish(&self, topic_arn: &str, subject: Option<String>, message: &str, now_ms: i64) -> Result<String, SnsError> {
+    pub(crate) fn publish(
+        &self,
+        topic_arn: &str,
+        subject: Option<String>,
+        message: &str,
+        now_ms: i64,
+    ) -> Result<String, SnsError> {
         self.publish_with(topic_arn, subject, message, now_ms, |_| None)
     }
 
