@@ -391,7 +391,7 @@ async fn invalid_buckets_and_prefixes_are_rejected_and_nothing_escapes_the_data_
     let files = files_under(t.dir.path());
     assert!(files.iter().any(|(p, _)| p.starts_with("s3/good-bucket/") && p.ends_with(".json.gz")), "{files:?}");
     for (p, _) in &files {
-        assert!(p.starts_with("s3/good-bucket/") || p.starts_with("logs/") || p.starts_with("bedrock/"), "{p}");
+        assert!(p.starts_with("s3/good-bucket/") || p.starts_with("logs/") || p.starts_with("bedrock/") || p.starts_with("metrics/"), "{p}");
     }
     let got = bedrock_emulator::s3::delivered_records(t.dir.path(), "good-bucket", "../../../../tmp/x/%2e%2e/AWSLogs/").unwrap();
     assert_eq!(got.len(), 1);

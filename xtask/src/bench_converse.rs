@@ -16,10 +16,10 @@ use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1;
 use hyper_util::rt::TokioIo;
 
-struct Options {
-    connections: usize,
-    seconds: u64,
-    runs: usize,
+pub(crate) struct Options {
+    pub(crate) connections: usize,
+    pub(crate) seconds: u64,
+    pub(crate) runs: usize,
 }
 
 fn parse(args: &[String]) -> anyhow::Result<Options> {
@@ -38,9 +38,9 @@ fn parse(args: &[String]) -> anyhow::Result<Options> {
 }
 
 /// Kills the emulator when dropped.
-struct Emulator {
+pub(crate) struct Emulator {
     child: Child,
-    addr: String,
+    pub(crate) addr: String,
     _dir: PathBuf,
 }
 
@@ -53,6 +53,12 @@ impl Drop for Emulator {
 }
 
 fn spawn_emulator() -> anyhow::Result<Emulator> {
+    spawn_emulator_with(&[])
+}
+
+/// Builds the release emulator and starts it on port 0 with a fresh data directory and `extra`
+/// arguments.
+pub(crate) fn spawn_emulator_with(extra: &[&str]) -> anyhow::Result<Emulator> {
     let status = Command::new(env!("CARGO"))
         .args(["build", "--release", "-q", "-p", "bedrock-emulator"])
         .status()
@@ -60,11 +66,14 @@ fn spawn_emulator() -> anyhow::Result<Emulator> {
     if !status.success() {
         bail!("building the emulator failed");
     }
-    let dir = std::env::temp_dir().join(format!("bedrock-bench-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("bedrock-bench-{}-{}", std::process::id(), extra.join("")));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut child = Command::new("target/release/bedrock-emulator")
+    // The release binary, wherever cargo put it (`CARGO_TARGET_DIR` when set).
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
+    let mut child = Command::new(target_dir.join("release/bedrock-emulator"))
         .args(["serve", "--port", "0", "--data-dir"])
         .arg(&dir)
+        .args(extra)
         .stdout(Stdio::piped())
         .spawn()
         .context("starting the emulator")?;
@@ -84,14 +93,14 @@ fn spawn_emulator() -> anyhow::Result<Emulator> {
 }
 
 #[derive(Clone)]
-struct Target {
+pub(crate) struct Target {
     method: &'static str,
     path: String,
     headers: Vec<(&'static str, String)>,
     body: Bytes,
 }
 
-fn converse_target() -> Target {
+pub(crate) fn converse_target() -> Target {
     let body = r#"{"messages":[{"role":"user","content":[{"text":"Summarise our refund policy for a customer who bought a laptop 20 days ago."}]}],"inferenceConfig":{"maxTokens":256},"requestMetadata":{"application_name":"CustomerServiceApp","tenant_id":"tenant-001","cost_center":"CS-100","environment":"production"}}"#;
     Target {
         method: "POST",
@@ -112,11 +121,11 @@ fn health_target() -> Target {
     Target { method: "GET", path: "/_emulator/health".into(), headers: Vec::new(), body: Bytes::new() }
 }
 
-struct Figures {
-    requests_per_s: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    errors: usize,
+pub(crate) struct Figures {
+    pub(crate) requests_per_s: f64,
+    pub(crate) p50_ms: f64,
+    pub(crate) p99_ms: f64,
+    pub(crate) errors: usize,
 }
 
 async fn one_connection(addr: String, target: Target, until: Instant) -> anyhow::Result<(Vec<Duration>, usize)> {
@@ -145,7 +154,7 @@ async fn one_connection(addr: String, target: Target, until: Instant) -> anyhow:
     Ok((latencies, errors))
 }
 
-fn measure(addr: &str, target: &Target, opts: &Options) -> anyhow::Result<Figures> {
+pub(crate) fn measure(addr: &str, target: &Target, opts: &Options) -> anyhow::Result<Figures> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(async {
         let start = Instant::now();
@@ -174,7 +183,7 @@ fn measure(addr: &str, target: &Target, opts: &Options) -> anyhow::Result<Figure
     })
 }
 
-fn median(mut xs: Vec<f64>) -> f64 {
+pub(crate) fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
     xs[xs.len() / 2]
 }

@@ -4,6 +4,8 @@
 //! Commands:
 //! - `bench converse`: Converse requests/s and latency against the emulator.
 //! - `bench insights`: Logs Insights scan speed over a synthetic corpus.
+//! - `bench metrics`: PutMetricData datapoints/s, GetMetricData latency over a million datapoints,
+//!   Converse with Bedrock's metrics on beside off.
 //! - `gen-logs`: write the deterministic synthetic corpus of invocation-log records.
 //! - `e2e --mock | --aws | --aws-via-emulator`: the conformance harness (the `conformance` crate).
 //! - `tidy`: the house rules CI checks (see `tidy.rs`).
@@ -11,6 +13,7 @@
 
 mod bench_converse;
 mod bench_insights;
+mod bench_metrics;
 mod gen_logs;
 mod tidy;
 mod trim_model;
@@ -37,14 +40,15 @@ fn run() -> anyhow::Result<()> {
         "bench" => match rest.first().map(String::as_str) {
             Some("converse") => bench_converse::run(&rest[1..]),
             Some("insights") => bench_insights::run(&rest[1..]),
-            other => anyhow::bail!("usage: cargo xtask bench <converse|insights> (got {other:?})"),
+            Some("metrics") => bench_metrics::run(&rest[1..]),
+            other => anyhow::bail!("usage: cargo xtask bench <converse|insights|metrics> (got {other:?})"),
         },
         "gen-logs" => gen_logs::run(&rest),
         "e2e" => conformance::run(&rest),
         "tidy" => tidy::run(&rest),
         "trim-model" => trim_model::run(&rest),
         _ => anyhow::bail!(
-            "usage: cargo xtask <bench converse|bench insights|gen-logs|e2e|tidy|trim-model> [options]\n(unknown command {cmd:?})"
+            "usage: cargo xtask <bench converse|bench insights|bench metrics|gen-logs|e2e|tidy|trim-model> [options]\n(unknown command {cmd:?})"
         ),
     }
 }

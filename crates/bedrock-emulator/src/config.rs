@@ -20,6 +20,14 @@ pub use service_kit::DEFAULT_ACCOUNT_ID;
 /// How often pending S3 record batches are written by default.
 pub const DEFAULT_S3_FLUSH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// How often alarms are looked at in the background by default (CloudWatch evaluates every
+/// minute; the emulator checks for a passed period boundary more often).
+pub const DEFAULT_ALARM_EVALUATION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How often recorded metric samples (Bedrock's metrics, metric filters) are written to the
+/// metric store's journal.
+pub const METRICS_FLUSH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The configuration of one emulator instance.
 #[derive(Debug, Clone)]
 pub struct EmulatorConfig {
@@ -57,6 +65,11 @@ pub struct EmulatorConfig {
     /// How often pending S3 record batches are written in the background (real time); `None`
     /// leaves it to size limits, explicit flushes and shutdown (tests).
     pub s3_flush_interval: Option<std::time::Duration>,
+    /// Whether Bedrock publishes its `AWS/Bedrock` runtime metrics.
+    pub bedrock_metrics: bool,
+    /// How often (real time) alarms whose period boundary passed on the emulator's clock are
+    /// evaluated in the background; `None`: only on `POST /_emulator/alarms/evaluate`.
+    pub alarm_evaluation_interval: Option<std::time::Duration>,
 }
 
 impl EmulatorConfig {
@@ -78,15 +91,18 @@ impl EmulatorConfig {
             max_concurrent_queries: DEFAULT_MAX_CONCURRENT_QUERIES,
             query_results_wait: std::time::Duration::from_secs(1),
             s3_flush_interval: Some(DEFAULT_S3_FLUSH_INTERVAL),
+            bedrock_metrics: true,
+            alarm_evaluation_interval: Some(DEFAULT_ALARM_EVALUATION_INTERVAL),
         }
     }
 }
 
 impl EmulatorConfig {
-    /// The environment every service is given, resolving callers with `identities`.
-    pub(crate) fn environment(&self, identities: SharedIdentities) -> Environment {
+    /// The environment every service is given: `clock` (the configured clock under a forward-only
+    /// offset), and callers resolved with `identities`.
+    pub(crate) fn environment(&self, clock: SharedClock, identities: SharedIdentities) -> Environment {
         Environment {
-            clock: Arc::clone(&self.clock),
+            clock,
             ids: Arc::clone(&self.ids),
             account_id: self.account_id.clone(),
             default_region: self.default_region.clone(),

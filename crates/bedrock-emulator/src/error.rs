@@ -24,6 +24,23 @@ pub enum StartError {
         #[source]
         source: iam_store::IamStoreError,
     },
+    /// The metric store could not be opened.
+    #[error("cannot open the metric store at {path}")]
+    Metrics {
+        /// The store root.
+        path: PathBuf,
+        /// The store's error.
+        #[source]
+        source: metric_store::MetricStoreError,
+    },
+    /// A service could not open its state.
+    #[error("cannot open {service}: {message}")]
+    Service {
+        /// The service.
+        service: &'static str,
+        /// What failed.
+        message: String,
+    },
     /// The Bedrock service could not open its state (logging configuration, S3 journal).
     #[error(transparent)]
     Bedrock(#[from] service_bedrock::OpenError),

@@ -1,5 +1,5 @@
 //! The Bedrock emulator: one HTTP endpoint serving the emulated AWS services (Bedrock runtime and
-//! control plane, CloudWatch Logs, S3, IAM and STS), each in its own crate; this crate binds the socket, keeps
+//! control plane, CloudWatch Logs, S3, IAM and STS, CloudWatch, SNS), each in its own crate; this crate binds the socket, keeps
 //! the service registry and the environment, and holds the command line. Every successful
 //! runtime call writes its `ModelInvocationLog` record to the local log store and/or the S3
 //! delivery journal before the response leaves.
@@ -55,6 +55,8 @@ pub struct RunningEmulator {
     task: tokio::task::JoinHandle<()>,
     /// The background S3 flush timer, if any.
     flusher: Option<tokio::task::JoinHandle<()>>,
+    /// The background metric flush and alarm evaluation timers.
+    monitors: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl RunningEmulator {
@@ -77,6 +79,22 @@ impl RunningEmulator {
     /// The log store the emulator writes to.
     pub fn log_store(&self) -> &log_store::LogStore {
         &self.services.log_store
+    }
+
+    /// The metric store (Bedrock's metrics, metric filters, CloudWatch's PutMetricData).
+    pub fn metric_store(&self) -> &metric_store::MetricStore {
+        &self.services.metric_store
+    }
+
+    /// Moves the emulator's clock forward by `delta_ms` (what `POST /_emulator/clock` does,
+    /// without the alarm evaluation); returns the new now.
+    pub fn advance_clock(&self, delta_ms: i64) -> Result<i64, service_kit::ClockError> {
+        self.services.clock.advance(delta_ms)
+    }
+
+    /// Evaluates every alarm now (what `POST /_emulator/alarms/evaluate` does).
+    pub fn evaluate_alarms(&self) -> Result<service_cloudwatch::EvaluationReport, service_cloudwatch::CloudWatchError> {
+        self.services.cloudwatch.evaluate_alarms()
     }
 
     /// Writes every pending S3 record batch now (what the background timer does every
@@ -102,6 +120,13 @@ impl RunningEmulator {
             flusher.abort();
             let _ = flusher.await;
         }
+        for task in self.monitors.drain(..) {
+            task.abort();
+            let _ = task.await;
+        }
+        if let Err(err) = self.services.metric_store.flush(self.services.env.now_ms()) {
+            tracing::error!(%err, "writing the recorded metric samples at shutdown failed");
+        }
         if let Err(err) = self.services.bedrock.flush_deliveries() {
             tracing::error!(%err, "S3 delivery at shutdown failed; the records stay journaled for the next start");
         }
@@ -115,6 +140,9 @@ impl Drop for RunningEmulator {
         }
         if let Some(flusher) = &self.flusher {
             flusher.abort();
+        }
+        for task in &self.monitors {
+            task.abort();
         }
     }
 }
@@ -131,7 +159,45 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, StartError
         let _ = stopped.await;
     }));
     let flusher = config.s3_flush_interval.map(|every| tokio::spawn(flush_every(Arc::clone(&services), every)));
-    Ok(RunningEmulator { addr, services, stop: Some(stop), task, flusher })
+    let mut monitors = vec![tokio::spawn(flush_metrics_every(Arc::clone(&services), config::METRICS_FLUSH_INTERVAL))];
+    if let Some(every) = config.alarm_evaluation_interval {
+        monitors.push(tokio::spawn(evaluate_alarms_every(Arc::clone(&services), every)));
+    }
+    Ok(RunningEmulator { addr, services, stop: Some(stop), task, flusher, monitors })
+}
+
+/// Every `every` of real time: recorded metric samples written, and once a minute the
+/// retention roll-ups.
+async fn flush_metrics_every(services: Arc<services::Services>, every: std::time::Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut n: u64 = 0;
+    loop {
+        ticks.tick().await;
+        n += 1;
+        // Inline rather than on a blocking thread: a flush is one short write, and an aborted
+        // task must not leave a thread holding the services (a restart reopens the stores).
+        let now = services.env.now_ms();
+        let result =
+            if n.is_multiple_of(60) { services.metric_store.maintain(now).map(|_| ()) } else { services.metric_store.flush(now).map(|_| ()) };
+        if let Err(err) = result {
+            tracing::error!(%err, "the metric store could not write recorded samples; they are kept for the next tick");
+        }
+    }
+}
+
+/// Every `every` of real time: the alarms whose period boundary passed on the emulator's clock
+/// are evaluated.
+async fn evaluate_alarms_every(services: Arc<services::Services>, every: std::time::Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        if let Err(err) = services.cloudwatch.evaluate_due_alarms() {
+            tracing::error!(%err, "alarm evaluation failed");
+        }
+    }
 }
 
 /// The background S3 flush: every `every` of real time, pending batches are written.

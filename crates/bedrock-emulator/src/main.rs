@@ -18,7 +18,7 @@ use bedrock_emulator::responder::Responder;
 use bedrock_emulator::{EmulatorConfig, InitialLogging, Principals};
 
 #[derive(Debug, Parser)]
-#[command(name = "bedrock-emulator", version, about = "Local Amazon Bedrock runtime, invocation logging and CloudWatch Logs")]
+#[command(name = "bedrock-emulator", version, about = "Local Amazon Bedrock runtime, invocation logging, CloudWatch Logs, CloudWatch metrics and alarms")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -26,7 +26,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve Bedrock runtime, the logging control plane and CloudWatch Logs on one port.
+    /// Serve Bedrock runtime, the logging control plane, CloudWatch Logs, CloudWatch, SNS and S3 reads on one port.
     Serve(ServeArgs),
     /// Run a Logs Insights query over a data directory or a file of records (no server needed).
     Query(QueryArgs),
@@ -105,6 +105,9 @@ struct ServeArgs {
     /// Also fsync every append (survives power loss, not only a process kill; slower).
     #[arg(long)]
     fsync: bool,
+    /// Do not publish Bedrock's AWS/Bedrock runtime metrics.
+    #[arg(long)]
+    no_bedrock_metrics: bool,
 }
 
 fn main() -> ExitCode {
@@ -145,6 +148,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.account_id = args.account_id;
     config.default_region = args.region;
     config.fsync = args.fsync;
+    config.bedrock_metrics = !args.no_bedrock_metrics;
     if let Some(path) = &args.declared_responses {
         config.responder = Responder::from_declared_json(&read(path)?)
             .with_context(|| format!("invalid declared responses in {}", path.display()))?;

@@ -65,9 +65,10 @@ pub(crate) async fn serve(listener: TcpListener, services: Arc<Services>, shutdo
 /// protocol the client spoke.
 pub(crate) async fn handle(services: Arc<Services>, req: Request<Incoming>) -> Result<HttpResponse, Infallible> {
     let request_id = services.env.ids.request_id();
-    if let Some(response) = emulator_route(&services, &req, &request_id) {
-        return Ok(response);
-    }
+    let req = match emulator_route(&services, req, &request_id).await {
+        Ok(response) => return Ok(response),
+        Err(req) => req,
+    };
     let (parts, body) = req.into_parts();
     let limits = BodyLimits::default();
     let body = match read_body(&parts.headers, body, services.max_body_bytes).await {
@@ -90,19 +91,81 @@ pub(crate) async fn handle(services: Arc<Services>, req: Request<Incoming>) -> R
     })
 }
 
-/// The emulator's own routes (`/_emulator/...`), answered before any AWS protocol is looked for.
-fn emulator_route(services: &Services, req: &Request<Incoming>, request_id: &str) -> Option<HttpResponse> {
-    match (req.method(), req.uri().path()) {
-        (&Method::GET, "/_emulator/health") => Some(plain(StatusCode::OK, "text/plain", "ok".into())),
-        (&Method::POST, "/_emulator/flush-deliveries") => Some(match services.bedrock.flush_deliveries() {
+/// The emulator's own routes (`/_emulator/...`), answered before any AWS protocol is looked for;
+/// any other request is handed back.
+///
+/// | route | answer |
+/// |---|---|
+/// | `GET /_emulator/health` | `ok` |
+/// | `POST /_emulator/flush-deliveries` | Bedrock's pending S3 batches written |
+/// | `GET /_emulator/clock` | the emulator's clock |
+/// | `POST /_emulator/clock` | `{"advance": "PT1H"}` or `{"to": "<RFC 3339>"}`: the clock moved forward (never back), then the alarms whose period ended evaluated |
+/// | `POST /_emulator/alarms/evaluate` | every alarm evaluated now |
+/// | `GET /_emulator/sns/messages` | the SNS messages published, with their deliveries |
+async fn emulator_route(services: &Services, req: Request<Incoming>, request_id: &str) -> Result<HttpResponse, Request<Incoming>> {
+    let json = |status: StatusCode, value: serde_json::Value| plain(status, "application/json", value.to_string().into());
+    let fail = |message: String| json(StatusCode::BAD_REQUEST, serde_json::json!({"message": message}));
+    let internal = |message: String| json(StatusCode::INTERNAL_SERVER_ERROR, serde_json::json!({"message": message}));
+    let method = req.method().clone();
+    Ok(match (&method, req.uri().path()) {
+        (&Method::GET, "/_emulator/health") => plain(StatusCode::OK, "text/plain", "ok".into()),
+        (&Method::POST, "/_emulator/flush-deliveries") => match services.bedrock.flush_deliveries() {
             Ok(report) => plain(StatusCode::OK, "application/json", serde_json::to_vec(&report).unwrap_or_default().into()),
             Err(err) => {
                 let err = AwsError::internal(Some(ServiceId::Bedrock), err.to_string());
                 aws_protocol::render_error(Protocol::RestJson1, ServiceId::Bedrock, request_id, &err, false)
             }
-        }),
-        _ => None,
-    }
+        },
+        (&Method::GET, "/_emulator/clock") => json(StatusCode::OK, clock_json(services)),
+        (&Method::POST, "/_emulator/clock") => {
+            let body = match Limited::new(req.into_body(), 64 * 1024).collect().await {
+                Ok(b) => b.to_bytes(),
+                Err(err) => return Ok(fail(format!("cannot read the body: {err}"))),
+            };
+            let moved = match serde_json::from_slice::<ClockRequest>(&body) {
+                Ok(ClockRequest { advance: Some(d), to: None }) => service_kit::clock::parse_iso8601_duration_ms(&d)
+                    .and_then(|ms| services.clock.advance(ms).map_err(|e| e.to_string())),
+                Ok(ClockRequest { advance: None, to: Some(t) }) => service_kit::clock::parse_rfc3339_ms(&t)
+                    .and_then(|ms| services.clock.advance_to(ms).map_err(|e| e.to_string())),
+                Ok(_) => Err(r#"give one of {"advance": "PT1H"} and {"to": "2025-12-03T12:00:00Z"}"#.to_owned()),
+                Err(err) => Err(format!("the body is not a clock request: {err}")),
+            };
+            match moved {
+                Err(message) => fail(message),
+                Ok(_) => match services.cloudwatch.evaluate_due_alarms() {
+                    Ok(report) => {
+                        let mut body = clock_json(services);
+                        body["alarms"] = serde_json::to_value(report).unwrap_or_default();
+                        json(StatusCode::OK, body)
+                    }
+                    Err(err) => internal(err.to_string()),
+                },
+            }
+        }
+        (&Method::POST, "/_emulator/alarms/evaluate") => match services.cloudwatch.evaluate_alarms() {
+            Ok(report) => json(StatusCode::OK, serde_json::to_value(report).unwrap_or_default()),
+            Err(err) => internal(err.to_string()),
+        },
+        (&Method::GET, "/_emulator/sns/messages") => {
+            json(StatusCode::OK, serde_json::json!({"messages": services.cloudwatch.sns_messages()}))
+        }
+        _ => return Err(req),
+    })
+}
+
+/// `POST /_emulator/clock`'s body.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClockRequest {
+    advance: Option<String>,
+    to: Option<String>,
+}
+
+/// The clock as `/_emulator/clock` shows it.
+fn clock_json(services: &Services) -> serde_json::Value {
+    let now = services.env.now_ms();
+    let iso = aws_protocol::Timestamp::from_epoch_millis(now).to_iso8601().unwrap_or_default();
+    serde_json::json!({"now": iso, "nowMs": now, "offsetMs": services.clock.offset_ms()})
 }
 
 /// A plain response of the emulator's own routes.

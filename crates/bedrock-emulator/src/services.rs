@@ -1,11 +1,15 @@
 //! Opens the shared stores of the data directory (the log store under `logs/`, the buckets under
-//! `s3/`, the identities under `iam/`) and the services over them, each given only the environment, its own configuration and
-//! the stores it uses, and registers them.
+//! `s3/`, the identities under `iam/`, the metric store under `metrics/`) and the services over
+//! them, each given only the environment, its own configuration and the stores it uses, and
+//! registers them.
 
 use std::sync::Arc;
 
 use iam_store::IamStore;
 use log_store::{LogStore, StoreOptions};
+use metric_store::MetricStore;
+use service_cloudwatch::CloudWatchService;
+use service_kit::AdjustableClock;
 use object_store::BucketStore;
 use service_bedrock::BedrockService;
 use service_iam::IamService;
@@ -30,6 +34,12 @@ pub(crate) struct Services {
     pub(crate) bedrock: Arc<BedrockService>,
     /// The log store (shared by Bedrock's delivery and the Logs API).
     pub(crate) log_store: Arc<LogStore>,
+    /// The metric store (Bedrock's metrics, metric filters, CloudWatch).
+    pub(crate) metric_store: Arc<MetricStore>,
+    /// CloudWatch and SNS, for alarm evaluation and the SNS message list.
+    pub(crate) cloudwatch: Arc<CloudWatchService>,
+    /// The emulator's clock (`POST /_emulator/clock` moves it forward).
+    pub(crate) clock: Arc<AdjustableClock>,
 }
 
 impl Services {
@@ -40,12 +50,17 @@ impl Services {
             .map(Arc::new)
             .map_err(|source| StartError::Iam { path: iam_dir, source })?;
         let identities = AccountIdentities { iam: Arc::clone(&iam), fallback: config.principal_identities() };
-        let env = config.environment(Arc::new(identities));
+        let clock = Arc::new(AdjustableClock::new(Arc::clone(&config.clock)));
+        let env = config.environment(Arc::clone(&clock) as service_kit::SharedClock, Arc::new(identities));
         let store_root = config.data_dir.join("logs");
         let log_store = LogStore::open(&store_root, StoreOptions { fsync: config.fsync, ..StoreOptions::default() })
             .map(Arc::new)
             .map_err(|source| StartError::Store { path: store_root, source })?;
         let buckets = Arc::new(BucketStore::new(config.data_dir.join("s3"), config.fsync));
+        let metrics_root = config.data_dir.join("metrics");
+        let (metric_store, _) = MetricStore::open(&metrics_root, metric_store::StoreOptions { fsync: config.fsync })
+            .map_err(|source| StartError::Metrics { path: metrics_root, source })?;
+        let metric_store = Arc::new(metric_store);
         let bedrock = BedrockService::open(
             env.clone(),
             config.bedrock(),
@@ -53,7 +68,14 @@ impl Services {
             Arc::clone(&log_store),
             Arc::clone(&buckets),
         )?;
-        let logs = LogsService::new(env.clone(), Arc::clone(&log_store), config.logs());
+        let bedrock = if config.bedrock_metrics { bedrock.with_metrics(Arc::clone(&metric_store)) } else { bedrock };
+        let filters = config.data_dir.join("logs-metric-filters.json");
+        let logs = LogsService::new(env.clone(), Arc::clone(&log_store), config.logs())
+            .with_metric_filters(Arc::clone(&metric_store), Some(filters))
+            .map_err(|err| StartError::Service { service: "CloudWatch Logs", message: err.to_string() })?;
+        let cloudwatch = CloudWatchService::open(env.clone(), &CloudWatchService::state_dir(&config.data_dir), Arc::clone(&metric_store))
+            .map(Arc::new)
+            .map_err(|err| StartError::Service { service: "CloudWatch", message: err.to_string() })?;
         let s3 = S3Service::new(env.clone(), buckets);
         let iam = IamService::new(env.clone(), iam);
         let bedrock = Arc::new(bedrock);
@@ -62,6 +84,7 @@ impl Services {
         registry.register(Arc::new(logs));
         registry.register(Arc::new(s3));
         registry.register(Arc::new(iam));
-        Ok(Self { env, max_body_bytes: config.max_body_bytes, registry, bedrock, log_store })
+        registry.register(Arc::clone(&cloudwatch) as Arc<dyn service_kit::Service>);
+        Ok(Self { env, max_body_bytes: config.max_body_bytes, registry, bedrock, log_store, metric_store, cloudwatch, clock })
     }
 }

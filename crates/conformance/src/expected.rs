@@ -280,6 +280,35 @@ fn finish(rows: &mut [(Option<f64>, ExpectedRow)], sort: Option<(String, bool)>,
     }
 }
 
+/// The `AWS/Bedrock` sums the harness expects per `ModelId` (the id as invoked), from its own
+/// calls: `Invocations` counts successful calls (a call refused at validation is a client error,
+/// not an invocation: ARCHITECTURE.md), the token counts sum the usage the runtime returned.
+pub(crate) fn bedrock_metric_sums(calls: &[CallOutcome], metric: &str) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    for c in calls {
+        let Some(u) = c.usage() else { continue };
+        let v = match metric {
+            "Invocations" => 1.0,
+            "InputTokenCount" => u.input_tokens as f64,
+            "OutputTokenCount" => u.output_tokens as f64,
+            _ => continue,
+        };
+        *out.entry(c.model_id.clone()).or_insert(0.0) += v;
+    }
+    out
+}
+
+/// The input tokens of the successful calls whose metadata `key` is `value`: what a metric
+/// filter on `$.input.inputTokenCount` with that dimension sums.
+pub(crate) fn input_tokens_where(calls: &[CallOutcome], key: &str, value: &str) -> Vec<u64> {
+    calls
+        .iter()
+        .filter(|c| c.metadata.as_ref().and_then(|m| m.get(key)).map(String::as_str) == Some(value))
+        .filter_map(|c| c.usage().map(|u| u.input_tokens))
+        .collect()
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::super::runner::{CallResult, Usage};

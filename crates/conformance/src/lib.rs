@@ -14,7 +14,8 @@
 //! | `scenario.rs` | the scenario files: calls, metadata, queries and their expectations |
 //! | `target.rs` | `--mock` / `--aws`: SDK clients, clock, what the harness knows of the target |
 //! | `runner.rs` | one scenario: logging, calls, record delivery and checks, queries |
-//! | `expected.rs` | each query's expected rows, from the calls' metadata and usage |
+//! | `expected.rs` | each query's expected rows, from the calls' metadata and usage; the metric sums |
+//! | `monitoring.rs` | CloudWatch checks: `AWS/Bedrock` per `ModelId`, a metric filter's sum, an alarm reaching ALARM |
 //! | `compare.rs` | matching rows, sort order, limits, the readable diff |
 //! | `snapshot.rs` | redacted insta snapshots, one set for both targets |
 //! | `record.rs` | `--record`: scrubbed responses and records; replay in `--mock` |
@@ -22,6 +23,7 @@
 
 mod compare;
 mod expected;
+mod monitoring;
 mod record;
 mod report;
 mod runner;

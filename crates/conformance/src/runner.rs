@@ -106,6 +106,19 @@ async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &st
     }
     run.logging_put = Some((put_lo_ms, target.now_ms()));
     report::step("logging", &format!("PutModelInvocationLoggingConfiguration → {}", scenario.logging.log_group_name), true);
+    match super::monitoring::prepare(target, scenario).await {
+        Ok(None) => {}
+        Ok(Some(why)) => {
+            report::skip("metrics", &why);
+            report.status = Status::Skipped(why);
+            return;
+        }
+        Err(err) => {
+            report::step("metrics", &format!("{err:#}"), false);
+            report.fail(format!("putting the metric filter: {err:#}"));
+            return;
+        }
+    }
 
     // 2. Calls.
     for (i, call) in scenario.calls.iter().enumerate() {
@@ -154,7 +167,11 @@ async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &st
         }
     }
 
-    // 4. Queries.
+    // 4. CloudWatch: AWS/Bedrock metrics, the metric filter, the alarm.
+    super::monitoring::check(target, scenario, &run.outcomes, start_ms, end_ms, &mut run.report).await;
+    let report = &mut run.report;
+
+    // 5. Queries.
     for case in &scenario.queries {
         let delivered = expected::Delivered { calls: &run.outcomes, logging_put: run.logging_put };
         let outcome = run_query(target, scenario, case, &delivered, start_ms, end_ms).await;

@@ -30,6 +30,10 @@ pub(crate) struct Scenario {
     /// The queries, run over this scenario's calls once their records are delivered.
     #[serde(default)]
     pub(crate) queries: Vec<QueryCase>,
+    /// CloudWatch checks over this scenario's calls (`AWS/Bedrock` metrics, a metric filter, an
+    /// alarm on it).
+    #[serde(default)]
+    pub(crate) monitoring: Option<Monitoring>,
     /// Set after loading: the file it came from.
     #[serde(skip)]
     pub(crate) path: PathBuf,
@@ -45,6 +49,38 @@ pub(crate) struct Logging {
     pub(crate) image_data_delivery_enabled: bool,
     #[serde(default)]
     pub(crate) embedding_data_delivery_enabled: bool,
+}
+
+/// What a scenario checks in CloudWatch after its calls (see `monitoring.rs`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct Monitoring {
+    /// `AWS/Bedrock` metrics summed per `ModelId` and compared with the harness's own usage:
+    /// `Invocations` (successful calls), `InputTokenCount`, `OutputTokenCount`.
+    pub(crate) bedrock_metrics: Vec<String>,
+    /// A metric filter put on the scenario's log group before the calls.
+    pub(crate) metric_filter: MetricFilterCase,
+    /// The name of an alarm on the filter's metric for `metricFilter.application`; its threshold
+    /// is the smallest input token count of that application's calls, so it must reach ALARM.
+    pub(crate) alarm_name: String,
+}
+
+/// A metric filter publishing one metadata value's input tokens.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct MetricFilterCase {
+    pub(crate) filter_name: String,
+    pub(crate) filter_pattern: String,
+    pub(crate) metric_namespace: String,
+    pub(crate) metric_name: String,
+    /// `$.input.inputTokenCount`.
+    pub(crate) metric_value: String,
+    /// The dimension's name (`Application`).
+    pub(crate) dimension: String,
+    /// The metadata key whose value is the dimension (`application_name`).
+    pub(crate) metadata_key: String,
+    /// The value whose sum is checked (`CustomerServiceApp`).
+    pub(crate) application: String,
 }
 
 /// One runtime call.

@@ -51,6 +51,7 @@ pub(crate) struct Target {
     pub(crate) bedrock: aws_sdk_bedrock::Client,
     pub(crate) runtime: aws_sdk_bedrockruntime::Client,
     pub(crate) logs: aws_sdk_cloudwatchlogs::Client,
+    pub(crate) cloudwatch: aws_sdk_cloudwatch::Client,
     pub(crate) knowledge: Knowledge,
     /// Where the clients point (for the progress header).
     pub(crate) description: String,
@@ -129,6 +130,7 @@ impl Target {
             bedrock: aws_sdk_bedrock::Client::new(sdk),
             runtime: aws_sdk_bedrockruntime::Client::new(sdk),
             logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
+            cloudwatch: aws_sdk_cloudwatch::Client::new(sdk),
             knowledge: Knowledge { principal: None, exact_times: false, skew_ms: DEFAULT_SKEW_MS },
             description,
             region: sdk.region().map_or_else(|| "us-east-1".to_owned(), |r| r.to_string()),
@@ -149,6 +151,17 @@ impl Target {
     pub(crate) fn set_time(&self, at_ms: i64) {
         if let Some(clock) = &self.clock {
             clock.set(at_ms);
+        }
+    }
+
+    /// Mock: moves the clock past the minute holding `end_ms` and evaluates the emulator's
+    /// alarms. Live: nothing (CloudWatch evaluates on its own schedule).
+    pub(crate) async fn evaluate_alarms_after(&self, end_ms: i64) {
+        if let (Some(clock), Some(emulator)) = (&self.clock, &self.emulator) {
+            clock.set((end_ms.div_euclid(60_000) + 1) * 60_000 + 1_000);
+            if let Err(err) = emulator.emulator.evaluate_alarms() {
+                println!("  alarm evaluation failed: {err}");
+            }
         }
     }
 

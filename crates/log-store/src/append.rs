@@ -76,6 +76,9 @@ impl LogStore {
                 bytes_written += self.append_window(&s, w, part.into_iter(), ingestion_time_ms)?;
             }
         }
+        if let Some(observer) = self.inner.observer.get() {
+            observer.appended(group, stream, events);
+        }
         Ok(AppendReceipt {
             event_count: events.len(),
             bytes_written,

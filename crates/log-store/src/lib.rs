@@ -25,6 +25,7 @@ pub mod bench;
 mod error;
 mod meta;
 mod names;
+mod observer;
 mod open;
 mod ptr;
 mod record;
@@ -35,6 +36,7 @@ mod sync;
 mod types;
 
 pub use error::StoreError;
+pub use observer::AppendObserver;
 pub use ptr::EventPtr;
 pub use scan::{EventRef, Events, SegmentData, SegmentRef};
 pub use store::LogStore;

@@ -73,6 +73,7 @@ impl LogStore {
             by_id: RwLock::new(by_id),
             open_files: Mutex::new(VecDeque::new()),
             report,
+            observer: std::sync::OnceLock::new(),
             _lock: lock,
         };
         Ok(LogStore {

@@ -49,6 +49,8 @@ pub(crate) struct Inner {
     /// Segments whose append handle was opened, oldest first (see `append.rs`).
     pub(crate) open_files: Mutex<VecDeque<Weak<Segment>>>,
     pub(crate) report: RecoveryReport,
+    /// Told of every successful append (see `observer.rs`).
+    pub(crate) observer: std::sync::OnceLock<Arc<dyn crate::AppendObserver>>,
     /// Holds the advisory lock on `<root>/LOCK` for the store's lifetime.
     pub(crate) _lock: File,
 }

@@ -44,8 +44,22 @@ impl Service for BedrockService {
     }
 }
 
-/// One call's answer.
+/// One call's answer; a runtime call that fails counts in the `AWS/Bedrock` error metrics of
+/// its model (when the catalog knows the id).
 fn answer(service: &Arc<BedrockService>, call: Call<'_>) -> Result<Reply, ServiceError> {
+    let result = answer_call(service, call);
+    if let Err(err) = &result
+        && matches!(call.operation(), "Converse" | "ConverseStream" | "InvokeModel" | "InvokeModelWithResponseStream")
+        && let Ok(model_id) = model_id_label(call)
+        && service.catalog.resolve(&model_id).is_ok()
+    {
+        service.metrics(|m, now| m.failure(&model_id, err, now));
+    }
+    result
+}
+
+/// One call's answer, by operation.
+fn answer_call(service: &Arc<BedrockService>, call: Call<'_>) -> Result<Reply, ServiceError> {
     let (ctx, body) = (call.ctx, &call.request.body.bytes[..]);
     let model_id = || model_id_label(call);
     match call.operation() {

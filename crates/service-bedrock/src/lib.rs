@@ -16,6 +16,7 @@
 //! | `catalog.rs` | model ids, inference profiles, on-demand rules (`data/catalog.json`, embedded) |
 //! | `responder.rs`, `tokens.rs` | deterministic answers, declared responses, the token estimate |
 //! | `fnv.rs` | the one stable hash (answers, embeddings, S3 batch names) |
+//! | `metrics.rs` | the `AWS/Bedrock` runtime metrics, published to the shared metric store |
 
 mod api;
 pub mod catalog;
@@ -23,6 +24,7 @@ mod control;
 pub mod delivery;
 mod error;
 mod fnv;
+pub mod metrics;
 pub mod responder;
 mod runtime;
 pub mod tokens;
@@ -127,6 +129,8 @@ pub struct BedrockService {
     logs: Arc<LogStore>,
     /// S3 delivery: pending records journaled under `<data-dir>/bedrock/`, batches in `buckets`.
     s3: S3Delivery,
+    /// The `AWS/Bedrock` metrics, when a metric store is given.
+    metrics: Option<metrics::RuntimeMetrics>,
 }
 
 impl BedrockService {
@@ -148,7 +152,20 @@ impl BedrockService {
             logs.ensure_log_stream(&cw.log_group_name, delivery::invocation_log::LOG_STREAM, env.now_ms())
                 .map_err(|source| OpenError::LogGroup { group: cw.log_group_name.clone(), source })?;
         }
-        Ok(Self { env, catalog: config.catalog, responder: config.responder, logging, logs, s3 })
+        Ok(Self { env, catalog: config.catalog, responder: config.responder, logging, logs, s3, metrics: None })
+    }
+
+    /// Publishes Bedrock's runtime metrics (`AWS/Bedrock`) to `store` from now on.
+    pub fn with_metrics(mut self, store: Arc<metric_store::MetricStore>) -> Self {
+        self.metrics = Some(metrics::RuntimeMetrics::new(store));
+        self
+    }
+
+    /// Runs `f` with the metric publisher, when metrics are on.
+    pub(crate) fn metrics(&self, f: impl FnOnce(&metrics::RuntimeMetrics, i64)) {
+        if let Some(m) = &self.metrics {
+            f(m, self.env.now_ms());
+        }
     }
 
     /// Writes every pending S3 record batch now (what the background timer does, and shutdown

@@ -10,7 +10,7 @@
 //! | `context.rs` | [`RequestContext`]: request id, caller's access key, region |
 //! | `identity.rs` | [`Identities`]: access key → [`Identity`] (ARN, user id, account); [`PrincipalIdentities`] over the map |
 //! | `principals.rs` | [`Principals`]: the `--principals` map, access key → principal ARN |
-//! | `clock.rs` | [`Clock`]: real, started-at, manual; epoch ms ↔ UTC |
+//! | `clock.rs` | [`Clock`]: real, started-at, manual, adjustable (forward only); epoch ms ↔ UTC; ISO 8601 durations |
 //! | `ids.rs` | [`IdGen`]: random UUIDs or sequential test ids |
 //! | `opaque.rs` | opaque continuation tokens (hex of a position) |
 //! | `service.rs` | [`Service`]: what a service implements; [`Call`]: what it is handed |
@@ -24,7 +24,7 @@ pub mod ids;
 pub mod opaque;
 mod principals;
 
-pub use clock::{Clock, ManualClock, SharedClock, StartedClock};
+pub use clock::{AdjustableClock, Clock, ClockError, ManualClock, SharedClock, StartedClock};
 pub use context::RequestContext;
 pub use env::{DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Environment};
 pub use ids::{IdGen, RandomIds, SequentialIds, SharedIds};

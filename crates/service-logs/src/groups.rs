@@ -21,6 +21,7 @@ pub(super) fn create_log_group(state: &LogsService, req: CreateLogGroupRequest) 
 
 pub(super) fn delete_log_group(state: &LogsService, req: DeleteLogGroupRequest) -> Result<Reply, LogsError> {
     state.store.delete_log_group(&req.log_group_name).map_err(store_error)?;
+    crate::metric_filters::forget_group(state, &req.log_group_name);
     Ok(Reply::empty())
 }
 

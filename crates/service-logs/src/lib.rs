@@ -10,11 +10,15 @@
 //! | `events.rs` | PutLogEvents, GetLogEvents, GetLogRecord |
 //! | `filter_events.rs` | FilterLogEvents (patterns: the logs-filter crate) |
 //! | `queries.rs`, `query_registry.rs` | StartQuery, GetQueryResults, StopQuery, DescribeQueries |
+//! | `metric_filters.rs` | Put/Describe/Delete/TestMetricFilter and the rules on a transformation |
+//! | `metric_publisher.rs` | the log store's append observer: matching events → metric datapoints |
 //! | `names.rs`, `paging.rs` | identifiers and ARNs, store errors, `nextToken`s |
 
 mod events;
 mod filter_events;
 mod groups;
+mod metric_filters;
+pub mod metric_publisher;
 pub mod model;
 mod names;
 mod paging;
@@ -62,6 +66,8 @@ pub struct LogsService {
     store: Arc<LogStore>,
     queries: QueryRegistry,
     query_results_wait: Duration,
+    /// The metric filters, when a metric store is given.
+    metric_filters: Option<Arc<metric_publisher::MetricPublisher>>,
 }
 
 impl LogsService {
@@ -72,7 +78,31 @@ impl LogsService {
             store,
             queries: QueryRegistry::new(config.max_concurrent_queries),
             query_results_wait: config.query_results_wait,
+            metric_filters: None,
         }
+    }
+
+    /// Runs metric filters from now on: the filters saved at `path` are loaded, and every event
+    /// appended to the log store (by any writer) is matched against its group's filters and
+    /// published to `metrics`.
+    pub fn with_metric_filters(
+        mut self,
+        metrics: Arc<metric_store::MetricStore>,
+        path: Option<std::path::PathBuf>,
+    ) -> Result<Self, metric_publisher::MetricFilterStoreError> {
+        let publisher = Arc::new(metric_publisher::MetricPublisher::open(metrics, path)?);
+        if !self.store.set_append_observer(Arc::clone(&publisher) as Arc<dyn log_store::AppendObserver>) {
+            tracing::warn!("the log store already has an append observer; metric filters will not publish");
+        }
+        self.metric_filters = Some(publisher);
+        Ok(self)
+    }
+
+    /// The metric filters, or the error of a service started without a metric store.
+    fn publisher(&self) -> Result<&metric_publisher::MetricPublisher, LogsError> {
+        self.metric_filters.as_deref().ok_or_else(|| {
+            LogsError::new(crate::model::LogsErrorCode::InvalidOperationException, "Metric filters are not enabled in this emulator.")
+        })
     }
 }
 
@@ -134,6 +164,10 @@ async fn dispatch(state: &Arc<LogsService>, ctx: &RequestContext, op: LogsOperat
         Op::GetQueryResults => queries::get_query_results(state, req(op, body)?).await,
         Op::StopQuery => queries::stop_query(state, req(op, body)?),
         Op::DescribeQueries => queries::describe_queries(state, req(op, body)?),
+        Op::PutMetricFilter => metric_filters::put_metric_filter(state, req(op, body)?),
+        Op::DescribeMetricFilters => metric_filters::describe_metric_filters(state, req(op, body)?),
+        Op::DeleteMetricFilter => metric_filters::delete_metric_filter(state, req(op, body)?),
+        Op::TestMetricFilter => metric_filters::test_metric_filter(req(op, body)?),
     }
 }
 

@@ -65,6 +65,8 @@ pub struct Clients {
     pub sts: aws_sdk_sts::Client,
     /// IAM (awsQuery).
     pub iam: aws_sdk_iam::Client,
+    /// SNS (awsQuery).
+    pub sns: aws_sdk_sns::Client,
     /// S3 (restXml), path-style (`http://127.0.0.1:port/bucket/key`).
     pub s3: aws_sdk_s3::Client,
 }
@@ -79,6 +81,7 @@ impl Clients {
             cloudwatch: aws_sdk_cloudwatch::Client::new(sdk),
             sts: aws_sdk_sts::Client::new(sdk),
             iam: aws_sdk_iam::Client::new(sdk),
+            sns: aws_sdk_sns::Client::new(sdk),
             s3: aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(sdk).force_path_style(true).build()),
         }
     }

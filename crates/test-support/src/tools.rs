@@ -1,6 +1,7 @@
 //! The clients besides aws-sdk-rust that `.ci/run` installs: the aws CLI
 //! (`BEDROCK_EMULATOR_AWS_CLI`) and a Python with boto3 (`BEDROCK_EMULATOR_PYTHON`) in `.venv`,
-//! and aws-sdk-js v3 run by node (`BEDROCK_EMULATOR_NODE`, `BEDROCK_EMULATOR_JS_DIR`).
+//! and aws-sdk-js v3 run by node (`BEDROCK_EMULATOR_NODE`, `BEDROCK_EMULATOR_JS_DIR`: the
+//! `tests/js` folder after `npm ci`), as scripts (`run_js`) or `node --test` files (`run_node_test`).
 
 use std::path::{Path, PathBuf};
 
@@ -58,8 +59,8 @@ pub fn run_py_tool(path: &Path, url: &str, access_key: &str, secret_key: &str, a
     )
 }
 
-/// aws-sdk-js v3 as `.ci/run` installs it: node, and the folder whose `node_modules` holds
-/// `@aws-sdk/client-sts`, `client-iam` and `client-s3` (`tests/js/`, `npm ci`).
+/// aws-sdk-js v3 as `.ci/run` installs it: node, and the folder whose `node_modules` holds the
+/// clients (`tests/js/`, `npm ci`).
 #[derive(Debug, Clone)]
 pub struct JsTool {
     pub node: PathBuf,
@@ -105,6 +106,26 @@ pub fn run_js(tool: &JsTool, script: &Path, url: &str, access_key: &str, secret_
         .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN")
+        .output()
+        .expect("node runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs `node --test FILE` (a file of `tests/js`) against `url` with static credentials;
+/// returns (status, stdout, stderr).
+pub fn run_node_test(tool: &JsTool, file: &str, url: &str) -> (i32, String, String) {
+    let out = std::process::Command::new(&tool.node)
+        .args(["--test", "--test-reporter=spec", file])
+        .current_dir(&tool.modules)
+        .env("AWS_ENDPOINT_URL", url)
+        .env("AWS_ACCESS_KEY_ID", "AKIDJSTEST")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env("AWS_REGION", "us-east-1")
+        .env_remove("AWS_PROFILE")
         .output()
         .expect("node runs");
     (

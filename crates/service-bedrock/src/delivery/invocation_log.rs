@@ -57,36 +57,45 @@ pub(crate) fn deliver_with(
     let record = build(&context, &cfg);
     // Per destination: large bodies moved to S3 `data/` objects where configured.
     let destinations = crate::delivery::destinations::prepare(state, &cfg, record, now_ms)?;
+    use crate::metrics::Destination;
     if let (Some(group), Some(record)) = (cfg.log_group_name(), &destinations.cloud_watch) {
-        append_to_cloud_watch(state, ctx, group, record, now_ms)?;
+        let delivered = append_to_cloud_watch(state, ctx, group, record, now_ms);
+        state.metrics(|m, now| m.delivery(Destination::CloudWatch, matches!(delivered, Ok(true)), now));
+        delivered?;
     }
-    crate::delivery::destinations::queue_s3(state, destinations)
+    let to_s3 = cfg.s3_config.is_some();
+    let queued = crate::delivery::destinations::queue_s3(state, destinations);
+    if to_s3 {
+        state.metrics(|m, now| m.delivery(Destination::S3, queued.is_ok(), now));
+    }
+    queued
 }
 
-/// Appends one record to the Bedrock stream of `group`.
+/// Appends one record to the Bedrock stream of `group`; `Ok(false)` when it was dropped (the
+/// group is gone: AWS's delivery failure).
 fn append_to_cloud_watch(
     state: &BedrockService,
     ctx: &RequestContext,
     group: &str,
     record: &ModelInvocationLog,
     now_ms: i64,
-) -> Result<(), ServiceError> {
+) -> Result<bool, ServiceError> {
     let message = record.to_json_string();
     let event = InputLogEvent::new(record.event_timestamp_ms(), &message);
     let failed = |err| ServiceError::internal(format!("failed to deliver the invocation log record: {err}"));
     match state.logs.put_log_events(group, LOG_STREAM, &[event], now_ms) {
-        Ok(_) => Ok(()),
+        Ok(_) => Ok(true),
         // Bedrock creates its stream when it is missing (deleted through DeleteLogStream).
         Err(log_store::StoreError::StreamNotFound { .. }) => {
             state.logs.ensure_log_stream(group, LOG_STREAM, now_ms).map_err(failed)?;
             state.logs.put_log_events(group, LOG_STREAM, &[event], now_ms).map_err(failed)?;
-            Ok(())
+            Ok(true)
         }
         // A deleted log group is a delivery failure on AWS: the call succeeds, the record is
         // dropped (ARCHITECTURE.md, behaviour choices).
         Err(log_store::StoreError::GroupNotFound(_)) => {
             tracing::warn!(%group, request_id = %ctx.request_id, "log group does not exist; invocation record dropped");
-            Ok(())
+            Ok(false)
         }
         Err(err) => Err(failed(err)),
     }

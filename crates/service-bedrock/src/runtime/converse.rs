@@ -52,6 +52,19 @@ impl ConverseCall {
     }
 }
 
+/// The metrics of a Converse-shaped answer (`ttft_ms` for ConverseStream).
+pub(crate) fn outcome(response: &ConverseResponse, ttft_ms: Option<u64>) -> crate::metrics::Outcome {
+    let n = |v: i32| u64::try_from(v).unwrap_or(0);
+    crate::metrics::Outcome {
+        input_tokens: n(response.usage.input_tokens),
+        output_tokens: n(response.usage.output_tokens),
+        cache_read_tokens: n(response.usage.cache_read_input_tokens.unwrap_or(0)),
+        cache_write_tokens: n(response.usage.cache_write_input_tokens.unwrap_or(0)),
+        latency_ms: u64::try_from(response.metrics.latency_ms).unwrap_or(0),
+        time_to_first_token_ms: ttft_ms,
+    }
+}
+
 /// Handles `POST /model/{modelId}/converse`.
 pub(crate) fn converse(
     state: &BedrockService,
@@ -65,5 +78,6 @@ pub(crate) fn converse(
         state,
         &Invocation { ctx, operation: Operation::Converse, model_id, request: &call.request, response: &response },
     )?;
+    state.metrics(|m, now| m.success(model_id, &outcome(&response, None), now));
     Ok(response)
 }

@@ -38,6 +38,10 @@ pub(crate) fn converse_stream(
     };
     let response = completion.to_converse_response();
     let frames = frames_of(&response, &completion.text)?;
+    if let Some(f) = &fault {
+        // The stream will end with this fault: an accepted invocation that failed.
+        state.metrics(|m, now| m.failure(model_id, &f.error, now));
+    }
 
     let deliver = {
         let state = Arc::clone(state);
@@ -58,7 +62,10 @@ fn deliver(
 ) -> Result<(), ServiceError> {
     invocation_log::deliver_with(state, ctx, Operation::ConverseStream, model_id, |c, cfg| {
         ModelInvocationLog::for_converse(c, request, response, cfg)
-    })
+    })?;
+    let ttft = crate::runtime::invoke::stream::FIRST_BYTE_MS.min(u64::try_from(response.metrics.latency_ms).unwrap_or(0));
+    state.metrics(|m, now| m.success(model_id, &super::converse::outcome(response, Some(ttft)), now));
+    Ok(())
 }
 
 /// The event frames of a text answer, in Bedrock's order (metadata last).

@@ -1,6 +1,7 @@
 //! The CloudWatch Logs API (awsJson1.1, `Logs_20140328`) requests the emulator serves: the
 //! operation names, the typed requests, their validation against the official logs model
-//! (embedded trimmed copy `models/logs.api.json`, checked by aws-shapes), and the service's
+//! (embedded trimmed copy `models/logs.api.json`, made by `cargo xtask trim-model`, checked by
+//! aws-shapes), and the service's
 //! error codes.
 //!
 //! A body that is not a JSON object, or has a member of the wrong JSON type, is Coral's
@@ -43,11 +44,15 @@ pub enum LogsOperation {
     StopQuery,
     DescribeQueries,
     GetLogRecord,
+    PutMetricFilter,
+    DescribeMetricFilters,
+    DeleteMetricFilter,
+    TestMetricFilter,
 }
 
 impl LogsOperation {
     /// Every operation served.
-    pub const ALL: [LogsOperation; 14] = [
+    pub const ALL: [LogsOperation; 18] = [
         LogsOperation::CreateLogGroup,
         LogsOperation::DeleteLogGroup,
         LogsOperation::DescribeLogGroups,
@@ -62,6 +67,10 @@ impl LogsOperation {
         LogsOperation::StopQuery,
         LogsOperation::DescribeQueries,
         LogsOperation::GetLogRecord,
+        LogsOperation::PutMetricFilter,
+        LogsOperation::DescribeMetricFilters,
+        LogsOperation::DeleteMetricFilter,
+        LogsOperation::TestMetricFilter,
     ];
 
     /// The operation name, as after `Logs_20140328.` in `X-Amz-Target`.
@@ -81,6 +90,10 @@ impl LogsOperation {
             LogsOperation::StopQuery => "StopQuery",
             LogsOperation::DescribeQueries => "DescribeQueries",
             LogsOperation::GetLogRecord => "GetLogRecord",
+            LogsOperation::PutMetricFilter => "PutMetricFilter",
+            LogsOperation::DescribeMetricFilters => "DescribeMetricFilters",
+            LogsOperation::DeleteMetricFilter => "DeleteMetricFilter",
+            LogsOperation::TestMetricFilter => "TestMetricFilter",
         }
     }
 

@@ -36,6 +36,12 @@ pub(super) fn invoke_embedding(
     invocation_log::deliver_with(state, ctx, Operation::InvokeModel, model_id, |context, cfg| {
         ModelInvocationLog::for_embedding(context, &request.body, output, input_tokens, request_metadata, cfg)
     })?;
+    let outcome = crate::metrics::Outcome {
+        input_tokens: u64::from(input_tokens),
+        latency_ms: EMBEDDING_LATENCY_MS,
+        ..crate::metrics::Outcome::default()
+    };
+    state.metrics(|m, now| m.success(model_id, &outcome, now));
     let mut headers = vec![
         ("x-amzn-bedrock-input-token-count", input_tokens.to_string()),
         ("x-amzn-bedrock-output-token-count", "0".to_owned()),

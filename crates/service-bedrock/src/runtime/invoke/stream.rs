@@ -20,7 +20,7 @@ use crate::BedrockService;
 
 /// Latency until the first byte, reported in the invocation metrics: the fixed part of the
 /// responder's latency (`100 + 8 × outputTokens`), capped by the whole.
-const FIRST_BYTE_MS: u64 = 100;
+pub(crate) const FIRST_BYTE_MS: u64 = 100;
 
 /// Handles `POST /model/{modelId}/invoke-with-response-stream`. Validation errors are ordinary
 /// HTTP errors; once the 200 is sent, failures are exception frames.
@@ -63,6 +63,17 @@ pub(crate) fn invoke_model_stream(
         .collect::<Result<_, _>>()?;
 
     let tokens = (completion.input_tokens, completion.output_tokens);
+    if let Some(f) = &fault {
+        state.metrics(|m, now| m.failure(model_id, &f.error, now));
+    }
+    let outcome = crate::metrics::Outcome {
+        input_tokens: u64::from(completion.input_tokens),
+        output_tokens: u64::from(completion.output_tokens),
+        cache_read_tokens: u64::from(completion.cache_read_input_tokens.unwrap_or(0)),
+        cache_write_tokens: u64::from(completion.cache_write_input_tokens.unwrap_or(0)),
+        latency_ms: completion.latency_ms,
+        time_to_first_token_ms: Some(FIRST_BYTE_MS.min(completion.latency_ms)),
+    };
     let deliver = {
         let state = Arc::clone(state);
         let ctx = ctx.clone();
@@ -73,7 +84,9 @@ pub(crate) fn invoke_model_stream(
         Box::new(move || {
             invocation_log::deliver_with(&state, &ctx, Operation::InvokeModelWithResponseStream, &model_id, |c, cfg| {
                 ModelInvocationLog::for_invoke(c, &input_body, output, tokens, metadata, cfg)
-            })
+            })?;
+            state.metrics(|m, now| m.success(&model_id, &outcome, now));
+            Ok(())
         })
     };
     let reply = stream_reply(StreamPlan { frames, fault, deliver }).with_header("X-Amzn-Bedrock-Content-Type", "application/json");

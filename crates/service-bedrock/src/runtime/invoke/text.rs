@@ -29,6 +29,15 @@ pub(super) fn invoke_text(
     invocation_log::deliver_with(state, ctx, Operation::InvokeModel, model_id, |context, cfg| {
         ModelInvocationLog::for_invoke(context, &prepared.request.body, output, tokens, prepared.request_metadata.clone(), cfg)
     })?;
+    let outcome = crate::metrics::Outcome {
+        input_tokens: u64::from(completion.input_tokens),
+        output_tokens: u64::from(completion.output_tokens),
+        cache_read_tokens: u64::from(completion.cache_read_input_tokens.unwrap_or(0)),
+        cache_write_tokens: u64::from(completion.cache_write_input_tokens.unwrap_or(0)),
+        latency_ms: completion.latency_ms,
+        time_to_first_token_ms: None,
+    };
+    state.metrics(|m, now| m.success(model_id, &outcome, now));
     let mut out_headers = vec![
         ("x-amzn-bedrock-input-token-count", completion.input_tokens.to_string()),
         ("x-amzn-bedrock-output-token-count", completion.output_tokens.to_string()),
