@@ -1,7 +1,7 @@
 //! S3's `aws-chunked` bodies (SigV4 streaming uploads, and the SDKs' trailing checksums):
 //! `<hex size>[;chunk-signature=<sig>]\r\n<data>\r\n` … `0[;chunk-signature=…]\r\n`, then trailing
 //! headers (`x-amz-checksum-crc32:…`, `x-amz-trailer-signature:…`) and `\r\n`. The data is
-//! joined; signatures are kept for verification, not checked here.
+//! joined; signatures and chunk lengths are kept for `sigv4::verify`, not checked here.
 
 use super::BodyError;
 
@@ -10,6 +10,8 @@ use super::BodyError;
 pub(crate) struct Dechunked {
     pub(crate) data: Vec<u8>,
     pub(crate) chunk_signatures: Vec<String>,
+    /// Each chunk's data length, in order, the final empty chunk included.
+    pub(crate) chunk_lengths: Vec<usize>,
     /// Trailing headers, names lower-cased, `x-amz-trailer-signature` excluded.
     pub(crate) trailers: Vec<(String, String)>,
     pub(crate) trailer_signature: Option<String>,
@@ -38,6 +40,7 @@ pub(crate) fn dechunk(input: &[u8]) -> Result<Dechunked, BodyError> {
                 out.chunk_signatures.push(sig.to_owned());
             }
         }
+        out.chunk_lengths.push(size);
         if size == 0 {
             break;
         }

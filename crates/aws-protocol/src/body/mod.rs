@@ -47,9 +47,11 @@ pub struct DecodedBody {
     pub content_encoding: Option<String>,
     /// `aws-chunked`: the trailing headers (names lower-cased), e.g. `x-amz-checksum-crc32`.
     pub trailers: Vec<(String, String)>,
-    /// `aws-chunked`: each chunk's `chunk-signature`, in order (not verified).
+    /// `aws-chunked`: each chunk's `chunk-signature`, in order (verified by `sigv4::verify`).
     pub chunk_signatures: Vec<String>,
-    /// `aws-chunked`: `x-amz-trailer-signature` (not verified).
+    /// `aws-chunked`: each chunk's data length, in order, the final empty chunk included.
+    pub chunk_lengths: Vec<usize>,
+    /// `aws-chunked`: `x-amz-trailer-signature` (verified by `sigv4::verify`).
     pub trailer_signature: Option<String>,
     /// S3: the flexible checksum the request carried (header or trailer), verified.
     pub checksum: Option<Checksum>,
@@ -145,6 +147,7 @@ pub fn decode_body(
         }
         out.bytes = Bytes::from(d.data);
         out.chunk_signatures = d.chunk_signatures;
+        out.chunk_lengths = d.chunk_lengths;
         out.trailers = d.trailers;
         out.trailer_signature = d.trailer_signature;
     }

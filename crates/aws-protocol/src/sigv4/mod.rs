@@ -1,11 +1,25 @@
-//! What the emulator reads from a request's SigV4 signature: the access key (which the
-//! principal map turns into an identity) and the credential scope's region and service (which
-//! tell S3 and the awsQuery services apart). Read from the `Authorization` header, or from the
-//! `X-Amz-Credential` query parameter of a presigned URL.
+//! SigV4: what the emulator reads from a request's signature (the access key, which the
+//! account or the principal map turns into an identity, and the credential scope's region and
+//! service, which tell S3 and the awsQuery services apart), from the `Authorization` header or
+//! the `X-Amz-Credential` query parameter of a presigned URL; and, under `--enforce-iam`, the
+//! verification of the signature against the secret of its key ([`verify`]).
 //!
-//! Signatures are not verified yet. Verification (`--enforce-iam`) belongs in this file, beside
-//! the parsing: canonical request, string to sign, and the HMAC chain over the configured
-//! secret, called by the server after `detect` with the request parts and the body hash.
+//! | file | job |
+//! |---|---|
+//! | `mod.rs` | [`Caller`]: key, region and service from the header or the presigned query |
+//! | `canonical.rs` | canonical URI, query, headers, request; the string to sign |
+//! | `crypto.rs` | SHA-256, HMAC, hex, the signing key chain, [`SigningKeys`] (the derived-key cache) |
+//! | `verify.rs` | [`verify`]: header and presigned forms, payload hashes, chunk and trailer signatures, session tokens, clock skew |
+//! | `error.rs` | [`SigV4Error`] and each service's error for it |
+
+mod canonical;
+mod crypto;
+mod error;
+mod verify;
+
+pub use crypto::SigningKeys;
+pub use error::SigV4Error;
+pub use verify::{Credential, MAX_SKEW_MS, SignedRequest, Verified, amz_date, parse_amz_date, verify};
 
 use http::{HeaderMap, Uri, header};
 use percent_encoding::percent_decode_str;
@@ -68,6 +82,9 @@ pub fn parse_credential(credential: &str) -> Caller {
     let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_owned());
     Caller { access_key: non_empty(key), region: non_empty(region), service: non_empty(service) }
 }
+
+#[cfg(test)]
+mod verify_tests;
 
 #[cfg(test)]
 mod tests {
