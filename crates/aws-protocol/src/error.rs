@@ -151,6 +151,20 @@ impl AwsError {
         }
     }
 
+    /// An IAM denial (403) in the words of `service`: `AccessDeniedException` for the JSON
+    /// services (CloudWatch with the awsQuery code `AccessDenied`), `AccessDenied` for IAM, STS
+    /// and S3, `AuthorizationError` for SNS.
+    pub fn access_denied(service: ServiceId, message: impl Into<String>) -> AwsError {
+        match service {
+            ServiceId::Iam | ServiceId::Sts | ServiceId::S3 => AwsError::new("AccessDenied", 403, message),
+            ServiceId::Sns => AwsError::new("AuthorizationError", 403, message),
+            ServiceId::CloudWatch => AwsError::new("AccessDeniedException", 403, message).with_query_code("AccessDenied"),
+            ServiceId::Bedrock | ServiceId::BedrockRuntime | ServiceId::Logs | ServiceId::Athena => {
+                AwsError::new("AccessDeniedException", 403, message)
+            }
+        }
+    }
+
     /// Coral's framework error for a body or parameter that does not decode (400).
     pub fn serialization(message: impl Into<String>) -> AwsError {
         AwsError::new("SerializationException", 400, message).with_coral_namespace(CORAL_FRAMEWORK_NAMESPACE)

@@ -6,7 +6,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use service_bedrock::{BedrockConfig, Catalog, InitialLogging, Responder};
-use service_kit::{Environment, PrincipalIdentities, Principals, RandomIds, SharedClock, SharedIdentities, SharedIds, StartedClock};
+use service_kit::{
+    Enforcement, Environment, PrincipalIdentities, Principals, RandomIds, SharedAuthorizer, SharedClock, SharedIdentities,
+    SharedIds, StartedClock,
+};
+
+pub use crate::credentials::RootCredentials;
 use service_logs::{DEFAULT_MAX_CONCURRENT_QUERIES, LogsConfig};
 
 /// The default port of `bedrock-emulator serve`.
@@ -70,6 +75,11 @@ pub struct EmulatorConfig {
     /// How often (real time) alarms whose period boundary passed on the emulator's clock are
     /// evaluated in the background; `None`: only on `POST /_emulator/alarms/evaluate`.
     pub alarm_evaluation_interval: Option<std::time::Duration>,
+    /// `--enforce-iam`: SigV4 verified and policies evaluated (`Strict`), or evaluated and logged
+    /// only (`Soft`); `Off` (the default) lets every request in.
+    pub enforce_iam: Enforcement,
+    /// The account root's key pair under enforcement (`test`/`test`).
+    pub root_credentials: RootCredentials,
 }
 
 impl EmulatorConfig {
@@ -93,6 +103,8 @@ impl EmulatorConfig {
             s3_flush_interval: Some(DEFAULT_S3_FLUSH_INTERVAL),
             bedrock_metrics: true,
             alarm_evaluation_interval: Some(DEFAULT_ALARM_EVALUATION_INTERVAL),
+            enforce_iam: Enforcement::Off,
+            root_credentials: RootCredentials::default(),
         }
     }
 }
@@ -100,13 +112,19 @@ impl EmulatorConfig {
 impl EmulatorConfig {
     /// The environment every service is given: `clock` (the configured clock under a forward-only
     /// offset), and callers resolved with `identities`.
-    pub(crate) fn environment(&self, clock: SharedClock, identities: SharedIdentities) -> Environment {
+    pub(crate) fn environment(
+        &self,
+        clock: SharedClock,
+        identities: SharedIdentities,
+        authorizer: SharedAuthorizer,
+    ) -> Environment {
         Environment {
             clock,
             ids: Arc::clone(&self.ids),
             account_id: self.account_id.clone(),
             default_region: self.default_region.clone(),
             identities,
+            authorizer,
         }
     }
 

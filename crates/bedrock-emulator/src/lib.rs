@@ -15,7 +15,10 @@
 //! # Ok(()) }
 //! ```
 
+mod authorizer;
 pub mod config;
+mod credentials;
+mod denials;
 pub mod error;
 mod identities;
 pub mod query_command;
@@ -44,7 +47,8 @@ use std::sync::Arc;
 pub use config::EmulatorConfig;
 pub use error::StartError;
 pub use service_bedrock::{DEFAULT_LOG_GROUP, InitialLogging, PERMISSION_CHECK_MESSAGE};
-pub use service_kit::Principals;
+pub use service_kit::{Enforcement, Principals};
+pub use credentials::RootCredentials;
 
 /// A running emulator. Dropping it without [`RunningEmulator::shutdown`] stops it abruptly.
 #[derive(Debug)]

@@ -108,6 +108,20 @@ struct ServeArgs {
     /// Do not publish Bedrock's AWS/Bedrock runtime metrics.
     #[arg(long)]
     no_bedrock_metrics: bool,
+    /// Enforce IAM: verify SigV4 signatures (root key pair `test`/`test`, IAM users' keys, STS
+    /// credentials) and evaluate policies. `soft` logs and lists denials
+    /// (`GET /_emulator/iam/denials`) but lets requests through.
+    #[arg(long, value_name = "MODE", num_args = 0..=1, default_missing_value = "strict", require_equals = true)]
+    enforce_iam: Option<EnforceIam>,
+}
+
+/// `--enforce-iam` modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum EnforceIam {
+    /// Denials are answered.
+    Strict,
+    /// Denials are logged and listed; requests go through.
+    Soft,
 }
 
 fn main() -> ExitCode {
@@ -149,6 +163,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.default_region = args.region;
     config.fsync = args.fsync;
     config.bedrock_metrics = !args.no_bedrock_metrics;
+    config.enforce_iam = match args.enforce_iam {
+        None => bedrock_emulator::Enforcement::Off,
+        Some(EnforceIam::Soft) => bedrock_emulator::Enforcement::Soft,
+        Some(EnforceIam::Strict) => bedrock_emulator::Enforcement::Strict,
+    };
     if let Some(path) = &args.declared_responses {
         config.responder = Responder::from_declared_json(&read(path)?)
             .with_context(|| format!("invalid declared responses in {}", path.display()))?;

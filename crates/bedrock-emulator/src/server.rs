@@ -18,8 +18,9 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
 use aws_protocol::{AwsError, BodyLimits, HttpResponse, Protocol, ServiceId, full_body};
-use service_kit::{Call, RequestContext};
+use service_kit::{Authorizer, Call, Enforcement, RequestContext};
 
+use crate::authorizer::Signer;
 use crate::services::Services;
 
 /// How long shutdown waits for in-flight requests.
@@ -32,8 +33,8 @@ pub(crate) async fn serve(listener: TcpListener, services: Arc<Services>, shutdo
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
+                let (stream, peer) = match accepted {
+                    Ok((stream, peer)) => (stream, peer),
                     Err(err) => {
                         tracing::warn!(%err, "accept failed");
                         // Out of file descriptors and the like: give the system a moment.
@@ -43,7 +44,7 @@ pub(crate) async fn serve(listener: TcpListener, services: Arc<Services>, shutdo
                 };
                 let _ = stream.set_nodelay(true);
                 let services = Arc::clone(&services);
-                let service = service_fn(move |req| handle(Arc::clone(&services), req));
+                let service = service_fn(move |req| handle(Arc::clone(&services), req, Some(peer.ip())));
                 let conn = http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service);
                 let conn = graceful.watch(conn);
                 tokio::spawn(async move {
@@ -63,7 +64,11 @@ pub(crate) async fn serve(listener: TcpListener, services: Arc<Services>, shutdo
 
 /// Answers one request. Never fails: every error becomes an AWS-shaped response in the
 /// protocol the client spoke.
-pub(crate) async fn handle(services: Arc<Services>, req: Request<Incoming>) -> Result<HttpResponse, Infallible> {
+pub(crate) async fn handle(
+    services: Arc<Services>,
+    req: Request<Incoming>,
+    peer: Option<std::net::IpAddr>,
+) -> Result<HttpResponse, Infallible> {
     let request_id = services.env.ids.request_id();
     let req = match emulator_route(&services, req, &request_id).await {
         Ok(response) => return Ok(response),
@@ -75,9 +80,19 @@ pub(crate) async fn handle(services: Arc<Services>, req: Request<Incoming>) -> R
         Ok(body) => body,
         Err(failure) => return Ok(refuse_body(&services, &parts, &request_id, failure)),
     };
+    let enforcing = services.authorizer.enforcement().is_on();
+    // The body as signed (gzip and aws-chunked undone by detect); a reference count, not a copy.
+    let raw_body = enforcing.then(|| body.clone());
     let detected = match aws_protocol::detect(&parts.method, &parts.uri, &parts.headers, body, limits) {
         Ok(detected) => detected,
         Err(rejection) => return Ok(rejection.to_response(&request_id)),
+    };
+    let signer = match raw_body {
+        Some(raw) => match verify(&services, &parts, &raw, &detected, &request_id) {
+            Ok(signer) => signer,
+            Err(response) => return Ok(*response),
+        },
+        None => None,
     };
     let region = detected.caller.region.clone().unwrap_or_else(|| services.env.default_region.clone());
     let ctx = RequestContext { request_id, access_key: detected.caller.access_key.clone(), region };
@@ -85,10 +100,48 @@ pub(crate) async fn handle(services: Arc<Services>, req: Request<Incoming>) -> R
         return Ok(detected.render_error(&ctx.request_id, &detected.unknown_operation()));
     };
     let call = Call { ctx: &ctx, request: &detected, headers: &parts.headers };
+    if let Some(signer) = &signer {
+        let auth = service.authorization(&call);
+        let now = services.env.now_ms();
+        if let Err(refusal) =
+            services.authorizer.authorize(signer, &auth, &ctx, detected.service, &detected.operation, peer, now)
+        {
+            let strict = !refusal.record.let_through;
+            let message = refusal.message.clone();
+            services.authorizer.denials.push(refusal.record);
+            if strict {
+                let err = AwsError::access_denied(detected.service, message);
+                return Ok(detected.render_error(&ctx.request_id, &err));
+            }
+        }
+    }
     Ok(match Arc::clone(service).call(call).await {
         Ok(reply) => detected.encode(&ctx.request_id, reply),
         Err(err) => detected.render_error(&ctx.request_id, &err),
     })
+}
+
+/// `--enforce-iam`: the request's signature verified; the signer to authorize, `None` when soft
+/// enforcement lets through a request whose signer is unknown, or the error response.
+fn verify(
+    services: &Services,
+    parts: &http::request::Parts,
+    raw_body: &Bytes,
+    detected: &aws_protocol::Detected,
+    request_id: &str,
+) -> Result<Option<Signer>, Box<HttpResponse>> {
+    let now = services.env.now_ms();
+    match services.authorizer.verify(parts, raw_body, detected, now) {
+        Ok(signer) => Ok(Some(signer)),
+        Err(err) => {
+            services.authorizer.record_signature_failure(&err, detected, request_id, now);
+            if services.authorizer.enforcement() == Enforcement::Soft {
+                let key = detected.caller.access_key.as_deref().unwrap_or_default();
+                return Ok(services.authorizer.signer_of(key));
+            }
+            Err(Box::new(detected.render_error(request_id, &err.to_aws_error(detected.service))))
+        }
+    }
 }
 
 /// The emulator's own routes (`/_emulator/...`), answered before any AWS protocol is looked for;
@@ -102,6 +155,8 @@ pub(crate) async fn handle(services: Arc<Services>, req: Request<Incoming>) -> R
 /// | `POST /_emulator/clock` | `{"advance": "PT1H"}` or `{"to": "<RFC 3339>"}`: the clock moved forward (never back), then the alarms whose period ended evaluated |
 /// | `POST /_emulator/alarms/evaluate` | every alarm evaluated now |
 /// | `GET /_emulator/sns/messages` | the SNS messages published, with their deliveries |
+/// | `GET /_emulator/iam/denials` | the recent IAM denials (`--enforce-iam`), each explained statement by statement |
+/// | `GET /_emulator/deliveries` | Bedrock's log deliveries: records delivered and dropped per destination, and why the last ones were dropped |
 async fn emulator_route(services: &Services, req: Request<Incoming>, request_id: &str) -> Result<HttpResponse, Request<Incoming>> {
     let json = |status: StatusCode, value: serde_json::Value| plain(status, "application/json", value.to_string().into());
     let fail = |message: String| json(StatusCode::BAD_REQUEST, serde_json::json!({"message": message}));
@@ -148,6 +203,16 @@ async fn emulator_route(services: &Services, req: Request<Incoming>, request_id:
         },
         (&Method::GET, "/_emulator/sns/messages") => {
             json(StatusCode::OK, serde_json::json!({"messages": services.cloudwatch.sns_messages()}))
+        }
+        (&Method::GET, "/_emulator/iam/denials") => json(
+            StatusCode::OK,
+            serde_json::json!({
+                "enforcement": format!("{:?}", services.authorizer.enforcement()).to_lowercase(),
+                "denials": services.authorizer.denials.list(),
+            }),
+        ),
+        (&Method::GET, "/_emulator/deliveries") => {
+            json(StatusCode::OK, serde_json::to_value(services.bedrock.delivery_report()).unwrap_or_default())
         }
         _ => return Err(req),
     })

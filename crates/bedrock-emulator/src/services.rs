@@ -1,7 +1,7 @@
 //! Opens the shared stores of the data directory (the log store under `logs/`, the buckets under
 //! `s3/`, the identities under `iam/`, the metric store under `metrics/`) and the services over
 //! them, each given only the environment, its own configuration and the stores it uses, and
-//! registers them.
+//! registers them; the account's authorizer (`--enforce-iam`) over the identities.
 
 use std::sync::Arc;
 
@@ -19,6 +19,7 @@ use service_s3::S3Service;
 
 use crate::config::EmulatorConfig;
 use crate::error::StartError;
+use crate::authorizer::AccountAuthorizer;
 use crate::identities::AccountIdentities;
 use crate::registry::Registry;
 
@@ -40,6 +41,8 @@ pub(crate) struct Services {
     pub(crate) cloudwatch: Arc<CloudWatchService>,
     /// The emulator's clock (`POST /_emulator/clock` moves it forward).
     pub(crate) clock: Arc<AdjustableClock>,
+    /// SigV4 verification and policy evaluation (`--enforce-iam`).
+    pub(crate) authorizer: Arc<AccountAuthorizer>,
 }
 
 impl Services {
@@ -49,9 +52,20 @@ impl Services {
         let iam = IamStore::open(&iam_dir, config.fsync)
             .map(Arc::new)
             .map_err(|source| StartError::Iam { path: iam_dir, source })?;
-        let identities = AccountIdentities { iam: Arc::clone(&iam), fallback: config.principal_identities() };
+        let root_key = config.enforce_iam.is_on().then(|| config.root_credentials.access_key.clone());
+        let identities = AccountIdentities { iam: Arc::clone(&iam), fallback: config.principal_identities(), root_key };
+        let authorizer = Arc::new(AccountAuthorizer::new(
+            config.enforce_iam,
+            Arc::clone(&iam),
+            config.root_credentials.clone(),
+            config.account_id.clone(),
+        ));
         let clock = Arc::new(AdjustableClock::new(Arc::clone(&config.clock)));
-        let env = config.environment(Arc::clone(&clock) as service_kit::SharedClock, Arc::new(identities));
+        let env = config.environment(
+            Arc::clone(&clock) as service_kit::SharedClock,
+            Arc::new(identities),
+            Arc::clone(&authorizer) as service_kit::SharedAuthorizer,
+        );
         let store_root = config.data_dir.join("logs");
         let log_store = LogStore::open(&store_root, StoreOptions { fsync: config.fsync, ..StoreOptions::default() })
             .map(Arc::new)
@@ -85,6 +99,6 @@ impl Services {
         registry.register(Arc::new(s3));
         registry.register(Arc::new(iam));
         registry.register(Arc::clone(&cloudwatch) as Arc<dyn service_kit::Service>);
-        Ok(Self { env, max_body_bytes: config.max_body_bytes, registry, bedrock, log_store, metric_store, cloudwatch, clock })
+        Ok(Self { env, max_body_bytes: config.max_body_bytes, registry, bedrock, log_store, metric_store, cloudwatch, clock, authorizer })
     }
 }

@@ -6,6 +6,7 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{RwLock, RwLockReadGuard};
 
 use crate::entities::IamState;
@@ -32,6 +33,8 @@ pub struct IamStore {
     path: PathBuf,
     fsync: bool,
     state: RwLock<IamState>,
+    /// Bumped by every change (caches of compiled policies compare it).
+    generation: AtomicU64,
 }
 
 impl IamStore {
@@ -44,17 +47,23 @@ impl IamStore {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => IamState::default(),
             Err(source) => return Err(IamStoreError::Io { op: "read", path, source }),
         };
-        Ok(IamStore { path, fsync, state: RwLock::new(state) })
+        Ok(IamStore { path, fsync, state: RwLock::new(state), generation: AtomicU64::new(0) })
     }
 
     /// An empty store that is never saved (tests, and services built without a data directory).
     pub fn in_memory() -> IamStore {
-        IamStore { path: PathBuf::new(), fsync: false, state: RwLock::new(IamState::default()) }
+        IamStore { path: PathBuf::new(), fsync: false, state: RwLock::new(IamState::default()), generation: AtomicU64::new(0) }
     }
 
     /// The current state, for reading.
     pub fn read(&self) -> RwLockReadGuard<'_, IamState> {
         self.state.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// How many changes the state has seen since it was opened (a cache of anything derived
+    /// from the state is fresh while this has not moved).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// Runs `change` on a copy of the state; when it succeeds the copy is saved and becomes the
@@ -69,6 +78,7 @@ impl IamStore {
         if draft != *state {
             self.save(&draft)?;
             *state = draft;
+            self.generation.fetch_add(1, Ordering::AcqRel);
         }
         Ok(out)
     }

@@ -20,6 +20,10 @@ pub mod names;
 mod uploads;
 mod walk;
 
+/// The name of a bucket's policy among its configuration documents (S3 writes it, Bedrock's
+/// log delivery reads it under `--enforce-iam`).
+pub const BUCKET_POLICY: &str = "policy";
+
 pub use bucket_store::{BucketInfo, BucketStore, BucketStoreError, Created, ObjectInfo, StoredObject, etag};
 pub use meta::ObjectMeta;
 pub use names::validate_bucket_name;

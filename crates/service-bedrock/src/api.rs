@@ -37,6 +37,10 @@ impl Service for BedrockService {
         Box::pin(async move { answer(&self, call).map_err(|err| to_aws_error(&err)) })
     }
 
+    fn authorization(&self, call: &Call<'_>) -> service_kit::Authorization {
+        crate::authorization::authorization(self, call)
+    }
+
     /// Bedrock refuses an oversize body as a `ValidationException`.
     fn body_too_large(&self, _service: ServiceId, size: Option<u64>, limit: usize) -> AwsError {
         let size = size.map_or_else(|| format!("more than {limit}"), |n| n.to_string());
@@ -77,7 +81,9 @@ fn answer_call(service: &Arc<BedrockService>, call: Call<'_>) -> Result<Reply, S
         "CountTokens" => {
             Ok(Reply::shape("CountTokensResponse", count_tokens::count_tokens(service, &model_id()?, body)?))
         }
-        "PutModelInvocationLoggingConfiguration" => logging_config::put(service, body).map(|()| Reply::empty()),
+        "PutModelInvocationLoggingConfiguration" => {
+            logging_config::put(service, body, &ctx.region).map(|()| Reply::empty())
+        }
         "GetModelInvocationLoggingConfiguration" => {
             Ok(Reply::shape("GetModelInvocationLoggingConfigurationResponse", logging_config::get(service)))
         }

@@ -135,6 +135,11 @@ impl Catalog {
             .collect()
     }
 
+    /// The regions an inference-profile prefix (`us`, `eu`, `apac`, `global`) routes to.
+    pub fn profile_regions(&self, prefix: &str) -> &[String] {
+        self.geographies.get(prefix).map(Vec::as_slice).unwrap_or_default()
+    }
+
     /// A foundation model by id (or its ARN).
     pub fn foundation_model(&self, id_or_arn: &str) -> Option<&CatalogModel> {
         let id = strip_arn(id_or_arn);

@@ -9,6 +9,7 @@
 //! | module | job |
 //! |---|---|
 //! | `api.rs` | the [`Service`](service_kit::Service) impl: the operations answered, a call → its handler |
+//! | `authorization.rs` | each operation's IAM action and resource ARNs (profiles and the models they route to) |
 //! | `error.rs` | Bedrock's errors as the protocol layer's `AwsError` |
 //! | `runtime/` | the runtime operations, one file each; `invoke/` (text, embedding, stream); the stream plan |
 //! | `control/` | the logging configuration: its operations and its persisted state |
@@ -19,6 +20,7 @@
 //! | `metrics.rs` | the `AWS/Bedrock` runtime metrics, published to the shared metric store |
 
 mod api;
+mod authorization;
 pub mod catalog;
 mod control;
 pub mod delivery;
@@ -131,6 +133,8 @@ pub struct BedrockService {
     s3: S3Delivery,
     /// The `AWS/Bedrock` metrics, when a metric store is given.
     metrics: Option<metrics::RuntimeMetrics>,
+    /// Records delivered and dropped (`GET /_emulator/deliveries`).
+    deliveries: delivery::report::Deliveries,
 }
 
 impl BedrockService {
@@ -152,7 +156,16 @@ impl BedrockService {
             logs.ensure_log_stream(&cw.log_group_name, delivery::invocation_log::LOG_STREAM, env.now_ms())
                 .map_err(|source| OpenError::LogGroup { group: cw.log_group_name.clone(), source })?;
         }
-        Ok(Self { env, catalog: config.catalog, responder: config.responder, logging, logs, s3, metrics: None })
+        Ok(Self {
+            env,
+            catalog: config.catalog,
+            responder: config.responder,
+            logging,
+            logs,
+            s3,
+            metrics: None,
+            deliveries: delivery::report::Deliveries::default(),
+        })
     }
 
     /// Publishes Bedrock's runtime metrics (`AWS/Bedrock`) to `store` from now on.
@@ -172,6 +185,11 @@ impl BedrockService {
     /// does last).
     pub fn flush_deliveries(&self) -> Result<delivery::FlushReport, delivery::DeliveryError> {
         self.s3.flush()
+    }
+
+    /// Records delivered and dropped per destination, and why the last ones were dropped.
+    pub fn delivery_report(&self) -> delivery::report::DeliveryReport {
+        self.deliveries.report()
     }
 
     /// S3 records waiting for the next flush.

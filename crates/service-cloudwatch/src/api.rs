@@ -44,6 +44,10 @@ impl Service for CloudWatchService {
         OPERATIONS
     }
 
+    fn authorization(&self, call: &Call<'_>) -> service_kit::Authorization {
+        crate::authorization::authorization(&self.env.account_id, call)
+    }
+
     fn call<'a>(self: Arc<Self>, call: Call<'a>) -> CallFuture<'a> {
         Box::pin(async move {
             match call.request.service {

@@ -35,6 +35,16 @@ pub(crate) fn sns_input<T: DeserializeOwned>(call: Call<'_>) -> Result<T, SnsErr
     serde_json::from_value(strip_nulls(value)).map_err(|e| SnsError::InvalidParameter(e.to_string()))
 }
 
+/// The input of an operation of either model as a JSON document, unvalidated (what
+/// authorization reads); `Null` when it does not read.
+pub(crate) fn raw_document(call: Call<'_>) -> serde_json::Value {
+    let (index, shape) = match call.request.service {
+        aws_protocol::ServiceId::Sns => (&*SNS, format!("{}Input", call.operation())),
+        _ => (&*CLOUDWATCH, format!("{}Input", call.operation())),
+    };
+    document(call, index, &shape).unwrap_or(serde_json::Value::Null)
+}
+
 fn document(call: Call<'_>, index: &ShapeIndex, shape: &str) -> Result<serde_json::Value, aws_shapes::Rejection> {
     match call.request.protocol {
         Protocol::AwsQuery => aws_protocol::form_to_json(index, shape, &call.request.form),

@@ -9,6 +9,7 @@
 //! |---|---|
 //! | `api.rs` | the [`Service`](service_kit::Service) impl: operations, dispatch |
 //! | `input.rs` | an operation's input as JSON (any protocol), checked against the trimmed models |
+//! | `authorization.rs` | each operation's IAM action and alarm / topic ARN (`--enforce-iam`) |
 //! | `error.rs` | CloudWatch's errors (shape name + awsQuery code) and SNS's |
 //! | `shapes.rs` | the CloudWatch shapes the operations share |
 //! | `metrics/` | PutMetricData, GetMetricStatistics, GetMetricData, ListMetrics |
@@ -18,6 +19,7 @@
 
 mod alarms;
 mod api;
+mod authorization;
 mod error;
 mod input;
 mod math;

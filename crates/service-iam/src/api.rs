@@ -64,6 +64,10 @@ impl Service for IamService {
     fn call<'a>(self: Arc<Self>, call: Call<'a>) -> CallFuture<'a> {
         Box::pin(async move { answer(&self, &call).map_err(|err| err.to_aws_error()) })
     }
+
+    fn authorization(&self, call: &Call<'_>) -> service_kit::Authorization {
+        crate::authorization::authorization(self, call)
+    }
 }
 
 /// A typed output in a reply (the name is the model's output shape; awsQuery wraps the members

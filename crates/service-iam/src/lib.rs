@@ -21,8 +21,10 @@
 //! | `shapes.rs` | shared output shapes; documents URL-encoded as IAM sends them |
 //! | `names.rs`, `paging.rs` | ARNs from paths and names; `Marker`/`MaxItems` |
 //! | `error.rs` | IAM's and STS's error codes and statuses |
+//! | `authorization.rs` | each operation's IAM action and role/user/policy ARN; AssumeRole under the trust policy (`--enforce-iam`) |
 
 mod api;
+mod authorization;
 mod documents;
 mod error;
 mod iam;

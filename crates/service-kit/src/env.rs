@@ -1,10 +1,13 @@
 //! The environment every service is given: one clock, one request-id generator, the account, the
-//! default region and the resolver of callers' identities. Handlers never read the wall clock or
+//! default region, the resolver of callers' identities and the authorizer. Handlers never read the wall clock or
 //! randomness directly; tests inject a manual clock and sequential ids here.
 
 use std::sync::Arc;
 
-use crate::{Identity, PrincipalIdentities, RequestContext, SharedClock, SharedIdentities, SharedIds, StartedClock, ids::RandomIds};
+use crate::{
+    Identity, NoEnforcement, PrincipalIdentities, RequestContext, SharedAuthorizer, SharedClock, SharedIdentities, SharedIds,
+    StartedClock, ids::RandomIds,
+};
 
 /// The account id written in records and ARNs when none is configured.
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
@@ -26,6 +29,9 @@ pub struct Environment {
     /// Access key → the caller's identity (the account's IAM users and STS sessions, the
     /// `--principals` map, the default user).
     pub identities: SharedIdentities,
+    /// The account's authorizer (service roles and resource policies under `--enforce-iam`;
+    /// [`NoEnforcement`] otherwise).
+    pub authorizer: SharedAuthorizer,
 }
 
 impl Default for Environment {
@@ -40,6 +46,7 @@ impl Default for Environment {
                 principals: crate::Principals::default(),
                 account_id: DEFAULT_ACCOUNT_ID.to_owned(),
             }),
+            authorizer: Arc::new(NoEnforcement),
         }
     }
 }

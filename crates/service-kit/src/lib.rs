@@ -14,7 +14,9 @@
 //! | `ids.rs` | [`IdGen`]: random UUIDs or sequential test ids |
 //! | `opaque.rs` | opaque continuation tokens (hex of a position) |
 //! | `service.rs` | [`Service`]: what a service implements; [`Call`]: what it is handed |
+//! | `authorize.rs` | [`Authorization`] (what a call needs), [`Authorizer`] (service roles, resource policies), [`Enforcement`] |
 
+mod authorize;
 pub mod clock;
 mod context;
 mod env;
@@ -24,6 +26,10 @@ pub mod ids;
 pub mod opaque;
 mod principals;
 
+pub use authorize::{
+    Authorization, Authorizer, Enforcement, NoEnforcement, Permission, ResourcePolicy, ResourcePolicyKind, RoleRefusal,
+    SharedAuthorizer, action_prefix,
+};
 pub use clock::{AdjustableClock, Clock, ClockError, ManualClock, SharedClock, StartedClock};
 pub use context::RequestContext;
 pub use env::{DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Environment};

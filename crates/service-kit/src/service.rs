@@ -11,6 +11,7 @@ use aws_protocol::{AwsError, Detected, Reply, ServiceId};
 use http::HeaderMap;
 
 use crate::RequestContext;
+use crate::authorize::{Authorization, action_prefix};
 
 /// One call, as a service sees it.
 #[derive(Debug, Clone, Copy)]
@@ -42,6 +43,14 @@ pub trait Service: Send + Sync + std::fmt::Debug {
 
     /// Answers one call of an operation listed by [`Service::operations`].
     fn call<'a>(self: Arc<Self>, call: Call<'a>) -> CallFuture<'a>;
+
+    /// What the call needs under `--enforce-iam`: the actions and resource ARNs it is
+    /// authorized against (evaluated by the server before [`Service::call`]). The default is
+    /// `{prefix}:{Operation}` on `*`, right for operations without resource types; services
+    /// name their resources (and their resource policies) here.
+    fn authorization(&self, call: &Call<'_>) -> Authorization {
+        Authorization::action(format!("{}:{}", action_prefix(call.request.service), call.operation()), "*")
+    }
 
     /// The error for a request body over the server's limit (`size` when declared), in this
     /// service's words. The default is the generic `RequestEntityTooLarge` (413).

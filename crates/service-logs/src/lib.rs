@@ -13,7 +13,9 @@
 //! | `metric_filters.rs` | Put/Describe/Delete/TestMetricFilter and the rules on a transformation |
 //! | `metric_publisher.rs` | the log store's append observer: matching events → metric datapoints |
 //! | `names.rs`, `paging.rs` | identifiers and ARNs, store errors, `nextToken`s |
+//! | `authorization.rs` | each operation's IAM action and log-group / log-stream ARNs (`--enforce-iam`) |
 
+mod authorization;
 mod events;
 mod filter_events;
 mod groups;
@@ -109,6 +111,10 @@ impl LogsService {
 impl Service for LogsService {
     fn operations(&self) -> &'static [(ServiceId, &'static str)] {
         &OPERATIONS
+    }
+
+    fn authorization(&self, call: &Call<'_>) -> service_kit::Authorization {
+        authorization::authorization(&call.ctx.region, &self.env.account_id, call)
     }
 
     fn call<'a>(self: Arc<Self>, call: Call<'a>) -> CallFuture<'a> {

@@ -12,7 +12,7 @@ use crate::error::S3Error;
 
 const PUBLIC_ACCESS_BLOCK: &str = "public-access-block";
 const OWNERSHIP_CONTROLS: &str = "ownership-controls";
-const POLICY: &str = "policy";
+const POLICY: &str = object_store::BUCKET_POLICY;
 
 /// `PublicAccessBlockConfiguration` (in and out; unset settings are false).
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]

@@ -18,7 +18,9 @@
 //! | `body.rs` | XML request bodies against the trimmed S3 model (`MalformedXML`) |
 //! | `shapes.rs` | output shapes several operations share (`Owner`) |
 //! | `error.rs` | S3's errors and their extra members |
+//! | `authorization.rs` | each operation's IAM actions, bucket/object ARNs and the bucket policy (`--enforce-iam`) |
 
+mod authorization;
 mod body;
 mod buckets;
 mod controls;
@@ -95,6 +97,10 @@ impl Service for S3Service {
     }
 
     /// S3 refuses an oversize body as `EntityTooLarge` (400).
+    fn authorization(&self, call: &Call<'_>) -> service_kit::Authorization {
+        authorization::authorization(self, call)
+    }
+
     fn body_too_large(&self, _service: ServiceId, _size: Option<u64>, limit: usize) -> aws_protocol::AwsError {
         S3Error::new(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size")
             .with("MaxSizeAllowed", limit.to_string())

@@ -15,12 +15,20 @@ use crate::BedrockService;
 /// filters see it).
 pub const PERMISSION_CHECK_MESSAGE: &str = "Permissions are correctly set for Amazon Bedrock logs.";
 
-/// `PUT`: validates and stores the configuration. The CloudWatch log group and the S3 buckets
-/// are created when they do not exist yet (see ARCHITECTURE.md: the emulator stands in for the
-/// setup scripts), each S3 location gets Bedrock's permission-check marker object, and the log
-/// stream gets the permission-check line.
-pub(crate) fn put(state: &BedrockService, body: &[u8]) -> Result<(), ServiceError> {
+/// `PUT`: validates and stores the configuration. Under `--enforce-iam` Bedrock's permission
+/// checks run first (`permissions.rs`: the role, its trust policy and permissions, the log
+/// group, the buckets and their policies). Otherwise the CloudWatch log group and the S3
+/// buckets are created when they do not exist yet (see ARCHITECTURE.md: the emulator stands in
+/// for the setup scripts). Each S3 location gets Bedrock's permission-check marker object, and
+/// the log stream gets the permission-check line.
+pub(crate) fn put(state: &BedrockService, body: &[u8], region: &str) -> Result<(), ServiceError> {
     let cfg = parse_put_logging_request(body)?;
+    if state.env.authorizer.enforcement().is_on() {
+        crate::control::permissions::check_all(state, &cfg, region).map_err(|refused| {
+            tracing::info!(reason = %refused.reason(), "logging configuration refused");
+            refused.to_service_error()
+        })?;
+    }
     crate::delivery::destinations::prepare_locations(state, &cfg)?;
     if let Some(cw) = &cfg.cloud_watch_config {
         let now = state.env.now_ms();

@@ -3,6 +3,7 @@
 //! survives restarts as an account's configuration does.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use bedrock_model::logging::LoggingConfig;
@@ -14,6 +15,9 @@ use crate::{DEFAULT_LOG_GROUP, InitialLogging, OpenError};
 pub(crate) struct LoggingState {
     path: PathBuf,
     current: RwLock<Option<Arc<LoggingConfig>>>,
+    /// The configuration in force is the emulator's default (no PUT made it): its role and
+    /// group are not checked at delivery under `--enforce-iam`.
+    default_in_force: AtomicBool,
 }
 
 impl LoggingState {
@@ -21,6 +25,7 @@ impl LoggingState {
     pub(crate) fn open(dir: &Path, initial: InitialLogging, account_id: &str) -> Result<Self, OpenError> {
         std::fs::create_dir_all(dir).map_err(|source| OpenError::Io { path: dir.to_owned(), source })?;
         let path = dir.join("logging-config.json");
+        let mut default_in_force = false;
         let current = match std::fs::read(&path) {
             Ok(bytes) => {
                 let cfg = bedrock_model::logging::parse_put_logging_request(&bytes)
@@ -33,18 +38,26 @@ impl LoggingState {
                 } else {
                     match initial {
                         InitialLogging::Off => None,
-                        InitialLogging::CloudWatchDefault => Some(Arc::new(default_logging_config(account_id))),
+                        InitialLogging::CloudWatchDefault => {
+                            default_in_force = true;
+                            Some(Arc::new(default_logging_config(account_id)))
+                        }
                     }
                 }
             }
             Err(source) => return Err(OpenError::Io { path, source }),
         };
-        Ok(Self { path, current: RwLock::new(current) })
+        Ok(Self { path, current: RwLock::new(current), default_in_force: AtomicBool::new(default_in_force) })
     }
 
     /// The configuration in force.
     pub(crate) fn current(&self) -> Option<Arc<LoggingConfig>> {
         self.current.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// `true` while the configuration in force is the emulator's default, not a PUT's.
+    pub(crate) fn is_default(&self) -> bool {
+        self.default_in_force.load(Ordering::Acquire)
     }
 
     /// Replaces the configuration and saves it (write to a temporary file, then rename).
@@ -59,6 +72,7 @@ impl LoggingState {
             Err(err) => return Err(err),
         }
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(cfg));
+        self.default_in_force.store(false, Ordering::Release);
         Ok(())
     }
 
@@ -73,6 +87,7 @@ impl LoggingState {
         let marker = self.path.with_extension("deleted");
         std::fs::write(marker, b"")?;
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = None;
+        self.default_in_force.store(false, Ordering::Release);
         Ok(())
     }
 }

@@ -5,4 +5,5 @@ pub(crate) mod logging_config;
 pub(crate) mod logging_state;
 pub(crate) mod models;
 pub(crate) mod params;
+pub(crate) mod permissions;
 pub(crate) mod profiles;

@@ -25,6 +25,13 @@ pub(crate) struct Destinations {
     at_ms: i64,
 }
 
+impl Destinations {
+    /// Drops the S3 version (its bucket refused the delivery).
+    pub(crate) fn drop_s3(&mut self) {
+        self.s3 = None;
+    }
+}
+
 /// The bucket and normalized prefix of an `S3Config` (validated at PUT).
 pub(crate) fn target(cfg: &S3Config) -> Result<S3Target, ServiceError> {
     let prefix = names::normalize_key_prefix(cfg.key_prefix.as_deref()).map_err(ServiceError::internal)?;

@@ -1,7 +1,8 @@
 //! Model invocation logging: builds the `ModelInvocationLog` record of a successful call and
 //! appends it to the configured log group and/or queues it for the S3 bucket (journaled) before
 //! the response leaves, so an acknowledged call always has its record (and a failed append
-//! fails the call).
+//! fails the call). Under `--enforce-iam` a configuration a PUT checked is checked again per
+//! record: a destination Bedrock may no longer write drops the record (counted and reported).
 
 use bedrock_model::converse::{ConverseRequest, ConverseResponse};
 use bedrock_model::error::ServiceError;
@@ -11,6 +12,7 @@ use log_store::InputLogEvent;
 
 use service_kit::RequestContext;
 use crate::BedrockService;
+use crate::control::permissions;
 
 /// The stream Bedrock writes every record to, in whichever log group is configured.
 pub const LOG_STREAM: &str = bedrock_model::record::LOG_STREAM_NAME;
@@ -56,47 +58,81 @@ pub(crate) fn deliver_with(
     };
     let record = build(&context, &cfg);
     // Per destination: large bodies moved to S3 `data/` objects where configured.
-    let destinations = crate::delivery::destinations::prepare(state, &cfg, record, now_ms)?;
+    let mut destinations = crate::delivery::destinations::prepare(state, &cfg, record, now_ms)?;
+    // Under --enforce-iam, a configuration a PUT checked is checked again at each delivery: a
+    // role or bucket policy changed since makes the delivery fail, as on AWS.
+    let recheck = state.env.authorizer.enforcement().is_on() && !state.logging.is_default();
+    use crate::delivery::report::{Destination as Report, DroppedRecord};
     use crate::metrics::Destination;
-    if let (Some(group), Some(record)) = (cfg.log_group_name(), &destinations.cloud_watch) {
-        let delivered = append_to_cloud_watch(state, ctx, group, record, now_ms);
-        state.metrics(|m, now| m.delivery(Destination::CloudWatch, matches!(delivered, Ok(true)), now));
-        delivered?;
+    let dropped = |destination: Report, target: &str, reason: String| {
+        state.deliveries.dropped(DroppedRecord {
+            request_id: ctx.request_id.clone(),
+            destination,
+            target: target.to_owned(),
+            reason,
+        });
+    };
+    if let (Some(cw), Some(record)) = (&cfg.cloud_watch_config, &destinations.cloud_watch) {
+        let group = &cw.log_group_name;
+        let permitted = if recheck {
+            permissions::check_log_group(state, group, &cw.role_arn, &ctx.region, &["logs:PutLogEvents"])
+        } else {
+            Ok(())
+        };
+        let delivered = match permitted {
+            Ok(()) => append_to_cloud_watch(state, group, record, now_ms),
+            Err(refused) => Err(Ok(refused.reason())),
+        };
+        let ok = matches!(delivered, Ok(()));
+        state.metrics(|m, now| m.delivery(Destination::CloudWatch, ok, now));
+        match delivered {
+            Ok(()) => state.deliveries.delivered(Report::CloudWatch),
+            Err(Ok(reason)) => dropped(Report::CloudWatch, group, reason),
+            Err(Err(err)) => return Err(err),
+        }
+    }
+    if let Some(s3) = &cfg.s3_config
+        && recheck
+        && let Err(refused) = permissions::check_bucket(state, s3, &ctx.region, None)
+    {
+        destinations.drop_s3();
+        state.metrics(|m, now| m.delivery(Destination::S3, false, now));
+        dropped(Report::S3, &s3.bucket_name, refused.reason());
+        return Ok(());
     }
     let to_s3 = cfg.s3_config.is_some();
     let queued = crate::delivery::destinations::queue_s3(state, destinations);
     if to_s3 {
         state.metrics(|m, now| m.delivery(Destination::S3, queued.is_ok(), now));
+        if queued.is_ok() {
+            state.deliveries.delivered(Report::S3);
+        }
     }
     queued
 }
 
-/// Appends one record to the Bedrock stream of `group`; `Ok(false)` when it was dropped (the
-/// group is gone: AWS's delivery failure).
+/// Appends one record to the Bedrock stream of `group`; `Err(Ok(reason))` when it was dropped
+/// (the group is gone: AWS's delivery failure), `Err(Err(_))` when the store failed.
 fn append_to_cloud_watch(
     state: &BedrockService,
-    ctx: &RequestContext,
     group: &str,
     record: &ModelInvocationLog,
     now_ms: i64,
-) -> Result<bool, ServiceError> {
+) -> Result<(), Result<String, ServiceError>> {
     let message = record.to_json_string();
     let event = InputLogEvent::new(record.event_timestamp_ms(), &message);
-    let failed = |err| ServiceError::internal(format!("failed to deliver the invocation log record: {err}"));
+    let failed = |err: log_store::StoreError| Err(ServiceError::internal(format!("failed to deliver the invocation log record: {err}")));
     match state.logs.put_log_events(group, LOG_STREAM, &[event], now_ms) {
-        Ok(_) => Ok(true),
+        Ok(_) => Ok(()),
         // Bedrock creates its stream when it is missing (deleted through DeleteLogStream).
         Err(log_store::StoreError::StreamNotFound { .. }) => {
             state.logs.ensure_log_stream(group, LOG_STREAM, now_ms).map_err(failed)?;
             state.logs.put_log_events(group, LOG_STREAM, &[event], now_ms).map_err(failed)?;
-            Ok(true)
+            Ok(())
         }
         // A deleted log group is a delivery failure on AWS: the call succeeds, the record is
         // dropped (ARCHITECTURE.md, behaviour choices).
-        Err(log_store::StoreError::GroupNotFound(_)) => {
-            tracing::warn!(%group, request_id = %ctx.request_id, "log group does not exist; invocation record dropped");
-            Ok(false)
-        }
+        Err(log_store::StoreError::GroupNotFound(_)) => Err(Ok(format!("the log group {group} does not exist"))),
         Err(err) => Err(failed(err)),
     }
 }

@@ -11,6 +11,7 @@
 //! | `s3_batches.rs` | the S3 batcher: journal, per (bucket, hour) batches, flushes |
 //! | `keys.rs` | the object keys Bedrock writes |
 //! | `records.rs` | every delivered record under a prefix, read back (`query --s3`) |
+//! | `report.rs` | records delivered and dropped per destination, and why (`GET /_emulator/deliveries`) |
 
 pub mod destinations;
 pub mod invocation_log;
@@ -18,6 +19,7 @@ pub mod keys;
 pub mod large_body;
 pub(crate) mod media;
 pub mod records;
+pub mod report;
 pub mod s3_batches;
 
 pub use records::{ReadRecordsError, delivered_records};
