@@ -71,7 +71,19 @@ impl<'a> Scanner<'a> {
     #[inline]
     fn string(&mut self) -> Result<(usize, usize), Stop> {
         let start = self.i + 1;
-        let mut j = start;
+        // Keys and short values end within a few bytes: look there before calling memchr.
+        let near = &self.b[start.min(self.b.len())..(start + 24).min(self.b.len())];
+        let mut j = start + near.len();
+        for (k, &c) in near.iter().enumerate() {
+            if c == b'\\' {
+                j = start;
+                break;
+            }
+            if c == b'"' {
+                self.i = start + k + 1;
+                return Ok((start, start + k));
+            }
+        }
         loop {
             let q = j + memchr::memchr(b'"', &self.b[j..]).ok_or(Stop::Malformed)?;
             let mut k = q;

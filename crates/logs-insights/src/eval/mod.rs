@@ -10,6 +10,7 @@ mod json_scan;
 mod keys;
 mod natural;
 mod partial;
+mod pct;
 mod row_ops;
 mod rows;
 mod table;
