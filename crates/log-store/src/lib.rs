@@ -30,6 +30,7 @@ mod ptr;
 mod record;
 mod scan;
 mod segment;
+mod snapshot;
 mod store;
 mod sync;
 mod types;
@@ -37,6 +38,7 @@ mod types;
 pub use error::StoreError;
 pub use ptr::EventPtr;
 pub use scan::{EventRef, Events, SegmentData, SegmentRef};
+pub use snapshot::{Snapshot, SnapshotSegment};
 pub use store::LogStore;
 pub use types::{
     AppendReceipt, InputLogEvent, LogGroupInfo, LogStreamInfo, RecoveryReport, StoreOptions,
