@@ -70,7 +70,8 @@ struct QueryArgs {
     #[arg(long = "log-group")]
     log_groups: Vec<String>,
     /// Query a file of ModelInvocationLog records (one JSON object per line, plain or gzip) instead.
-    #[arg(long, conflicts_with_all = ["data_dir", "s3"])]
+    /// (`--data-dir`, whose default may come from the environment, is then not read.)
+    #[arg(long, conflicts_with = "s3")]
     events: Option<PathBuf>,
     /// Query delivered records: `BUCKET[/PREFIX]` in the data directory's buckets, or
     /// `s3://BUCKET[/PREFIX]` on any S3 endpoint (AWS_ENDPOINT_URL, AWS credentials from the environment).

@@ -34,11 +34,13 @@ pub(crate) fn is_gzip(path: &Path) -> Result<bool, SourceError> {
     Ok(got == 2 && magic == [0x1f, 0x8b])
 }
 
-/// One block of whole lines: its number, byte offset, first line number and bytes.
+/// One block of whole lines: its number, byte offset, first line number, and its bytes
+/// (`bytes[..len]`; the buffer stays initialized at its full size for reuse).
 pub(crate) struct Block {
     pub(crate) unit: u64,
     pub(crate) pos: BlockPos,
     pub(crate) bytes: Vec<u8>,
+    pub(crate) len: usize,
 }
 
 /// Reads `input` (already inflating) into line-aligned blocks numbered from `first_unit`,
@@ -51,57 +53,53 @@ pub(crate) fn produce_blocks(
     stop: &dyn Fn() -> bool,
 ) -> std::io::Result<u64> {
     let mut unit = first_unit;
-    let mut offset = 0u64;
-    let mut line = 1u64;
+    let (mut offset, mut line) = (0u64, 1u64);
+    // The unfinished last line of the previous block.
     let mut carry: Vec<u8> = Vec::new();
     loop {
         if stop() {
             return Ok(unit);
         }
-        let mut buf = free.try_recv().unwrap_or_else(|_| Vec::with_capacity(BLOCK_BYTES + (64 << 10)));
-        buf.clear();
-        buf.extend_from_slice(&carry);
+        let mut buf = free.try_recv().unwrap_or_default();
+        if buf.len() < BLOCK_BYTES {
+            buf.resize(BLOCK_BYTES, 0);
+        }
+        buf[..carry.len()].copy_from_slice(&carry);
+        let mut filled = carry.len();
         carry.clear();
         let mut eof = false;
-        while buf.len() < BLOCK_BYTES {
-            let old = buf.len();
-            buf.resize(BLOCK_BYTES.max(old + (64 << 10)), 0);
+        loop {
+            if filled == buf.len() {
+                match memchr::memrchr(b'\n', &buf[..filled]) {
+                    Some(_) => break,
+                    None => buf.resize(buf.len() * 2, 0), // one line longer than a block
+                }
+            }
             let n = loop {
-                match input.read(&mut buf[old..]) {
+                match input.read(&mut buf[filled..]) {
                     Ok(n) => break n,
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                     Err(e) => return Err(e),
                 }
             };
-            buf.truncate(old + n);
             if n == 0 {
                 eof = true;
                 break;
             }
+            filled += n;
         }
-        if !eof {
-            // Keep the unfinished last line for the next block (a block may grow past its
-            // size to hold one very long line).
-            match memchr::memrchr(b'\n', &buf) {
-                Some(i) => carry.extend_from_slice(&buf[i + 1..]),
-                None => {
-                    carry = std::mem::take(&mut buf);
-                    continue;
-                }
-            }
-            buf.truncate(buf.len() - carry.len());
-        }
-        if buf.is_empty() {
+        let len = if eof { filled } else { memchr::memrchr(b'\n', &buf[..filled]).map_or(0, |i| i + 1) };
+        carry.extend_from_slice(&buf[len..filled]);
+        if len == 0 {
             return Ok(unit);
         }
-        let lines = memchr::memchr_iter(b'\n', &buf).count() as u64;
-        let len = buf.len() as u64;
-        let block = Block { unit, pos: BlockPos { offset, first_line: Some(line) }, bytes: buf };
+        let lines = memchr::memchr_iter(b'\n', &buf[..len]).count() as u64;
+        let block = Block { unit, pos: BlockPos { offset, first_line: Some(line) }, bytes: buf, len };
         if tx.send(block).is_err() {
             return Ok(unit);
         }
         unit += 1;
-        offset += len;
+        offset += len as u64;
         line += lines;
         if eof {
             return Ok(unit);
@@ -135,7 +133,7 @@ pub(crate) fn consume_blocks<S: RecordSink>(
             continue;
         }
         let mut out = UnitReport::default();
-        let result = reader.block(&block.bytes, block.pos, sink, &mut out);
+        let result = reader.block(&block.bytes[..block.len], block.pos, sink, &mut out);
         sink.end_unit(result.is_ok() && !control.stopped());
         control.unit_done(block.unit, source, out, result);
         let _ = back.try_send(block.bytes);

@@ -86,27 +86,36 @@ fn scan_object<S: RecordSink>(
     }
     let mut gz = flate2::read::MultiGzDecoder::new(bytes);
     let (mut offset, mut line) = (0u64, 1u64);
-    buf.clear();
+    // `buf` stays initialized at its full length; `filled` is how much of it holds text.
+    if buf.len() < BLOCK_BYTES {
+        buf.resize(BLOCK_BYTES, 0);
+    }
+    let mut filled = 0;
     loop {
-        let old = buf.len();
-        buf.resize((old + (64 << 10)).max(BLOCK_BYTES), 0);
+        if filled == buf.len() {
+            buf.resize(buf.len() * 2, 0); // one line longer than the block
+        }
         let n = loop {
-            match gz.read(&mut buf[old..]) {
+            match gz.read(&mut buf[filled..]) {
                 Ok(n) => break n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
         };
-        buf.truncate(old + n);
-        let whole = if n == 0 { buf.len() } else { memchr::memrchr(b'\n', buf).map_or(0, |i| i + 1) };
-        if whole > 0 && (n == 0 || buf.len() >= BLOCK_BYTES) {
+        filled += n;
+        if n > 0 && filled < buf.len() {
+            continue;
+        }
+        let whole = if n == 0 { filled } else { memchr::memrchr(b'\n', &buf[..filled]).map_or(0, |i| i + 1) };
+        if whole > 0 {
             let pos = BlockPos { offset, first_line: Some(line) };
             if let Err(bad) = reader.block(&buf[..whole], pos, sink, out) {
                 return Ok(Err(bad));
             }
             offset += whole as u64;
             line += memchr::memchr_iter(b'\n', &buf[..whole]).count() as u64;
-            buf.drain(..whole);
+            buf.copy_within(whole..filled, 0);
+            filled -= whole;
         }
         if n == 0 {
             return Ok(Ok(()));
@@ -122,7 +131,7 @@ fn consume<S: RecordSink>(
     sink: &mut S,
     control: &Control,
 ) {
-    let mut buf = Vec::with_capacity(BLOCK_BYTES * 2);
+    let mut buf = Vec::new();
     loop {
         let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
         let Ok((unit, fetched)) = next else { break };
