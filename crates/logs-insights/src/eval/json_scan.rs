@@ -16,7 +16,7 @@ impl Extractor {
     fn child(&self, node: u32, key: &[u8]) -> Option<u32> {
         let mut cur = node;
         // Fast path: a key without dots is one segment.
-        if memchr::memchr(b'.', key).is_none() {
+        if !key.contains(&b'.') {
             return self.nodes[cur as usize].children.iter().find(|(k, _)| &k[..] == key).map(|(_, n)| *n);
         }
         for seg in key.split(|&b| b == b'.') {
@@ -71,21 +71,9 @@ impl<'a> Scanner<'a> {
     #[inline]
     fn string(&mut self) -> Result<(usize, usize), Stop> {
         let start = self.i + 1;
-        // Keys and short values end within a few bytes: look there before calling memchr.
-        let near = &self.b[start.min(self.b.len())..(start + 24).min(self.b.len())];
-        let mut j = start + near.len();
-        for (k, &c) in near.iter().enumerate() {
-            if c == b'\\' {
-                j = start;
-                break;
-            }
-            if c == b'"' {
-                self.i = start + k + 1;
-                return Ok((start, start + k));
-            }
-        }
+        let mut j = start;
         loop {
-            let q = j + memchr::memchr(b'"', &self.b[j..]).ok_or(Stop::Malformed)?;
+            let q = next_quote(self.b, j).ok_or(Stop::Malformed)?;
             let mut k = q;
             while k > start && self.b[k - 1] == b'\\' {
                 k -= 1;
@@ -269,6 +257,27 @@ impl<'a> Scanner<'a> {
             None => Err(Stop::Malformed),
         }
     }
+}
+
+/// The next `"` at or after `from`. Keys and short values end within a few bytes, so the
+/// first 32 bytes are searched eight at a time in a register (SWAR); longer strings go to memchr.
+#[inline]
+fn next_quote(b: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    let near_end = (from + 32).min(b.len());
+    while i + 8 <= near_end {
+        let word = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+        let x = word ^ (ONES * u64::from(b'"'));
+        // The lowest set high bit marks the first zero byte of `x`: the first quote.
+        let found = x.wrapping_sub(ONES) & !x & HIGHS;
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    memchr::memchr(b'"', b.get(i..)?).map(|k| i + k)
 }
 
 fn fmt_index(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {
