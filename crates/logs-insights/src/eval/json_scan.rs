@@ -179,6 +179,16 @@ impl<'a> Scanner<'a> {
         let n = &ex.nodes[node as usize];
         let slot = n.slot;
         match self.peek() {
+            Some(b'{' | b'[') if n.raw => {
+                let start = self.i;
+                self.skip()?;
+                let b = self.b;
+                let end = self.i;
+                self.capture(slot, row, || match serde_json::from_slice::<serde_json::Value>(&b[start..end]) {
+                    Ok(v) => Value::Json(std::sync::Arc::new(v)),
+                    Err(_) => Value::Null,
+                })
+            }
             Some(b'{') if !n.children.is_empty() => self.object(ex, node, row),
             Some(b'[') if !n.children.is_empty() => self.array(ex, node, row),
             Some(b'"') => {

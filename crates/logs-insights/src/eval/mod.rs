@@ -13,6 +13,7 @@ mod partial;
 mod pct;
 mod row_ops;
 mod rows;
+mod shape;
 mod table;
 
 pub use partial::Partial;
