@@ -15,9 +15,10 @@ use std::borrow::Cow;
 impl Extractor {
     fn child(&self, node: u32, key: &[u8]) -> Option<u32> {
         let mut cur = node;
-        // Fast path: a key without dots is one segment.
-        if !key.contains(&b'.') {
-            return self.nodes[cur as usize].children.iter().find(|(k, _)| &k[..] == key).map(|(_, n)| *n);
+        // Fast path: a key without dots is one segment. Keys are short: plain loops beat the
+        // calls to memchr and memcmp here.
+        if !key.iter().any(|&c| c == b'.') {
+            return self.nodes[cur as usize].children.iter().find(|(k, _)| same(k, key)).map(|(_, n)| *n);
         }
         for seg in key.split(|&b| b == b'.') {
             cur = self.nodes[cur as usize].children.iter().find(|(k, _)| &k[..] == seg).map(|(_, n)| *n)?;
@@ -234,26 +235,8 @@ impl<'a> Scanner<'a> {
         match self.peek() {
             Some(b'"') => self.string().map(|_| ()),
             Some(b'{' | b'[') => {
-                let mut depth = 0usize;
-                while let Some(c) = self.peek() {
-                    match c {
-                        b'"' => {
-                            self.string()?;
-                            continue;
-                        }
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                self.i += 1;
-                                return Ok(());
-                            }
-                        }
-                        _ => {}
-                    }
-                    self.i += 1;
-                }
-                Err(Stop::Malformed)
+                self.i = super::json_skip::skip_container(self.b, self.i).ok_or(Stop::Malformed)?;
+                Ok(())
             }
             Some(_) => {
                 while let Some(c) = self.peek() {
@@ -267,6 +250,12 @@ impl<'a> Scanner<'a> {
             None => Err(Stop::Malformed),
         }
     }
+}
+
+/// Whether two short byte strings are equal (length and first byte first).
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.first() == b.first() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// The next `"` at or after `from`. Keys and short values end within a few bytes, so the

@@ -7,6 +7,7 @@ mod agg;
 mod expr;
 mod groups;
 mod json_scan;
+mod json_skip;
 mod keys;
 mod natural;
 mod partial;
