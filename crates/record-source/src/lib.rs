@@ -15,7 +15,7 @@
 //! | `options.rs` | [`ReadOptions`], [`OnBadRecord`], [`ReadReport`] |
 //! | `error.rs` | [`SourceError`], [`BadRecord`] |
 //! | `pool.rs` | the scan threads: claim units in order, one sink each, stop on a fatal error |
-//! | `file_chunks.rs` | a plain JSON lines file cut into fixed chunks at line boundaries (positioned reads) |
+//! | `file_chunks.rs` | a plain JSON lines file cut into fixed chunks at line boundaries, read in cache-sized blocks (positioned reads) |
 //! | `gzip_file.rs` | a gzip file: one inflater thread feeding line-aligned blocks to the scan threads |
 //! | `objects.rs` | a list of objects, gzip or plain, each inflated as a stream by one scan thread |
 //! | `layout.rs` | the `AWSLogs/…/YYYY/MM/DD/HH/` hour of a delivered key, and which hours a range needs |
