@@ -10,7 +10,7 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use log_store::{LogStore, SegmentData, SegmentRef, Snapshot, SnapshotSegment, StoreError};
+use log_store::{EventRef, LogStore, SegmentRef, Snapshot, SnapshotSegment, StoreError};
 use logs_insights::{LogEvent, Partial, Plan, QueryResult};
 
 /// What to scan.
@@ -64,15 +64,23 @@ pub fn snapshot_source_log_groups(snapshot: &Snapshot, plan: &Plan) -> Vec<Strin
     snapshot.log_groups().into_iter().filter(|g| named.iter().any(|p| g.starts_with(p.as_str()))).collect()
 }
 
+/// Bytes a snapshot segment is read in at a time: small enough to stay in the core's cache
+/// while its events are scanned.
+const SNAPSHOT_PIECE: usize = 256 << 10;
+
 /// A segment file the scan can read: of the open store or of a snapshot.
 trait Segment: Sync {
-    fn read_into(&self, buf: Vec<u8>) -> Result<SegmentData, StoreError>;
+    /// Calls `f` with each event, in order; `buf` is the thread's reusable buffer.
+    fn for_each(&self, buf: &mut Vec<u8>, f: &mut dyn FnMut(EventRef<'_>)) -> Result<(), StoreError>;
     fn stream(&self) -> &str;
 }
 
 impl Segment for SegmentRef {
-    fn read_into(&self, buf: Vec<u8>) -> Result<SegmentData, StoreError> {
-        SegmentRef::read_into(self, buf)
+    fn for_each(&self, buf: &mut Vec<u8>, f: &mut dyn FnMut(EventRef<'_>)) -> Result<(), StoreError> {
+        let data = self.read_into(std::mem::take(buf))?;
+        data.events().for_each(&mut *f);
+        *buf = data.into_buffer();
+        Ok(())
     }
     fn stream(&self) -> &str {
         SegmentRef::stream(self)
@@ -80,8 +88,8 @@ impl Segment for SegmentRef {
 }
 
 impl Segment for SnapshotSegment {
-    fn read_into(&self, buf: Vec<u8>) -> Result<SegmentData, StoreError> {
-        SnapshotSegment::read_into(self, buf)
+    fn for_each(&self, buf: &mut Vec<u8>, f: &mut dyn FnMut(EventRef<'_>)) -> Result<(), StoreError> {
+        self.for_each_event(buf, SNAPSHOT_PIECE, f)
     }
     fn stream(&self) -> &str {
         SnapshotSegment::stream(self)
@@ -143,29 +151,25 @@ fn scan_segments<S: Segment>(
                         }
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some((log, seg)) = segments.get(i) else { break };
-                        match seg.read_into(std::mem::take(&mut buf)) {
-                            Ok(data) => {
-                                // Number events by segment so ties break the same for any
-                                // thread count.
-                                let mut part = plan.partial_from((i as u64) << 32);
-                                let with_ptr = plan.returns_events();
-                                for ev in data.events() {
-                                    if ev.timestamp < req.start_ms || ev.timestamp > req.end_ms {
-                                        continue;
-                                    }
-                                    let ptr = if with_ptr { ev.ptr.to_string() } else { String::new() };
-                                    part.push(&LogEvent {
-                                        timestamp: ev.timestamp,
-                                        ingestion_time: ev.ingestion_time,
-                                        message: ev.message,
-                                        log_stream: seg.stream(),
-                                        log_group: log,
-                                        ptr: &ptr,
-                                    });
-                                }
-                                acc.merge(part);
-                                buf = data.into_buffer();
+                        // Number events by segment so ties break the same for any thread count.
+                        let mut part = plan.partial_from((i as u64) << 32);
+                        let with_ptr = plan.returns_events();
+                        let read = seg.for_each(&mut buf, &mut |ev| {
+                            if ev.timestamp < req.start_ms || ev.timestamp > req.end_ms {
+                                return;
                             }
+                            let ptr = if with_ptr { ev.ptr.to_string() } else { String::new() };
+                            part.push(&LogEvent {
+                                timestamp: ev.timestamp,
+                                ingestion_time: ev.ingestion_time,
+                                message: ev.message,
+                                log_stream: seg.stream(),
+                                log_group: log,
+                                ptr: &ptr,
+                            });
+                        });
+                        match read {
+                            Ok(()) => acc.merge(part),
                             Err(err) => {
                                 *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(err);
                                 cancel_all(&next, segments.len());

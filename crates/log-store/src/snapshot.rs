@@ -15,7 +15,9 @@ use std::sync::Arc;
 use crate::error::{IoContext, StoreError};
 use crate::meta::{self, GROUP_META, STREAM_META};
 use crate::names::{encode_component, stream_id};
-use crate::scan::SegmentData;
+use crate::ptr::EventPtr;
+use crate::record::{Decoded, decode_at};
+use crate::scan::{EventRef, SegmentData};
 use crate::segment::{self, window_end};
 use crate::store::{GROUPS_DIR, STREAMS_DIR};
 
@@ -158,6 +160,57 @@ impl SnapshotSegment {
         (self.window_start, window_end(self.window_start))
     }
 
+    /// Calls `f` with each event of the file, in order, reading `piece` bytes at a time into
+    /// `buf` (whose allocation is reused): a piece small enough to stay in the core's cache
+    /// while its events are scanned. Stops at the first record that is incomplete at the end of
+    /// the file or damaged, as [`SnapshotSegment::read_into`]'s events do.
+    pub fn for_each_event(&self, buf: &mut Vec<u8>, piece: usize, mut f: impl FnMut(EventRef<'_>)) -> Result<(), StoreError> {
+        let mut file = match File::open(&self.path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e).at(&self.path),
+        };
+        if buf.len() < piece {
+            buf.resize(piece, 0);
+        }
+        // `buf[..filled]` holds the file from offset `base`.
+        let (mut base, mut filled, mut eof) = (0u64, 0usize, false);
+        loop {
+            if filled == buf.len() {
+                let double = buf.len() * 2;
+                buf.resize(double, 0); // a record longer than the piece
+            }
+            let n = loop {
+                match file.read(&mut buf[filled..]) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e).at(&self.path),
+                }
+            };
+            filled += n;
+            eof = eof || n == 0;
+            let mut off = 0;
+            loop {
+                match decode_at(&buf[..filled], off, self.verify) {
+                    Decoded::Record(r, next) => {
+                        let ptr = EventPtr { stream_id: self.stream_id, window_start: self.window_start, seq: self.seq, offset: base + off as u64 };
+                        f(EventRef { timestamp: r.timestamp, ingestion_time: r.ingestion_time, message: r.message, ptr });
+                        off = next;
+                    }
+                    Decoded::End => break,
+                    Decoded::Incomplete if !eof => break,
+                    Decoded::Incomplete | Decoded::Corrupt(_) => return Ok(()),
+                }
+            }
+            if eof {
+                return Ok(());
+            }
+            buf.copy_within(off..filled, 0);
+            filled -= off;
+            base += off as u64;
+        }
+    }
+
     /// Reads the file into `buf` (reusing its allocation); events iterate as for an open store.
     pub fn read_into(&self, mut buf: Vec<u8>) -> Result<SegmentData, StoreError> {
         buf.clear();
@@ -188,7 +241,12 @@ mod tests {
             let store = LogStore::open(dir.path(), StoreOptions::default()).unwrap();
             store.ensure_log_stream("g", "s", 0).unwrap();
             store.ensure_log_stream("other", "s", 0).unwrap();
-            let events = [InputLogEvent::new(hour, "a"), InputLogEvent::new(2 * hour + 1, "b")];
+            let events = [
+                InputLogEvent::new(hour, "a"),
+                InputLogEvent::new(2 * hour + 1, "b"),
+                InputLogEvent::new(2 * hour + 2, "a longer message"),
+                InputLogEvent::new(2 * hour + 3, "c"),
+            ];
             store.put_log_events("g", "s", &events, 0).unwrap();
             // While the store is open, a snapshot is refused.
             assert!(matches!(Snapshot::open(dir.path(), true), Err(StoreError::Locked { .. })));
@@ -199,8 +257,17 @@ mod tests {
         assert_eq!(all.len(), 2);
         let data = all[1].read_into(Vec::new()).unwrap();
         let events: Vec<_> = data.events().map(|e| (e.timestamp, e.message.to_vec())).collect();
-        assert_eq!(events, [(2 * hour + 1, b"b".to_vec())]);
+        assert_eq!(events[0], (2 * hour + 1, b"b".to_vec()));
+        assert_eq!(events.len(), 3);
         assert_eq!(all[1].stream(), "s");
+        for seg in &all {
+            let whole: Vec<_> = seg.read_into(Vec::new()).unwrap().events().map(|e| (e.timestamp, e.message.to_vec(), e.ptr)).collect();
+            for piece in [1, 7, 30, 1 << 18] {
+                let mut pieces = Vec::new();
+                seg.for_each_event(&mut Vec::new(), piece, |e| pieces.push((e.timestamp, e.message.to_vec(), e.ptr))).unwrap();
+                assert_eq!(pieces, whole, "piece {piece}");
+            }
+        }
         assert_eq!(snap.segments("g", 2 * hour, 2 * hour).unwrap().len(), 1);
         assert!(matches!(snap.segments("nope", 0, 1), Err(StoreError::GroupNotFound(_))));
         // Pointers resolve in the store, as a live scan's do.
