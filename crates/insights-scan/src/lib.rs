@@ -151,8 +151,10 @@ fn scan_segments<S: Segment>(
                         }
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some((log, seg)) = segments.get(i) else { break };
-                        // Number events by segment so ties break the same for any thread count.
-                        let mut part = plan.partial_from((i as u64) << 32);
+                        // Number events by segment so ties break the same for any thread count
+                        // (a thread claims segments in increasing order).
+                        acc.continue_from((i as u64) << 32);
+                        let part = &mut acc;
                         let with_ptr = plan.returns_events();
                         let read = seg.for_each(&mut buf, &mut |ev| {
                             if ev.timestamp < req.start_ms || ev.timestamp > req.end_ms {
@@ -169,7 +171,7 @@ fn scan_segments<S: Segment>(
                             });
                         });
                         match read {
-                            Ok(()) => acc.merge(part),
+                            Ok(()) => {}
                             Err(err) => {
                                 *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(err);
                                 cancel_all(&next, segments.len());

@@ -1,6 +1,6 @@
-//! A Logs Insights plan over records: [`QuerySink`] feeds each unit into a partial numbered by
-//! the unit (`Plan::partial_from(unit << 32)`), so ties break the same way on any thread count,
-//! and merges it into its thread's partial; the threads' partials merge into the result.
+//! A Logs Insights plan over records: [`QuerySink`] numbers each unit's events from
+//! `unit << 32` (`Partial::continue_from`; a thread sees increasing units), so ties break the
+//! same way on any thread count; the threads' partials merge into the result.
 
 use std::path::Path;
 
@@ -24,7 +24,6 @@ pub struct QueryRun<'a> {
 pub struct QuerySink<'p> {
     run: QueryRun<'p>,
     acc: Partial<'p>,
-    unit: Option<Partial<'p>>,
     with_ptr: bool,
     source: String,
     ptr: String,
@@ -35,7 +34,6 @@ impl<'p> QuerySink<'p> {
         QuerySink {
             run,
             acc: run.plan.partial(),
-            unit: None,
             with_ptr: run.plan.returns_events(),
             source: String::new(),
             ptr: String::new(),
@@ -50,7 +48,7 @@ impl<'p> QuerySink<'p> {
 
 impl RecordSink for QuerySink<'_> {
     fn begin_unit(&mut self, unit: u64, source: &str) {
-        self.unit = Some(self.run.plan.partial_from(unit << 32));
+        self.acc.continue_from(unit << 32);
         if self.with_ptr {
             self.source.clear();
             self.source.push_str(source);
@@ -58,13 +56,12 @@ impl RecordSink for QuerySink<'_> {
     }
 
     fn record(&mut self, r: &Record<'_>) {
-        let Some(part) = self.unit.as_mut() else { return };
         if self.with_ptr {
             use std::fmt::Write as _;
             self.ptr.clear();
             let _ = write!(self.ptr, "{}#{}", self.source, r.offset);
         }
-        part.push(&LogEvent {
+        self.acc.push(&LogEvent {
             timestamp: r.timestamp,
             ingestion_time: r.timestamp,
             message: r.line,
@@ -74,11 +71,7 @@ impl RecordSink for QuerySink<'_> {
         });
     }
 
-    fn end_unit(&mut self, _complete: bool) {
-        if let Some(part) = self.unit.take() {
-            self.acc.merge(part);
-        }
-    }
+    fn end_unit(&mut self, _complete: bool) {}
 }
 
 fn finish(run: &QueryRun<'_>, sinks: Vec<QuerySink<'_>>) -> QueryResult {

@@ -110,6 +110,15 @@ impl Plan {
 }
 
 impl<'p> Partial<'p> {
+    /// Numbers the next events from `first_seq`, for a caller that feeds one partial unit
+    /// after unit (a chunk, a segment), each unit numbered from its own increasing base: the
+    /// rows come out as if each unit had its own `partial_from(base)` merged in, without the
+    /// merge. `first_seq` must not be below any number already used.
+    pub fn continue_from(&mut self, first_seq: u64) {
+        debug_assert!(first_seq >= self.seq, "event numbers only grow");
+        self.seq = self.seq.max(first_seq);
+    }
+
     /// Scans one event.
     pub fn push(&mut self, ev: &LogEvent<'_>) {
         let plan = self.plan;
