@@ -222,6 +222,14 @@ impl Parser {
                 self.bump();
                 let items = self.items("stats", true)?;
                 let by = if self.eat_word("by") { self.items("`by`", false)? } else { Vec::new() };
+                if self.at_word("offset") {
+                    return Err(Diagnostic::new(
+                        Code::E102UnsupportedCommand,
+                        self.peek().span,
+                        "`stats ... by bin() offset <duration>` is not supported by this engine",
+                    )
+                    .with_help("time-shifted bins are not implemented yet; compare two queries over shifted time ranges instead"));
+                }
                 Command::Stats(Stats { items, by, span: head.span.to(self.prev_span()) })
             }
             "sort" => {
@@ -245,6 +253,8 @@ impl Parser {
             }
             "limit" => {
                 self.bump();
+                // `limit any N` (newest docs): any N rows; this engine's N are its usual ones.
+                self.eat_word("any");
                 let t = self.peek().clone();
                 let n = match &t.tok {
                     Tok::Number(_, text) if text.bytes().all(|b| b.is_ascii_digit()) => text.parse::<u64>().unwrap_or(u64::MAX),
@@ -430,8 +440,18 @@ impl Parser {
     fn parse_command(&mut self, start: Span) -> PResult<Command> {
         let field = match self.peek().tok {
             Tok::Str(_) | Tok::Regex(_) => None,
+            _ if self.at_parse_mode() => None,
             _ => Some(self.field_ref("`parse`")?),
         };
+        if self.at_parse_mode() {
+            let mode = self.peek().clone();
+            return Err(Diagnostic::new(
+                Code::E102UnsupportedCommand,
+                mode.span,
+                format!("`parse ... {}` is not supported by this engine", describe(&mode.tok).trim_matches('`')),
+            )
+            .with_help("the logfmt, csv and json modes of `parse` are not implemented yet; use a glob or a /regex/ with named groups"));
+        }
         let t = self.peek().clone();
         let pattern = match t.tok {
             Tok::Str(glob) => {
@@ -455,6 +475,13 @@ impl Parser {
             _ => return Err(self.unexpected_in("`parse`", "a \"glob\" string or a /regex/")),
         };
         Ok(Command::Parse(Parse { field, pattern, span: start.to(self.prev_span()) }))
+    }
+
+    /// At a `parse` mode word (`logfmt`, `csv`, `json`) followed by the end of the stage or more
+    /// mode arguments, rather than at a field of that name followed by a pattern.
+    fn at_parse_mode(&self) -> bool {
+        let is_mode = matches!(&self.peek().tok, Tok::Ident(w) if ["logfmt", "csv", "json"].iter().any(|m| w.eq_ignore_ascii_case(m)));
+        is_mode && !matches!(self.peek_at(1).tok, Tok::Str(_) | Tok::Regex(_))
     }
 
     fn source(&mut self, source: &mut Option<Source>) -> PResult<()> {
