@@ -31,6 +31,7 @@ mod ptr;
 mod record;
 mod scan;
 mod segment;
+mod snapshot;
 mod store;
 mod sync;
 mod types;
@@ -39,6 +40,7 @@ pub use error::StoreError;
 pub use observer::AppendObserver;
 pub use ptr::EventPtr;
 pub use scan::{EventRef, Events, SegmentData, SegmentRef};
+pub use snapshot::{Snapshot, SnapshotSegment};
 pub use store::LogStore;
 pub use types::{
     AppendReceipt, InputLogEvent, LogGroupInfo, LogStreamInfo, RecoveryReport, StoreOptions,

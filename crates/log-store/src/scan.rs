@@ -86,6 +86,11 @@ pub struct SegmentData {
 }
 
 impl SegmentData {
+    /// The bytes of a segment read outside an open store (`snapshot.rs`).
+    pub(crate) fn from_parts(buf: Vec<u8>, stream_id: u64, window_start: i64, seq: u32, verify: bool) -> SegmentData {
+        SegmentData { buf, stream_id, window_start, seq, verify }
+    }
+
     /// Events in append order; messages are slices of this buffer.
     pub fn events(&self) -> Events<'_> {
         Events {
