@@ -473,24 +473,43 @@ fn oversized_and_empty_batches() {
     assert!(all_events(&store, "g").is_empty());
 }
 
+/// The delete happens while appends are running (the appender has already succeeded once when
+/// it starts, and keeps going until it sees the group gone): appends before it succeed, every
+/// append after it fails with a not-found error, none fails otherwise.
 #[test]
 fn appends_racing_a_group_delete_fail_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(open(dir.path()));
     store.ensure_log_stream("g", "s", 0).unwrap();
-    std::thread::scope(|scope| {
+    let deleted = std::sync::atomic::AtomicBool::new(false);
+    let (first_ok_tx, first_ok) = std::sync::mpsc::channel();
+    let (oks, oks_after_delete) = std::thread::scope(|scope| {
         let st = store.clone();
-        scope.spawn(move || {
-            for i in 0..2000 {
+        let deleted = &deleted;
+        let appender = scope.spawn(move || {
+            let (mut oks, mut oks_after_delete) = (0usize, 0usize);
+            for i in 0.. {
+                let was_deleted = deleted.load(std::sync::atomic::Ordering::SeqCst);
                 match st.put_log_events("g", "s", &[InputLogEvent::new(T0, "x")], i) {
-                    Ok(_)
-                    | Err(StoreError::GroupNotFound(_) | StoreError::StreamNotFound { .. }) => {}
+                    Ok(_) => {
+                        oks += 1;
+                        oks_after_delete += usize::from(was_deleted);
+                        if oks == 1 {
+                            first_ok_tx.send(()).unwrap();
+                        }
+                    }
+                    Err(StoreError::GroupNotFound(_) | StoreError::StreamNotFound { .. }) => break,
                     Err(e) => panic!("{e}"),
                 }
             }
+            (oks, oks_after_delete)
         });
-        std::thread::sleep(std::time::Duration::from_millis(2));
+        first_ok.recv().unwrap();
         store.delete_log_group("g").unwrap();
+        deleted.store(true, std::sync::atomic::Ordering::SeqCst);
+        appender.join().unwrap()
     });
+    assert!(oks >= 1, "appends ran before the delete");
+    assert_eq!(oks_after_delete, 0, "no append succeeded once the delete had returned");
     assert!(store.log_group("g").is_none());
 }
