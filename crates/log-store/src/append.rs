@@ -3,7 +3,8 @@
 //! A batch is split by time window (almost always one), each part is encoded into one buffer
 //! and written with a single positioned `write` under the segment's mutex, so parts never
 //! interleave and a concurrent reader, bounded by the segment's committed length, only ever
-//! sees whole batches. Append handles stay open in a small FIFO cache.
+//! sees whole batches. Append handles stay open in a small FIFO cache (`handles.rs`), and an
+//! open that runs out of descriptors is retried once after the cache is emptied.
 //!
 //! With `fsync`, durability uses group commit: after its write a writer releases the segment
 //! mutex and waits until the segment's synced watermark passes its end; one waiting writer at
@@ -14,9 +15,10 @@ use std::fs::File;
 use std::fs::OpenOptions;
 use std::os::unix::fs::FileExt;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, PoisonError, TryLockError};
+use std::sync::{Arc, PoisonError};
 
 use crate::error::{IoContext, StoreError};
+use crate::handles::{open_file, relieved};
 use crate::meta;
 use crate::record::{self, MAX_MESSAGE_BYTES};
 use crate::segment::{Segment, file_name, window_start};
@@ -76,6 +78,7 @@ impl LogStore {
                 bytes_written += self.append_window(&s, w, part.into_iter(), ingestion_time_ms)?;
             }
         }
+        self.sweep_if_due(ingestion_time_ms);
         Ok(AppendReceipt {
             event_count: events.len(),
             bytes_written,
@@ -129,12 +132,9 @@ impl LogStore {
             let file = match writer.as_ref() {
                 Some(f) => f.clone(),
                 None => {
-                    let f = OpenOptions::new()
-                        .write(true)
-                        .create(true)
-                        .truncate(false)
-                        .open(&seg.path)
-                        .at(&seg.path)?;
+                    let mut open = OpenOptions::new();
+                    open.write(true).create(true).truncate(false);
+                    let f = relieved(&self.inner.handles, || open_file(&open, &seg.path))?;
                     if options.fsync && at == 0 {
                         meta::sync_dir(&s.dir)?;
                     }
@@ -149,33 +149,12 @@ impl LogStore {
             seg.committed.store(at + len, Ordering::Release);
             drop(writer);
             if opened_now {
-                self.track_open(&seg);
+                self.inner.handles.track(&seg);
             }
             if options.fsync {
                 wait_durable(&seg, &file, at + len)?;
             }
             return Ok(());
-        }
-    }
-
-    /// Remembers an opened append handle and closes the oldest idle ones past the cap.
-    fn track_open(&self, seg: &Arc<Segment>) {
-        let mut queue = lock(&self.inner.open_files);
-        queue.push_back(Arc::downgrade(seg));
-        while queue.len() > self.inner.options.max_open_files.max(1) {
-            let Some(victim) = queue.pop_front() else {
-                break;
-            };
-            let Some(v) = victim.upgrade() else { continue };
-            match v.writer.try_lock() {
-                Ok(mut w) => *w = None,
-                Err(TryLockError::Poisoned(p)) => *p.into_inner() = None,
-                Err(TryLockError::WouldBlock) => {
-                    // Busy right now, so not idle: keep it and stop for this round.
-                    queue.push_back(victim);
-                    break;
-                }
-            }
         }
     }
 }

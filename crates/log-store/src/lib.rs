@@ -23,11 +23,13 @@
 mod append;
 pub mod bench;
 mod error;
+mod handles;
 mod meta;
 mod names;
 mod open;
 mod ptr;
 mod record;
+mod retention;
 mod scan;
 mod segment;
 mod store;
@@ -40,7 +42,7 @@ pub use scan::{EventRef, Events, SegmentData, SegmentRef};
 pub use store::LogStore;
 pub use types::{
     AppendReceipt, InputLogEvent, LogGroupInfo, LogStreamInfo, RecoveryReport, StoreOptions,
-    StoredEvent,
+    StoredEvent, SweepReport,
 };
 
 #[cfg(test)]

@@ -48,8 +48,10 @@ pub(crate) struct Segment {
     pub(crate) seq: u32,
     /// Bytes of whole, acknowledged records. Readers never look past it.
     pub(crate) committed: AtomicU64,
-    /// No more appends: full, or holds corruption found on open.
+    /// No more appends: full, holds corruption found on open, or expired.
     pub(crate) sealed: AtomicBool,
+    /// Deleted by retention: a reader that finds no file reads nothing.
+    pub(crate) expired: AtomicBool,
     /// The append handle, opened lazily and closed by the open-file cache. An `Arc` so a
     /// group-commit leader can `fdatasync` without holding the lock.
     pub(crate) writer: Mutex<Option<Arc<File>>>,
@@ -77,6 +79,7 @@ impl Segment {
             seq,
             committed: AtomicU64::new(committed),
             sealed: AtomicBool::new(false),
+            expired: AtomicBool::new(false),
             writer: Mutex::new(None),
             sync: Mutex::new(SyncState {
                 synced: committed,
