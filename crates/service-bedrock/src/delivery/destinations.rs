@@ -78,12 +78,22 @@ pub(crate) fn prepare(
     Ok(Destinations { cloud_watch, s3, at_ms })
 }
 
-/// Queues the S3 record (journaled before this returns).
-pub(crate) fn queue_s3(state: &BedrockService, destinations: Destinations) -> Result<(), ServiceError> {
+/// Queues the S3 record (journaled before this returns). `cloud_watch_line` is the CloudWatch
+/// record's JSON when it was made: the S3 record reuses it when both versions are the same (no
+/// media or large body moved to different places), so a record is serialized once.
+pub(crate) fn queue_s3(
+    state: &BedrockService,
+    destinations: Destinations,
+    cloud_watch_line: Option<String>,
+) -> Result<(), ServiceError> {
     let Some((location, record)) = destinations.s3 else { return Ok(()) };
+    let line = match (cloud_watch_line, &destinations.cloud_watch) {
+        (Some(line), Some(cw)) if *cw == record => line,
+        _ => record.to_json_string(),
+    };
     state
         .s3
-        .enqueue(&location.target.bucket, &location.hour_dir, destinations.at_ms, &record.context.request_id, record.to_json_string())
+        .enqueue(&location.target.bucket, &location.hour_dir, destinations.at_ms, &record.context.request_id, line)
         .map_err(|err| ServiceError::internal(format!("failed to queue the invocation log record for Amazon S3: {err}")))
 }
 
