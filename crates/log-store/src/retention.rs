@@ -66,6 +66,12 @@ impl LogStore {
         Some(self.inner.default_retention_days.load(Ordering::Acquire)).filter(|d| *d > 0)
     }
 
+    /// The retention that applies to `group`: its own policy, else the default; `None`: its
+    /// events never expire. Errors: `GroupNotFound`.
+    pub fn effective_retention_days(&self, group: &str) -> Result<Option<u32>, StoreError> {
+        Ok(self.group_handle(group)?.retention_days().or(self.default_retention_days()))
+    }
+
     /// Deletes every segment whose window lies wholly before its group's retention at `now_ms`
     /// (the group's policy, else the default). Errors: `Io` (the sweep stops; what it deleted
     /// stays deleted).

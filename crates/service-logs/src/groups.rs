@@ -60,11 +60,12 @@ pub(super) fn describe_log_groups(
     let more = selected.next().is_some();
 
     let (region, account) = (&ctx.region, &state.env.account_id);
+    let default_retention = state.store.default_retention_days();
     let log_groups: Vec<_> = page
         .iter()
         .map(|g| {
             let arn = log_group_arn(region, account, &g.name);
-            json!({
+            let mut group = json!({
                 "logGroupName": g.name,
                 "creationTime": g.creation_time,
                 "metricFilterCount": 0,
@@ -73,7 +74,12 @@ pub(super) fn describe_log_groups(
                 "logGroupClass": "STANDARD",
                 "logGroupArn": arn,
                 "deletionProtectionEnabled": false,
-            })
+            });
+            // AWS omits `retentionInDays` for a group whose events never expire.
+            if let Some(days) = g.retention_in_days.or(default_retention) {
+                group["retentionInDays"] = json!(days);
+            }
+            group
         })
         .collect();
     let mut body = json!({ "logGroups": log_groups });

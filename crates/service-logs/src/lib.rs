@@ -10,6 +10,7 @@
 //! | `events.rs` | PutLogEvents, GetLogEvents, GetLogRecord |
 //! | `filter_events.rs` | FilterLogEvents (patterns: the logs-filter crate) |
 //! | `queries.rs`, `query_registry.rs`, `query_results.rs` | StartQuery, GetQueryResults, StopQuery, DescribeQueries |
+//! | `retention.rs` | PutRetentionPolicy, DeleteRetentionPolicy, the allowed `retentionInDays` |
 //! | `names.rs`, `paging.rs` | identifiers and ARNs, store errors, `nextToken`s |
 
 mod events;
@@ -21,6 +22,7 @@ mod paging;
 mod queries;
 mod query_registry;
 pub mod query_results;
+pub mod retention;
 mod streams;
 
 use query_registry::QueryRegistry;
@@ -49,11 +51,23 @@ pub struct LogsConfig {
     /// How long `GetQueryResults` waits for an unfinished query before answering `Running`
     /// (saves clients a polling round; see ARCHITECTURE.md).
     pub query_results_wait: Duration,
+    /// Retention of log groups without a policy of their own (`serve --retention-days`);
+    /// `None`: their events never expire.
+    pub default_retention_days: Option<u32>,
+    /// Scan threads per query (each holds one segment file open). Default: the cores, within
+    /// the scanners' share of the process's descriptor budget.
+    pub scan_threads: usize,
 }
 
 impl Default for LogsConfig {
     fn default() -> Self {
-        Self { max_concurrent_queries: DEFAULT_MAX_CONCURRENT_QUERIES, query_results_wait: Duration::from_secs(1) }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Self {
+            max_concurrent_queries: DEFAULT_MAX_CONCURRENT_QUERIES,
+            query_results_wait: Duration::from_secs(1),
+            default_retention_days: None,
+            scan_threads: fd_budget::FdBudget::current().scan_threads(DEFAULT_MAX_CONCURRENT_QUERIES, cores),
+        }
     }
 }
 
@@ -67,14 +81,21 @@ pub struct LogsService {
 }
 
 impl LogsService {
-    /// The service over `store`.
+    /// The service over `store` (whose default retention it sets).
     pub fn new(env: Environment, store: Arc<LogStore>, config: LogsConfig) -> Self {
+        store.set_default_retention_days(config.default_retention_days);
         Self {
             env,
             store,
-            queries: QueryRegistry::new(config.max_concurrent_queries),
+            queries: QueryRegistry::new(config.max_concurrent_queries, config.scan_threads),
             query_results_wait: config.query_results_wait,
         }
+    }
+
+    /// Deletes the segments expired at the emulator's clock now (appends also do this once a
+    /// minute; a timer calling this keeps an idle emulator's disk bounded too).
+    pub fn sweep_retention(&self) -> Result<log_store::SweepReport, log_store::StoreError> {
+        self.store.sweep_expired(self.env.now_ms())
     }
 }
 
@@ -117,6 +138,8 @@ async fn dispatch(state: &Arc<LogsService>, ctx: &RequestContext, op: LogsOperat
         Op::GetQueryResults => queries::get_query_results(state, req(op, body)?).await,
         Op::StopQuery => queries::stop_query(state, req(op, body)?),
         Op::DescribeQueries => queries::describe_queries(state, req(op, body)?),
+        Op::PutRetentionPolicy => retention::put_retention_policy(state, req(op, body)?),
+        Op::DeleteRetentionPolicy => retention::delete_retention_policy(state, req(op, body)?),
     }
 }
 

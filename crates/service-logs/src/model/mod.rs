@@ -41,11 +41,13 @@ pub enum LogsOperation {
     StopQuery,
     DescribeQueries,
     GetLogRecord,
+    PutRetentionPolicy,
+    DeleteRetentionPolicy,
 }
 
 impl LogsOperation {
     /// Every operation served.
-    pub const ALL: [LogsOperation; 14] = [
+    pub const ALL: [LogsOperation; 16] = [
         LogsOperation::CreateLogGroup,
         LogsOperation::DeleteLogGroup,
         LogsOperation::DescribeLogGroups,
@@ -60,6 +62,8 @@ impl LogsOperation {
         LogsOperation::StopQuery,
         LogsOperation::DescribeQueries,
         LogsOperation::GetLogRecord,
+        LogsOperation::PutRetentionPolicy,
+        LogsOperation::DeleteRetentionPolicy,
     ];
 
     /// The operation name, as after `Logs_20140328.` in `X-Amz-Target`.
@@ -79,6 +83,8 @@ impl LogsOperation {
             LogsOperation::StopQuery => "StopQuery",
             LogsOperation::DescribeQueries => "DescribeQueries",
             LogsOperation::GetLogRecord => "GetLogRecord",
+            LogsOperation::PutRetentionPolicy => "PutRetentionPolicy",
+            LogsOperation::DeleteRetentionPolicy => "DeleteRetentionPolicy",
         }
     }
 
