@@ -56,6 +56,8 @@ pub struct EmulatorConfig {
     /// How often pending S3 record batches are written in the background (real time); `None`
     /// leaves it to size limits, explicit flushes and shutdown (tests).
     pub s3_flush_interval: Option<std::time::Duration>,
+    /// Retention (days) of log groups without a policy of their own (`serve --retention-days`).
+    pub retention_days: Option<u32>,
 }
 
 impl EmulatorConfig {
@@ -77,6 +79,7 @@ impl EmulatorConfig {
             max_concurrent_queries: DEFAULT_MAX_CONCURRENT_QUERIES,
             query_results_wait: std::time::Duration::from_secs(1),
             s3_flush_interval: Some(DEFAULT_S3_FLUSH_INTERVAL),
+            retention_days: None,
         }
     }
 }
@@ -105,6 +108,11 @@ impl EmulatorConfig {
 
     /// CloudWatch Logs' part of the configuration.
     pub(crate) fn logs(&self) -> LogsConfig {
-        LogsConfig { max_concurrent_queries: self.max_concurrent_queries, query_results_wait: self.query_results_wait }
+        LogsConfig {
+            max_concurrent_queries: self.max_concurrent_queries,
+            query_results_wait: self.query_results_wait,
+            default_retention_days: self.retention_days,
+            ..LogsConfig::default()
+        }
     }
 }
