@@ -24,10 +24,13 @@ fn serve_prints_its_address_honours_now_and_stops_cleanly_on_sigterm() {
     let store = log_store::LogStore::open(&dir.path().join("logs"), log_store::StoreOptions::default()).unwrap();
     let segments = store.segments("/aws/bedrock/modelinvocations", None, i64::MIN, i64::MAX).unwrap();
     let data = segments[0].read().unwrap();
-    let records: Vec<serde_json::Value> = data.events().map(|e| serde_json::from_slice(e.message).unwrap()).collect();
+    let events: Vec<_> = data.events().collect();
+    let records: Vec<serde_json::Value> = events.iter().map(|e| serde_json::from_slice(e.message).unwrap()).collect();
     assert_eq!(records.len(), 1);
-    // The record's time is the injected clock's, not however long the test took to get here.
+    // The record's times are the injected clock's to the millisecond, not however long the test
+    // took to get here.
     assert_eq!(records[0]["timestamp"], "2024-12-15T09:30:00Z");
+    assert_eq!(events[0].ingestion_time, 1_734_255_000_000);
     assert_eq!(records[0]["requestMetadata"]["team"], "cli");
     drop(store);
 
@@ -81,4 +84,13 @@ fn bad_arguments_fail_with_a_message() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("invalid RFC 3339 instant"), "{stderr}");
+
+    // A retention CloudWatch does not allow is refused with its allowed values.
+    let out = Command::new(env!("CARGO_BIN_EXE_bedrock-emulator"))
+        .args(["serve", "--port", "0", "--retention-days", "2", "--data-dir", "/nonexistent-never-created"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--retention-days") && stderr.contains("enum value set: [1, 3, 5, 7"), "{stderr}");
 }
