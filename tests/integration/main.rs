@@ -13,6 +13,7 @@ mod logging_config;
 mod logs_api;
 mod python_clients;
 mod python_runtime;
+mod retention;
 mod streams;
 mod s3_delivery;
 mod s3_read_api;
