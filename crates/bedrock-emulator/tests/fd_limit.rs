@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use test_support::proc_stats::{nofile_limits, open_fd_numbers, open_fds};
-use test_support::process::serve_with_fd_limit;
+use test_support::process::{KillOnDrop, serve_with_fd_limit};
 use test_support::raw_http::Connection;
 
 use common::signal;
@@ -75,9 +75,10 @@ fn segment_files(dir: &Path) -> usize {
 #[test]
 fn under_ulimit_256_a_thousand_groups_and_four_thousand_segment_files_stay_served() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut child, first, addr) = serve_with_fd_limit(binary(), dir.path(), 256, &["--freeze-clock"]);
+    let (child, first, addr) = serve_with_fd_limit(binary(), dir.path(), 256, &["--freeze-clock"]);
+    let mut child = KillOnDrop(child);
     assert!(first.starts_with("bedrock-emulator listening on http://"), "{first}");
-    let pid = child.id();
+    let pid = child.0.id();
     if let Some(limits) = nofile_limits(pid) {
         assert_eq!(limits, (256, 256), "the emulator runs under the limit the test set");
     }
@@ -149,7 +150,7 @@ fn under_ulimit_256_a_thousand_groups_and_four_thousand_segment_files_stay_serve
     let peak = peak.into_inner();
     assert!(peak > 0 && peak as u64 + fd_budget::RESERVED <= 256, "the emulator held {peak} descriptors at most, limit 256");
     eprintln!("peak open descriptors: {peak} of 256");
-    assert!(signal(&mut child, "-TERM").success());
+    assert!(signal(&mut child.0, "-TERM").success());
 }
 
 /// Every descriptor taken by client connections, the store holding none: a PutLogEvents is a
@@ -162,8 +163,9 @@ fn under_ulimit_256_a_thousand_groups_and_four_thousand_segment_files_stay_serve
 fn out_of_descriptors_is_a_503_the_next_requests_succeed_and_accepting_resumes() {
     const LIMIT: usize = 64;
     let dir = tempfile::tempdir().unwrap();
-    let (mut child, _, addr) = serve_with_fd_limit(binary(), dir.path(), LIMIT as u64, &["--freeze-clock"]);
-    let pid = child.id();
+    let (child, _, addr) = serve_with_fd_limit(binary(), dir.path(), LIMIT as u64, &["--freeze-clock"]);
+    let mut child = KillOnDrop(child);
+    let pid = child.0.id();
     assert_eq!(nofile_limits(pid), Some((LIMIT as u64, LIMIT as u64)));
     // Descriptors numbered below the limit: the ones a new open competes for (the emulator may
     // have inherited some above it, such as the test runner's jobserver pipe).
@@ -219,5 +221,5 @@ fn out_of_descriptors_is_a_503_the_next_requests_succeed_and_accepting_resumes()
     assert_eq!(fds(), LIMIT, "the late connection is not accepted yet");
     drop(fillers.pop());
     assert_eq!(late.join().unwrap().expect("the late connection is answered").0, 200);
-    assert!(signal(&mut child, "-TERM").success());
+    assert!(signal(&mut child.0, "-TERM").success());
 }

@@ -43,3 +43,17 @@ pub fn signal(child: &mut Child, sig: &str) -> ExitStatus {
     assert!(sent.success(), "kill {sig} failed");
     child.wait().expect("the process is waited for")
 }
+
+/// A child process killed (and reaped) when dropped, so a test that fails half-way leaves no
+/// emulator running.
+#[derive(Debug)]
+pub struct KillOnDrop(pub Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
