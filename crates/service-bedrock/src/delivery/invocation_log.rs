@@ -57,13 +57,10 @@ pub(crate) fn deliver_with(
     let record = build(&context, &cfg);
     // Per destination: large bodies moved to S3 `data/` objects where configured.
     let destinations = crate::delivery::destinations::prepare(state, &cfg, record, now_ms)?;
-    let mut cloud_watch_line = None;
-    if let (Some(group), Some(record)) = (cfg.log_group_name(), &destinations.cloud_watch) {
-        let line = record.to_json_string();
-        append_to_cloud_watch(state, ctx, group, record.event_timestamp_ms(), &line, now_ms)?;
-        cloud_watch_line = Some(line);
+    if let (Some(group), Some(line)) = (cfg.log_group_name(), &destinations.cloud_watch) {
+        append_to_cloud_watch(state, ctx, group, destinations.event_timestamp_ms, line, now_ms)?;
     }
-    crate::delivery::destinations::queue_s3(state, destinations, cloud_watch_line)
+    crate::delivery::destinations::queue_s3(state, destinations)
 }
 
 /// Appends one record (its JSON `message`) to the Bedrock stream of `group`.
