@@ -7,7 +7,8 @@
 //! The emulator runs as its own release-built process with a fresh data directory; the load
 //! generator runs here, in the xtask build, on one thread (closed loop: each connection sends its
 //! next request when the previous answer arrives); the health row shows what it can drive. Options: `--connections N` (64), `--seconds S`
-//! (10), `--runs R` (3), `--s3`. Figures only: nothing here asserts a speed.
+//! (10), `--runs R` (3), `--s3`, `--addr HOST:PORT` (drive an emulator already running, to
+//! profile it). Figures only: nothing here asserts a speed.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -17,16 +18,18 @@ use anyhow::{Context, bail};
 use crate::emulator_process::EmulatorProcess;
 use crate::load::{Tally, Target, call, closed_loop, converse_target, health_target, logging_target, logs_target};
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Options {
     connections: usize,
     seconds: u64,
     runs: usize,
     s3: bool,
+    /// An emulator already running (to profile it), instead of a fresh one.
+    addr: Option<String>,
 }
 
 fn parse(args: &[String]) -> anyhow::Result<Options> {
-    let mut opts = Options { connections: 64, seconds: 10, runs: 3, s3: false };
+    let mut opts = Options { connections: 64, seconds: 10, runs: 3, s3: false, addr: None };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
@@ -35,7 +38,8 @@ fn parse(args: &[String]) -> anyhow::Result<Options> {
             "--seconds" => opts.seconds = value()?.parse()?,
             "--runs" => opts.runs = value()?.parse()?,
             "--s3" => opts.s3 = true,
-            other => bail!("unknown option {other} (expected --connections, --seconds, --runs, --s3)"),
+            "--addr" => opts.addr = Some(value()?.clone()),
+            other => bail!("unknown option {other} (expected --connections, --seconds, --runs, --s3, --addr HOST:PORT)"),
         }
     }
     Ok(opts)
@@ -103,8 +107,11 @@ impl Row {
 
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     let opts = parse(args)?;
-    let emulator = EmulatorProcess::start("bench", &[])?;
-    let addr = emulator.addr.clone();
+    let emulator = match &opts.addr {
+        Some(_) => None,
+        None => Some(EmulatorProcess::start("bench", &[])?),
+    };
+    let addr = opts.addr.clone().or_else(|| emulator.as_ref().map(|e| e.addr.clone())).unwrap_or_default();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let load = std::fs::read_to_string("/proc/loadavg").map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
     println!(
@@ -120,7 +127,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     let mut cloudwatch = Row::new("converse, CloudWatch");
     let mut both = Row::new("converse, CloudWatch+S3");
     // Warm-up: connections, caches, the first segment file.
-    measure(&rt, &addr, &health_target(), &Options { seconds: 1, ..opts })?;
+    measure(&rt, &addr, &health_target(), &Options { seconds: 1, ..opts.clone() })?;
     for run in 0..opts.runs {
         health.push(run, &measure(&rt, &addr, &health_target(), &opts)?)?;
     }
@@ -135,7 +142,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
         })
     };
     configure(false)?;
-    measure(&rt, &addr, &converse, &Options { seconds: 1, ..opts })?;
+    measure(&rt, &addr, &converse, &Options { seconds: 1, ..opts.clone() })?;
     for run in 0..opts.runs {
         configure(false)?;
         cloudwatch.push(run, &measure(&rt, &addr, &converse, &opts)?)?;
