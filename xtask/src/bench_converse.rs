@@ -6,9 +6,10 @@
 //!
 //! The emulator runs as its own release-built process with a fresh data directory; the load
 //! generator runs here, in the xtask build, on one thread (closed loop: each connection sends its
-//! next request when the previous answer arrives); the health row shows what it can drive. Options: `--connections N` (64), `--seconds S`
-//! (10), `--runs R` (3), `--s3`, `--addr HOST:PORT` (drive an emulator already running, to
-//! profile it). Figures only: nothing here asserts a speed.
+//! next request when the previous answer arrives); the health row shows what it can drive.
+//! Options: `--connections N` (64), `--seconds S` (10), `--runs R` (3), `--s3`, `--addr
+//! HOST:PORT` (drive an emulator already running, to profile it). Figures only: nothing here
+//! asserts a speed.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
