@@ -103,12 +103,13 @@ impl LogStore {
             min_ts = min_ts.min(e.timestamp);
             max_ts = max_ts.max(e.timestamp);
         }
-        self.append_bytes(s, window, &buf)?;
+        self.append_bytes(s, window, &buf, (min_ts, max_ts))?;
         s.stats.record(min_ts, max_ts, ingestion);
         Ok(buf.len() as u64)
     }
 
-    fn append_bytes(&self, s: &Stream, window: i64, bytes: &[u8]) -> Result<(), StoreError> {
+    /// Writes `bytes` (records whose timestamps span `span`) to the window's active segment.
+    fn append_bytes(&self, s: &Stream, window: i64, bytes: &[u8], span: (i64, i64)) -> Result<(), StoreError> {
         let options = &self.inner.options;
         let len = bytes.len() as u64;
         loop {
@@ -146,6 +147,8 @@ impl LogStore {
                 let _ = file.set_len(at);
                 return Err(e).at(&seg.path);
             }
+            // The span first: a reader that sees the new bytes also sees their times.
+            seg.widen_span(span.0, span.1);
             seg.committed.store(at + len, Ordering::Release);
             drop(writer);
             if opened_now {

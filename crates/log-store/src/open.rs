@@ -172,6 +172,9 @@ fn load_segments(
         let walk = segment::walk(&file).at(&path)?;
         report.segments_checked += 1;
         let seg = Segment::new(path.clone(), start, seq, walk.valid_len);
+        if let (Some(min), Some(max)) = (walk.min_timestamp, walk.max_timestamp) {
+            seg.widen_span(min, max);
+        }
         if walk.valid_len < walk.file_len {
             if walk.torn_tail {
                 file.set_len(walk.valid_len).at(&path)?;

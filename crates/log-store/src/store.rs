@@ -453,8 +453,9 @@ impl LogStore {
     }
 
     /// Non-empty segments of `group` (all streams, or only the named ones; unknown names are
-    /// ignored) whose window overlaps `[start_ms, end_ms]` (both inclusive), ordered by stream
-    /// name, then window, then sequence. Decided from memory: no file is opened.
+    /// ignored) whose window, and whose events' time span, overlap `[start_ms, end_ms]` (both
+    /// inclusive), ordered by stream name, then window, then sequence. Decided from memory: no
+    /// file is opened.
     /// Errors: `GroupNotFound`.
     pub fn segments(
         &self,
@@ -487,7 +488,7 @@ impl LogStore {
                 if w > end_ms {
                     break;
                 }
-                if seg.committed() > 0 {
+                if seg.committed() > 0 && seg.may_overlap(start_ms, end_ms) {
                     out.push(SegmentRef {
                         segment: seg.clone(),
                         stream: s.clone(),
