@@ -127,6 +127,9 @@ impl LogStore {
             let at = seg.committed();
             if at > 0 && at + len > options.max_segment_bytes {
                 seg.sealed.store(true, Ordering::Release);
+                // A full file takes no more appends: its descriptor goes now, not when the cache
+                // gets round to it (a busy stream fills a file every few seconds).
+                *writer = None;
                 continue;
             }
             let opened_now = writer.is_none();

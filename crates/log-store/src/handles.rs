@@ -166,6 +166,19 @@ mod tests {
     }
 
     #[test]
+    fn a_full_file_closes_its_handle_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = StoreOptions { max_open_files: 8, max_segment_bytes: 100, ..StoreOptions::default() };
+        let store = LogStore::open(dir.path(), options).unwrap();
+        store.ensure_log_stream("g", "s", 0).unwrap();
+        for i in 0..20 {
+            store.put_log_events("g", "s", &[InputLogEvent::new(T0 + i, "forty bytes of message, give or take")], T0).unwrap();
+            assert_eq!(store.open_append_handles(), 1, "only the file taking appends is open ({i})");
+        }
+        assert!(store.segments("g", None, T0, T0 + 20).unwrap().len() >= 10);
+    }
+
+    #[test]
     fn an_append_out_of_descriptors_releases_the_cache_and_succeeds() {
         let dir = tempfile::tempdir().unwrap();
         let store = store_with_handles(dir.path(), 5);
