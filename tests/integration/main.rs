@@ -25,6 +25,7 @@ mod logs_api;
 mod python_clients;
 mod python_cloudwatch;
 mod python_runtime;
+mod retention;
 mod streams;
 mod s3_delivery;
 mod sns;

@@ -15,7 +15,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use bedrock_emulator::catalog::Catalog;
-use bedrock_emulator::clock::{StartedClock, parse_rfc3339_ms};
+use bedrock_emulator::clock::{ManualClock, StartedClock, parse_rfc3339_ms};
 use bedrock_emulator::config::DEFAULT_PORT;
 use bedrock_emulator::responder::Responder;
 use bedrock_emulator::{EmulatorConfig, InitialLogging, Principals};
@@ -139,6 +139,19 @@ struct ServeArgs {
     /// Do not publish Bedrock's AWS/Bedrock runtime metrics.
     #[arg(long)]
     no_bedrock_metrics: bool,
+    /// Retention in days of log groups without a policy of their own (CloudWatch's values: 1, 3,
+    /// 5, 7, 14, 30, ... 3653); expired segment files are deleted, so the data directory stays bounded.
+    #[arg(long, value_parser = retention_days)]
+    retention_days: Option<u32>,
+    /// Keep the clock at --now instead of advancing it (reproducible records; tests).
+    #[arg(long, requires = "now")]
+    freeze_clock: bool,
+}
+
+/// `--retention-days`: one of the values PutRetentionPolicy allows.
+fn retention_days(text: &str) -> Result<u32, String> {
+    let days: i64 = text.parse().map_err(|err| format!("{err}"))?;
+    service_logs::retention::check_retention_days(days).map_err(|err| err.message)
 }
 
 fn main() -> ExitCode {
@@ -168,12 +181,22 @@ pub(crate) fn read(path: &PathBuf) -> anyhow::Result<String> {
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    // Before anything sizes itself from the descriptor limit (the store's handle cache, the scans).
+    match fd_budget::raise_nofile_limit() {
+        Ok(limit) => tracing::info!(?limit, budget = ?fd_budget::FdBudget::current(), "file descriptors"),
+        Err(err) => tracing::warn!(%err, "keeping the file descriptor limit"),
+    }
     let mut config = EmulatorConfig::new(&args.data_dir);
     config.listen = SocketAddr::new(args.host, args.port);
     if let Some(now) = &args.now {
         let start = parse_rfc3339_ms(now).map_err(anyhow::Error::msg).context("--now")?;
-        config.clock = Arc::new(StartedClock::starting_at(start));
+        config.clock = if args.freeze_clock {
+            Arc::new(ManualClock::new(start))
+        } else {
+            Arc::new(StartedClock::starting_at(start))
+        };
     }
+    config.retention_days = args.retention_days;
     if args.logging_off {
         config.initial_logging = InitialLogging::Off;
     }

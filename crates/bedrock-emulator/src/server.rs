@@ -35,6 +35,10 @@ pub(crate) async fn serve(listener: TcpListener, services: Arc<Services>, shutdo
                 let stream = match accepted {
                     Ok((stream, _)) => stream,
                     Err(err) => {
+                        // Out of descriptors: the store's idle files make room for the next accept.
+                        if fd_budget::is_exhaustion(&err) {
+                            services.log_store.release_idle_handles();
+                        }
                         tracing::warn!(%err, "accept failed");
                         // Out of file descriptors and the like: give the system a moment.
                         tokio::time::sleep(Duration::from_millis(10)).await;

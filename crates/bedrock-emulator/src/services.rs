@@ -32,6 +32,8 @@ pub(crate) struct Services {
     pub(crate) registry: Registry,
     /// Bedrock, for its S3 delivery flushes.
     pub(crate) bedrock: Arc<BedrockService>,
+    /// CloudWatch Logs, for its retention sweeps.
+    pub(crate) logs: Arc<LogsService>,
     /// The log store (shared by Bedrock's delivery and the Logs API).
     pub(crate) log_store: Arc<LogStore>,
     /// The metric store (Bedrock's metrics, metric filters, CloudWatch).
@@ -81,10 +83,11 @@ impl Services {
         let bedrock = Arc::new(bedrock);
         let mut registry = Registry::default();
         registry.register(Arc::clone(&bedrock) as Arc<dyn service_kit::Service>);
-        registry.register(Arc::new(logs));
+        let logs = Arc::new(logs);
+        registry.register(Arc::clone(&logs) as Arc<dyn service_kit::Service>);
         registry.register(Arc::new(s3));
         registry.register(Arc::new(iam));
         registry.register(Arc::clone(&cloudwatch) as Arc<dyn service_kit::Service>);
-        Ok(Self { env, max_body_bytes: config.max_body_bytes, registry, bedrock, log_store, metric_store, cloudwatch, clock })
+        Ok(Self { env, max_body_bytes: config.max_body_bytes, registry, bedrock, logs, log_store, metric_store, cloudwatch, clock })
     }
 }

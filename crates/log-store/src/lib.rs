@@ -23,12 +23,14 @@
 mod append;
 pub mod bench;
 mod error;
+mod handles;
 mod meta;
 mod names;
 mod observer;
 mod open;
 mod ptr;
 mod record;
+mod retention;
 mod scan;
 mod segment;
 mod snapshot;
@@ -44,7 +46,7 @@ pub use snapshot::{Snapshot, SnapshotSegment};
 pub use store::LogStore;
 pub use types::{
     AppendReceipt, InputLogEvent, LogGroupInfo, LogStreamInfo, RecoveryReport, StoreOptions,
-    StoredEvent,
+    StoredEvent, SweepReport,
 };
 
 #[cfg(test)]
