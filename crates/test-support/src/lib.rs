@@ -9,7 +9,9 @@
 //! | `raw_http.rs` | raw HTTP requests (async hyper client, or blocking over a TCP socket) |
 //! | `process.rs` | `bedrock-emulator serve` as a child process; signals |
 //! | `tools.rs` | the other clients `.ci/run` installs: boto3, the aws CLI, aws-sdk-js v3 under node |
+//! | `browser.rs` | headless Chromium: a page's DOM after its scripts, screenshots, console messages |
 
+pub mod browser;
 pub mod clients;
 pub mod emulator;
 pub mod process;

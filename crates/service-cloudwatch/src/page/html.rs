@@ -102,10 +102,10 @@ pub(crate) fn dashboard_page(view: &DashboardView) -> String {
         body,
         "<form class=\"range\" method=\"get\"><input name=\"start\" value=\"{start}\" aria-label=\"start\"><span>to</span><input name=\"end\" value=\"{end}\" aria-label=\"end\"><button type=\"submit\">Apply</button></form>"
     );
+    let relative = if view.range.starts_with('-') { format!("{} · ", escape(&view.range)) } else { String::new() };
     let _ = write!(
         body,
-        "<p class=\"asof\">{} · {start} to {end} · emulator clock {} · <a href=\"?format=json&amp;start={}&amp;end={}\">JSON</a></p>",
-        escape(&view.range),
+        "<p class=\"asof\">{relative}{start} to {end} · emulator clock {} · <a href=\"?format=json&amp;start={}&amp;end={}\">JSON</a></p>",
         iso(view.now_ms),
         escape(&start),
         escape(&end)
@@ -170,7 +170,8 @@ fn chart_html(out: &mut String, i: usize, w: &WidgetView, chart: &Chart, view: &
         escape(&w.title),
         script_json(&spec)
     );
-    let table = chart_table(&chart.data);
+    // A log widget's data is its query's rows, as the query gave them.
+    let table = chart.rows.clone().unwrap_or_else(|| chart_table(&chart.data));
     if table.rows.is_empty() {
         out.push_str("<p class=\"no-data\">No data in this time range.</p>");
     }
@@ -287,6 +288,7 @@ mod tests {
                     view: ChartView::Line,
                     stacked: false,
                     data: ChartData::Time { series: vec![TimeSeries { label: evil.into(), points: vec![(60_000, 1.5)] }] },
+                    rows: None,
                 }),
             }],
         };

@@ -33,16 +33,16 @@ pub(crate) fn log_content(state: &CloudWatchService, props: &Map<String, Value>,
     let stacked = props.get("stacked").and_then(Value::as_bool).unwrap_or(false);
     match view {
         "table" => Content::Table(table),
-        "timeSeries" => time_chart(&table, stacked).map_or_else(
-            || Content::message("A timeSeries view needs a query whose rows have a time column, such as stats ... by bin(1h)."),
-            Content::Chart,
-        ),
+        "timeSeries" => match time_chart(&table, stacked) {
+            Some(chart) => Content::Chart(Chart { rows: Some(table), ..chart }),
+            None => Content::message("A timeSeries view needs a query whose rows have a time column, such as stats ... by bin(1h)."),
+        },
         "bar" | "pie" => {
             let view = if view == "pie" { ChartView::Pie } else { ChartView::Bar };
-            category_chart(&table, view).map_or_else(
-                || Content::message("A bar or pie view needs a stats query with a numeric column."),
-                Content::Chart,
-            )
+            match category_chart(&table, view) {
+                Some(chart) => Content::Chart(Chart { rows: Some(table), ..chart }),
+                None => Content::message("A bar or pie view needs a stats query with a numeric column."),
+            }
         }
         other => Content::message(format!("The emulator's page does not draw the log view \"{other}\".")),
     }
@@ -110,7 +110,7 @@ fn group_of(row: &[String], keys: &[usize]) -> String {
 }
 
 fn time_chart(table: &Table, stacked: bool) -> Option<Chart> {
-    let empty = Chart { view: ChartView::Line, stacked, data: ChartData::Time { series: Vec::new() } };
+    let empty = Chart { view: ChartView::Line, stacked, data: ChartData::Time { series: Vec::new() }, rows: None };
     if table.rows.is_empty() {
         return Some(empty);
     }
@@ -142,12 +142,12 @@ fn time_chart(table: &Table, stacked: bool) -> Option<Chart> {
             TimeSeries { label, points }
         })
         .collect();
-    Some(Chart { view: ChartView::Line, stacked, data: ChartData::Time { series } })
+    Some(Chart { view: ChartView::Line, stacked, data: ChartData::Time { series }, rows: None })
 }
 
 fn category_chart(table: &Table, view: ChartView) -> Option<Chart> {
     if table.rows.is_empty() {
-        return Some(Chart { view, stacked: false, data: ChartData::Category { categories: Vec::new(), series: Vec::new() } });
+        return Some(Chart { view, stacked: false, data: ChartData::Category { categories: Vec::new(), series: Vec::new() }, rows: None });
     }
     let numeric = numeric_columns(table);
     let first = *numeric.first()?;
@@ -167,7 +167,7 @@ fn category_chart(table: &Table, view: ChartView) -> Option<Chart> {
             .collect();
         (categories, series)
     };
-    Some(Chart { view, stacked: false, data: ChartData::Category { categories, series } })
+    Some(Chart { view, stacked: false, data: ChartData::Category { categories, series }, rows: None })
 }
 
 #[cfg(test)]

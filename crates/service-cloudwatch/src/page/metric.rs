@@ -66,7 +66,7 @@ pub(crate) fn metric_content(state: &CloudWatchService, props: &Map<String, Valu
             let series =
                 results.into_iter().map(|(_, label, s)| TimeSeries { label, points: s.points.into_iter().collect() }).collect();
             let stacked = props.get("stacked").and_then(Value::as_bool).unwrap_or(false);
-            Content::Chart(Chart { view: ChartView::Line, stacked, data: ChartData::Time { series } })
+            Content::Chart(Chart { view: ChartView::Line, stacked, data: ChartData::Time { series }, rows: None })
         }
         "singleValue" => Content::SingleValue {
             values: results
@@ -84,7 +84,12 @@ pub(crate) fn metric_content(state: &CloudWatchService, props: &Map<String, Valu
             }
             let view = if view == "pie" { ChartView::Pie } else { ChartView::Bar };
             let label = props.get("title").and_then(Value::as_str).unwrap_or(stat).to_owned();
-            Content::Chart(Chart { view, stacked: false, data: ChartData::Category { categories, series: vec![CategorySeries { label, values }] } })
+            Content::Chart(Chart {
+                view,
+                stacked: false,
+                data: ChartData::Category { categories, series: vec![CategorySeries { label, values }] },
+                rows: None,
+            })
         }
     }
 }

@@ -69,6 +69,9 @@ pub(crate) struct Chart {
     pub(crate) view: ChartView,
     pub(crate) stacked: bool,
     pub(crate) data: ChartData,
+    /// The query's rows the chart was drawn from (log widgets), shown as its data table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) rows: Option<Table>,
 }
 
 /// How a chart is drawn.
