@@ -42,7 +42,8 @@ async fn seed_dashboard_goes_in_unmodified_and_every_operation_answers() {
     let other_region = t.clients("eu-west-1").cloudwatch;
     other_region.put_dashboard().dashboard_name("Other").dashboard_body(r#"{"widgets":[]}"#).send().await.unwrap();
     let listed = cw.list_dashboards().send().await.unwrap();
-    let entries: Vec<(&str, i64)> = listed.dashboard_entries().iter().map(|e| (e.dashboard_name().unwrap(), e.size().unwrap())).collect();
+    let entries: Vec<(&str, i64)> =
+        listed.dashboard_entries().iter().map(|e| (e.dashboard_name().unwrap(), e.size().unwrap())).collect();
     assert_eq!(entries, vec![("Bedrock-Usage", SEED_DASHBOARD.len() as i64), ("Other", 14)]);
     let modified = listed.dashboard_entries()[0].last_modified().unwrap();
     assert_eq!(modified.to_millis().unwrap() / 1000, crate::support::T0_MS / 1000);

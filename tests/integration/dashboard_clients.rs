@@ -17,11 +17,8 @@ async fn boto3_drives_every_dashboard_operation_and_error() {
     let emu = TestEmulator::start().await;
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("python/cloudwatch_dashboards.py");
     let url = emu.url();
-    let (code, stdout, stderr) = tokio::task::spawn_blocking(move || {
-        run_py_tool(&python, &url, &[script.to_str().unwrap(), &seed_file()])
-    })
-    .await
-    .unwrap();
+    let (code, stdout, stderr) =
+        tokio::task::spawn_blocking(move || run_py_tool(&python, &url, &[script.to_str().unwrap(), &seed_file()])).await.unwrap();
     assert_eq!(code, 0, "boto3 failed: {stderr}");
     let out: Value = serde_json::from_str(stdout.trim()).unwrap();
     assert_eq!(out["putMessages"], serde_json::json!([]));
@@ -33,7 +30,10 @@ async fn boto3_drives_every_dashboard_operation_and_error() {
     let errors = &out["errors"];
     assert_eq!(errors["invalidBody"]["code"], "InvalidParameterInput");
     assert!(
-        errors["invalidBody"]["message"].as_str().unwrap().starts_with("The dashboard body is invalid, there are 2 validation errors:"),
+        errors["invalidBody"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("The dashboard body is invalid, there are 2 validation errors:"),
         "{errors}"
     );
     assert_eq!(
@@ -83,7 +83,8 @@ async fn aws_cli_puts_the_seed_dashboard_file_unmodified() {
     assert!(stderr.contains("(InvalidParameterInput)"), "{stderr}");
     assert!(stderr.contains("The dashboard body is invalid, there are 1 validation errors:"), "{stderr}");
     assert!(stderr.contains("Should have required property 'widgets'"), "{stderr}");
-    let (code, _, stderr) = cli(args(&["cloudwatch", "put-dashboard", "--dashboard-name", "a.b", "--dashboard-body", &body])).await.unwrap();
+    let (code, _, stderr) =
+        cli(args(&["cloudwatch", "put-dashboard", "--dashboard-name", "a.b", "--dashboard-body", &body])).await.unwrap();
     assert_ne!(code, 0);
     assert!(stderr.contains("(InvalidParameterInput)") && stderr.contains("invalid characters"), "{stderr}");
     let (code, _, stderr) = cli(args(&["cloudwatch", "get-dashboard", "--dashboard-name", "Bedrock-Usage"])).await.unwrap();

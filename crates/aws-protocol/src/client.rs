@@ -27,7 +27,7 @@ pub struct RemoteError {
     pub code: String,
     pub message: String,
     /// The whole error document.
-    pub document: serde_json::Value,
+    pub document: Box<serde_json::Value>,
 }
 
 /// The awsJson request of `operation` of `service` with `input` as its body, to `endpoint`
@@ -60,11 +60,8 @@ pub fn json_response(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<se
     if (200..300).contains(&status) {
         return Ok(document);
     }
-    let from_header = headers
-        .get("x-amzn-query-error")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(str::to_owned);
+    let from_header =
+        headers.get("x-amzn-query-error").and_then(|v| v.to_str().ok()).and_then(|v| v.split(';').next()).map(str::to_owned);
     let from_type = document.get("__type").and_then(|t| t.as_str()).map(|t| t.rsplit('#').next().unwrap_or(t).to_owned());
     let message = ["message", "Message"]
         .iter()
@@ -74,7 +71,7 @@ pub fn json_response(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<se
         status,
         code: from_header.or(from_type).unwrap_or_else(|| format!("HTTP {status}")),
         message,
-        document,
+        document: Box::new(document),
     })
 }
 
@@ -84,7 +81,8 @@ mod tests {
 
     #[test]
     fn a_cloudwatch_request_and_its_answers() {
-        let req = json_request("http://127.0.0.1:1/", ServiceId::CloudWatch, "PutDashboard", &serde_json::json!({"A": 1})).unwrap();
+        let req =
+            json_request("http://127.0.0.1:1/", ServiceId::CloudWatch, "PutDashboard", &serde_json::json!({"A": 1})).unwrap();
         assert_eq!(req.uri(), "http://127.0.0.1:1/");
         assert_eq!(req.headers()["x-amz-target"], "GraniteServiceVersion20100801.PutDashboard");
         assert_eq!(req.headers()["content-type"], "application/x-amz-json-1.0");
@@ -94,8 +92,9 @@ mod tests {
         assert_eq!(json_response(200, &HeaderMap::new(), b"").unwrap(), serde_json::json!({}));
         let mut headers = HeaderMap::new();
         headers.insert("x-amzn-query-error", "InvalidParameterInput;Sender".parse().unwrap());
-        let err = json_response(400, &headers, br#"{"__type":"com.amazonaws.cloudwatch#DashboardInvalidInputError","message":"bad"}"#)
-            .unwrap_err();
+        let err =
+            json_response(400, &headers, br#"{"__type":"com.amazonaws.cloudwatch#DashboardInvalidInputError","message":"bad"}"#)
+                .unwrap_err();
         assert_eq!((err.code.as_str(), err.message.as_str(), err.status), ("InvalidParameterInput", "bad", 400));
         let err = json_response(404, &HeaderMap::new(), br#"{"__type":"X#NotFound","Message":"gone"}"#).unwrap_err();
         assert_eq!(err.code, "NotFound");

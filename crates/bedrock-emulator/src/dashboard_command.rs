@@ -157,9 +157,15 @@ mod tests {
         assert_eq!(dashboards.iter().map(|d| d.0).collect::<Vec<_>>(), vec![LAB_DASHBOARD, USAGE_DASHBOARD]);
         let lab: Value = serde_json::from_str(&dashboards[0].1).unwrap();
         assert_eq!(lab["widgets"].as_array().unwrap().len(), 3);
-        assert!(lab["widgets"][0]["properties"]["query"].as_str().unwrap().starts_with("SOURCE '/aws/bedrock/model-invocations' | fields @timestamp"));
+        assert!(
+            lab["widgets"][0]["properties"]["query"]
+                .as_str()
+                .unwrap()
+                .starts_with("SOURCE '/aws/bedrock/model-invocations' | fields @timestamp")
+        );
         let usage: Value = serde_json::from_str(&dashboards[1].1).unwrap();
-        let kinds: Vec<&str> = usage["widgets"].as_array().unwrap().iter().map(|w| w["properties"]["view"].as_str().unwrap()).collect();
+        let kinds: Vec<&str> =
+            usage["widgets"].as_array().unwrap().iter().map(|w| w["properties"]["view"].as_str().unwrap()).collect();
         assert_eq!(kinds, vec!["singleValue", "pie", "timeSeries", "bar", "table"]);
     }
 }

@@ -128,7 +128,12 @@ async fn the_seed_and_lab_dashboards_render_in_a_browser_with_their_data() {
         "Statistic": "Sum", "Period": 3600, "Threshold": 10000, "ComparisonOperator": "GreaterThanThreshold", "EvaluationPeriods": 1
     }))
     .await;
-    cloudwatch(&t, "SetAlarmState", json!({"AlarmName": "bedrock-high-token-usage", "StateValue": "ALARM", "StateReason": "testing the widget"})).await;
+    cloudwatch(
+        &t,
+        "SetAlarmState",
+        json!({"AlarmName": "bedrock-high-token-usage", "StateValue": "ALARM", "StateReason": "testing the widget"}),
+    )
+    .await;
 
     // `dashboard init` against the running emulator, as a user runs it.
     let url = t.url();
@@ -139,7 +144,10 @@ async fn the_seed_and_lab_dashboards_render_in_a_browser_with_their_data() {
     .unwrap();
     assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
     let printed = String::from_utf8_lossy(&init.stdout);
-    assert!(printed.contains(&format!("put dashboard GenAI-Monitoring: {}/_emulator/dashboards/GenAI-Monitoring", t.url())), "{printed}");
+    assert!(
+        printed.contains(&format!("put dashboard GenAI-Monitoring: {}/_emulator/dashboards/GenAI-Monitoring", t.url())),
+        "{printed}"
+    );
     let cw = t.clients("us-east-1").cloudwatch;
     cw.put_dashboard().dashboard_name("Seed-000").dashboard_body(SEED_DASHBOARD).send().await.unwrap();
     cw.put_dashboard().dashboard_name("Page-Checks").dashboard_body(checks_dashboard()).send().await.unwrap();
@@ -184,7 +192,11 @@ async fn the_seed_and_lab_dashboards_render_in_a_browser_with_their_data() {
 
     // The seed's five recommended widgets.
     let total = section(&usage.dom, "Total Tokens");
-    assert!(total.contains(&format!("<div class=\"value\">{}</div><div class=\"label\">Total tokens</div>", sent.input + sent.output)), "{total}");
+    assert!(
+        total
+            .contains(&format!("<div class=\"value\">{}</div><div class=\"label\">Total tokens</div>", sent.input + sent.output)),
+        "{total}"
+    );
     let pie = section(&usage.dom, "Token Usage by Application");
     for (app, tokens) in &sent.by_app {
         assert!(pie.contains(&format!("<td>{app}</td><td>{tokens}</td>")), "{pie}");
@@ -197,7 +209,10 @@ async fn the_seed_and_lab_dashboards_render_in_a_browser_with_their_data() {
     assert!(over_time.contains("<th>Input tokens</th><th>Output tokens</th>"), "{over_time}");
     let recent = section(&usage.dom, "Recent Invocations");
     assert_eq!(recent.matches("<tr><td>2025-12-03 ").count(), 18, "{recent}");
-    assert!(recent.contains("<td>DeveloperToolsApp</td><td>user-20</td><td>anthropic.claude-3-haiku-20240307-v1:0</td>"), "{recent}");
+    assert!(
+        recent.contains("<td>DeveloperToolsApp</td><td>user-20</td><td>anthropic.claude-3-haiku-20240307-v1:0</td>"),
+        "{recent}"
+    );
     assert!(usage.dom.contains("data-charts-drawn=\"3\""), "{}", usage.dom);
 
     // The checks: nothing from the body became markup; what cannot be drawn says so.
@@ -207,11 +222,20 @@ async fn the_seed_and_lab_dashboards_render_in_a_browser_with_their_data() {
     assert!(checks.dom.contains("<strong>bold</strong> <a href=\"#\">docs</a>"), "{}", checks.dom);
     assert!(checks.dom.contains("&lt;script&gt;alert('md')&lt;/script&gt;"), "{}", checks.dom);
     assert!(checks.dom.contains("<h2>&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;Invocations</h2>"), "{}", checks.dom);
-    assert!(section(&checks.dom, "Explorer widget").contains("<p class=\"cannot-draw\">The emulator's page does not draw \"explorer\" widgets.</p>"));
-    assert!(section(&checks.dom, "Gauge widget").contains("cannot-draw\">The emulator's page does not draw the metric view \"gauge\"."));
+    assert!(
+        section(&checks.dom, "Explorer widget")
+            .contains("<p class=\"cannot-draw\">The emulator's page does not draw \"explorer\" widgets.</p>")
+    );
+    assert!(
+        section(&checks.dom, "Gauge widget")
+            .contains("cannot-draw\">The emulator's page does not draw the metric view \"gauge\".")
+    );
     assert!(section(&checks.dom, "Missing log group").contains("cannot-draw\">Log group '/aws/bedrock/nowhere' does not exist."));
     let alarms = section(&checks.dom, "Token alarm");
-    assert!(alarms.contains("<span class=\"badge\">ALARM</span><span class=\"name\">bedrock-high-token-usage</span>"), "{alarms}");
+    assert!(
+        alarms.contains("<span class=\"badge\">ALARM</span><span class=\"name\">bedrock-high-token-usage</span>"),
+        "{alarms}"
+    );
     assert!(alarms.contains("<span class=\"badge\">NOT_FOUND</span><span class=\"name\">no-such-alarm</span>"), "{alarms}");
     let invocations = section(&checks.dom, "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;Invocations");
     let hourly: Vec<u64> = sent.calls_by_hour.values().copied().collect();
@@ -227,7 +251,13 @@ async fn the_seed_and_lab_dashboards_render_in_a_browser_with_their_data() {
         assert_eq!(res.status, 200);
         let view = res.json();
         for w in view["widgets"].as_array().unwrap().iter().filter(|w| w["type"] == "log") {
-            widgets.push((name, w["title"].as_str().unwrap().to_owned(), w["content"].clone(), view["startMs"].as_i64().unwrap(), view["endMs"].as_i64().unwrap()));
+            widgets.push((
+                name,
+                w["title"].as_str().unwrap().to_owned(),
+                w["content"].clone(),
+                view["startMs"].as_i64().unwrap(),
+                view["endMs"].as_i64().unwrap(),
+            ));
         }
     }
     let queries: Vec<(String, String)> = {
@@ -236,7 +266,10 @@ async fn the_seed_and_lab_dashboards_render_in_a_browser_with_their_data() {
             let got = cw.get_dashboard().dashboard_name(name).send().await.unwrap();
             let body: Value = serde_json::from_str(got.dashboard_body().unwrap()).unwrap();
             for w in body["widgets"].as_array().unwrap().iter().filter(|w| w["type"] == "log") {
-                out.push((w["properties"]["title"].as_str().unwrap().to_owned(), w["properties"]["query"].as_str().unwrap().to_owned()));
+                out.push((
+                    w["properties"]["title"].as_str().unwrap().to_owned(),
+                    w["properties"]["query"].as_str().unwrap().to_owned(),
+                ));
             }
         }
         out

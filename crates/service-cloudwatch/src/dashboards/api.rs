@@ -96,10 +96,7 @@ pub(crate) fn dashboard_arn(account_id: &str, name: &str) -> String {
     format!("arn:aws:cloudwatch::{account_id}:dashboard/{name}")
 }
 
-pub(crate) fn put_dashboard(
-    state: &CloudWatchService,
-    input: PutDashboardInput,
-) -> Result<PutDashboardOutput, CloudWatchError> {
+pub(crate) fn put_dashboard(state: &CloudWatchService, input: PutDashboardInput) -> Result<PutDashboardOutput, CloudWatchError> {
     if !valid_name(&input.dashboard_name) {
         let message = if input.dashboard_name.len() > MAX_NAME {
             format!("The value for field DashboardName must be at most {MAX_NAME} characters long.")
@@ -112,8 +109,7 @@ pub(crate) fn put_dashboard(
     if !messages.is_empty() {
         return Err(CloudWatchError::DashboardInvalidInput { message: invalid_body_text(&messages), messages });
     }
-    let dashboard =
-        Dashboard { name: input.dashboard_name, body: input.dashboard_body, last_modified_ms: state.env.now_ms() };
+    let dashboard = Dashboard { name: input.dashboard_name, body: input.dashboard_body, last_modified_ms: state.env.now_ms() };
     state.dashboards.put(dashboard).map_err(|e| CloudWatchError::Internal(e.to_string()))?;
     Ok(PutDashboardOutput { dashboard_validation_messages: Vec::new() })
 }
@@ -165,7 +161,8 @@ pub(crate) fn list_dashboards(
             dashboard_name: d.name,
         })
         .collect();
-    let next_token = more.then(|| entries.last().map(|e| service_kit::opaque::encode(&format!("dash:{}", e.dashboard_name)))).flatten();
+    let next_token =
+        more.then(|| entries.last().map(|e| service_kit::opaque::encode(&format!("dash:{}", e.dashboard_name)))).flatten();
     Ok(ListDashboardsOutput { dashboard_entries: entries, next_token })
 }
 

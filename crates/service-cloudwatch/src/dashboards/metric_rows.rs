@@ -107,14 +107,11 @@ fn expand(row: &Value, previous: &[String]) -> Result<MetricRow, RowError> {
     if expanded.len() < 2 {
         return Err(RowError::row("Should NOT have fewer than 2 items"));
     }
-    if expanded.len() % 2 != 0 {
+    if !expanded.len().is_multiple_of(2) {
         return Err(RowError::row("A metric's dimensions come in name and value pairs"));
     }
     let dimensions = expanded[2..].chunks(2).map(|p| (p[0].clone(), p[1].clone())).collect();
-    Ok(MetricRow {
-        source: RowSource::Metric { namespace: expanded[0].clone(), name: expanded[1].clone(), dimensions },
-        options,
-    })
+    Ok(MetricRow { source: RowSource::Metric { namespace: expanded[0].clone(), name: expanded[1].clone(), dimensions }, options })
 }
 
 /// `"."` replaced by the previous row's value at the same position.

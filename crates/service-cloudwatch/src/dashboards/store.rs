@@ -93,7 +93,8 @@ impl DashboardStore {
                 move |source| DashboardStoreError::Io { path, source }
             };
             std::fs::create_dir_all(&tmp_dir).map_err(io(&tmp_dir))?;
-            let bytes = serde_json::to_vec(&dashboard).map_err(|source| DashboardStoreError::Parse { path: path.clone(), source })?;
+            let bytes =
+                serde_json::to_vec(&dashboard).map_err(|source| DashboardStoreError::Parse { path: path.clone(), source })?;
             std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
             std::fs::rename(&tmp, &path).map_err(io(&path))?;
         }

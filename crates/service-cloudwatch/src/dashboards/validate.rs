@@ -314,7 +314,10 @@ mod tests {
                 pair("/widgets/1/width", "Should be <= 24"),
                 pair("/widgets/2", "Should have required property 'type'"),
                 pair("/widgets/3/properties", "Should have required property 'metrics'"),
-                pair("/widgets/3/properties", "The metric widget should have specified a region and a data source or an alarm annotation"),
+                pair(
+                    "/widgets/3/properties",
+                    "The metric widget should have specified a region and a data source or an alarm annotation"
+                ),
                 pair("/widgets/3/properties", "Should have required property 'annotations'"),
                 pair("/widgets/4/properties", "Should have required property 'markdown'"),
                 pair("/widgets/5/properties/query", "Should be string"),

@@ -56,7 +56,8 @@ fn document(title: &str, body: &str, scripts: bool) -> String {
 /// The list of dashboards: (name, widgets, size in bytes, last modified ms).
 pub(crate) fn index_page(dashboards: &[(String, usize, usize, i64)], now_ms: i64) -> String {
     let mut body = String::from("<header class=\"top\"><h1>CloudWatch dashboards</h1>");
-    let _ = write!(body, "<p class=\"asof\">bedrock-emulator · emulator clock {}</p></header>\n<main class=\"index\">", iso(now_ms));
+    let _ =
+        write!(body, "<p class=\"asof\">bedrock-emulator · emulator clock {}</p></header>\n<main class=\"index\">", iso(now_ms));
     if dashboards.is_empty() {
         body.push_str(
             "<p class=\"empty\">No dashboards yet. Create one with <code>aws cloudwatch put-dashboard</code>, or run <code>bedrock-emulator dashboard init</code> for the lab's <code>GenAI-Monitoring</code> and the seed's token-usage dashboard.</p>",
@@ -90,7 +91,10 @@ pub(crate) fn not_found_page(name: &str) -> String {
 pub(crate) fn dashboard_page(view: &DashboardView) -> String {
     let name = escape(&view.name);
     let mut body = String::new();
-    let _ = write!(body, "<header class=\"top\"><a class=\"home\" href=\"/_emulator/dashboards/\">Dashboards</a><span class=\"sep\">/</span><h1>{name}</h1>");
+    let _ = write!(
+        body,
+        "<header class=\"top\"><a class=\"home\" href=\"/_emulator/dashboards/\">Dashboards</a><span class=\"sep\">/</span><h1>{name}</h1>"
+    );
     body.push_str("<nav class=\"presets\">");
     for (value, label) in PRESETS {
         let active = if view.range == *value { " class=\"active\"" } else { "" };
@@ -233,7 +237,12 @@ fn single_html(out: &mut String, values: &[LabelledValue]) {
     out.push_str("<div class=\"single\">");
     for v in values {
         let shown = v.value.map_or_else(|| "—".to_owned(), format_number);
-        let _ = write!(out, "<div class=\"stat\"><div class=\"value\">{}</div><div class=\"label\">{}</div></div>", escape(&shown), escape(&v.label));
+        let _ = write!(
+            out,
+            "<div class=\"stat\"><div class=\"value\">{}</div><div class=\"label\">{}</div></div>",
+            escape(&shown),
+            escape(&v.label)
+        );
     }
     if values.is_empty() {
         out.push_str("<p class=\"no-data\">No data in this time range.</p>");

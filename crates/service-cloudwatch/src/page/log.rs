@@ -35,7 +35,9 @@ pub(crate) fn log_content(state: &CloudWatchService, props: &Map<String, Value>,
         "table" => Content::Table(table),
         "timeSeries" => match time_chart(&table, stacked) {
             Some(chart) => Content::Chart(Chart { rows: Some(table), ..chart }),
-            None => Content::message("A timeSeries view needs a query whose rows have a time column, such as stats ... by bin(1h)."),
+            None => {
+                Content::message("A timeSeries view needs a query whose rows have a time column, such as stats ... by bin(1h).")
+            }
         },
         "bar" | "pie" => {
             let view = if view == "pie" { ChartView::Pie } else { ChartView::Bar };
@@ -64,7 +66,13 @@ pub(crate) fn run(state: &CloudWatchService, query: &str, range: &TimeRange) -> 
         return Err(format!("Log group '{missing}' does not exist."));
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
-    let req = ScanRequest { groups: &groups, start_ms: range.start_ms, end_ms: range.end_ms, account_id: &state.env.account_id, threads };
+    let req = ScanRequest {
+        groups: &groups,
+        start_ms: range.start_ms,
+        end_ms: range.end_ms,
+        account_id: &state.env.account_id,
+        threads,
+    };
     match scan_store(store, &plan, &req, &AtomicBool::new(false)) {
         Ok(ScanOutcome::Complete(result)) => Ok(result),
         Ok(ScanOutcome::Cancelled) => Err("The query was cancelled.".into()),
@@ -147,7 +155,12 @@ fn time_chart(table: &Table, stacked: bool) -> Option<Chart> {
 
 fn category_chart(table: &Table, view: ChartView) -> Option<Chart> {
     if table.rows.is_empty() {
-        return Some(Chart { view, stacked: false, data: ChartData::Category { categories: Vec::new(), series: Vec::new() }, rows: None });
+        return Some(Chart {
+            view,
+            stacked: false,
+            data: ChartData::Category { categories: Vec::new(), series: Vec::new() },
+            rows: None,
+        });
     }
     let numeric = numeric_columns(table);
     let first = *numeric.first()?;
@@ -163,7 +176,10 @@ fn category_chart(table: &Table, view: ChartView) -> Option<Chart> {
         let categories = table.rows.iter().map(|r| group_of(r, &keys)).collect();
         let series = shown
             .iter()
-            .map(|&c| CategorySeries { label: table.columns[c].clone(), values: table.rows.iter().map(|r| r[c].parse().ok()).collect() })
+            .map(|&c| CategorySeries {
+                label: table.columns[c].clone(),
+                values: table.rows.iter().map(|r| r[c].parse().ok()).collect(),
+            })
             .collect();
         (categories, series)
     };
@@ -185,18 +201,26 @@ mod tests {
     fn a_binned_stats_query_draws_a_line_per_group() {
         let t = table(
             &["bin(1h)", "app", "tokens"],
-            &[&["2025-12-03 10:00:00.000", "a", "5"], &["2025-12-03 09:00:00.000", "a", "3"], &["2025-12-03 10:00:00.000", "b", "7"]],
+            &[
+                &["2025-12-03 10:00:00.000", "a", "5"],
+                &["2025-12-03 09:00:00.000", "a", "3"],
+                &["2025-12-03 10:00:00.000", "b", "7"],
+            ],
         );
         let chart = time_chart(&t, false).unwrap();
         let ChartData::Time { series } = chart.data else { panic!() };
         assert_eq!(series.len(), 2);
-        assert_eq!((series[0].label.as_str(), series[0].points.clone()), ("a", vec![(1_764_752_400_000, 3.0), (1_764_756_000_000, 5.0)]));
+        assert_eq!(
+            (series[0].label.as_str(), series[0].points.clone()),
+            ("a", vec![(1_764_752_400_000, 3.0), (1_764_756_000_000, 5.0)])
+        );
         assert_eq!(series[1].label, "b");
         let two = table(&["bin(1h)", "in", "out"], &[&["2025-12-03 10:00:00.000", "1", "2"]]);
         let ChartData::Time { series } = time_chart(&two, true).unwrap().data else { panic!() };
         assert_eq!(series.iter().map(|s| s.label.as_str()).collect::<Vec<_>>(), vec!["in", "out"]);
         assert!(time_chart(&table(&["app", "n"], &[&["a", "1"]]), false).is_none());
-        let ChartData::Time { series } = time_chart(&table(&["bin(1h)", "avg"], &[&["2025-12-03 10:00:00.000", ""]]), false).unwrap().data
+        let ChartData::Time { series } =
+            time_chart(&table(&["bin(1h)", "avg"], &[&["2025-12-03 10:00:00.000", ""]]), false).unwrap().data
         else {
             panic!()
         };

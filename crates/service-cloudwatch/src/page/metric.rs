@@ -166,7 +166,8 @@ mod tests {
 
     pub(crate) fn service() -> CloudWatchService {
         let store = Arc::new(metric_store::MetricStore::in_memory());
-        let key = metric_store::MetricKey::new("AWS/Bedrock", "InputTokenCount", vec![metric_store::Dimension::new("ModelId", "m")]);
+        let key =
+            metric_store::MetricKey::new("AWS/Bedrock", "InputTokenCount", vec![metric_store::Dimension::new("ModelId", "m")]);
         let datum = |t: i64, v: f64| metric_store::Datum {
             key: key.clone(),
             timestamp_ms: t,
@@ -175,10 +176,7 @@ mod tests {
             values: metric_store::Values::Single(v),
         };
         store.put(&[datum(T + 20_000, 10.0), datum(T + 80_000, 5.0), datum(T + 200_000, 7.0)], T + 300_000).unwrap();
-        let env = service_kit::Environment {
-            clock: Arc::new(service_kit::ManualClock::new(T + 300_000)),
-            ..Default::default()
-        };
+        let env = service_kit::Environment { clock: Arc::new(service_kit::ManualClock::new(T + 300_000)), ..Default::default() };
         CloudWatchService::in_memory(env, store)
     }
 
@@ -191,7 +189,13 @@ mod tests {
     #[test]
     fn time_series_single_values_and_math() {
         let s = service();
-        let line = metric_content(&s, &props(serde_json::json!({"metrics": [["AWS/Bedrock", "InputTokenCount", "ModelId", "m"]], "period": 60, "stat": "Sum"})), &RANGE);
+        let line = metric_content(
+            &s,
+            &props(
+                serde_json::json!({"metrics": [["AWS/Bedrock", "InputTokenCount", "ModelId", "m"]], "period": 60, "stat": "Sum"}),
+            ),
+            &RANGE,
+        );
         let Content::Chart(Chart { data: ChartData::Time { series }, .. }) = line else { panic!("{line:?}") };
         assert_eq!(series[0].label, "InputTokenCount");
         assert_eq!(series[0].points.iter().map(|p| p.1).collect::<Vec<_>>(), vec![10.0, 5.0, 7.0]);
@@ -203,8 +207,17 @@ mod tests {
             &RANGE,
         );
         assert_eq!(total, Content::SingleValue { values: vec![LabelledValue { label: "doubled".into(), value: Some(44.0) }] });
-        let latest = metric_content(&s, &props(serde_json::json!({"view": "singleValue", "period": 60, "stat": "Sum", "metrics": [["AWS/Bedrock", "InputTokenCount", "ModelId", "m"]]})), &RANGE);
-        assert_eq!(latest, Content::SingleValue { values: vec![LabelledValue { label: "InputTokenCount".into(), value: Some(7.0) }] });
+        let latest = metric_content(
+            &s,
+            &props(
+                serde_json::json!({"view": "singleValue", "period": 60, "stat": "Sum", "metrics": [["AWS/Bedrock", "InputTokenCount", "ModelId", "m"]]}),
+            ),
+            &RANGE,
+        );
+        assert_eq!(
+            latest,
+            Content::SingleValue { values: vec![LabelledValue { label: "InputTokenCount".into(), value: Some(7.0) }] }
+        );
     }
 
     #[test]

@@ -49,8 +49,8 @@ fn fallback(body_start: Option<&str>, body_end: Option<&str>, now_ms: i64) -> Ti
 }
 
 fn range(start: &str, end: Option<&str>, now_ms: i64) -> Result<TimeRange, String> {
-    let start_value =
-        parse_time(start).ok_or_else(|| format!("start {start:?} is neither a relative duration like -PT3H nor an ISO 8601 instant"))?;
+    let start_value = parse_time(start)
+        .ok_or_else(|| format!("start {start:?} is neither a relative duration like -PT3H nor an ISO 8601 instant"))?;
     let end_ms = match end {
         None => now_ms,
         Some(e) => absolute_ms(e.trim()).ok_or_else(|| format!("end {e:?} is not an ISO 8601 instant"))?,

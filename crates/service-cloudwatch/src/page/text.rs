@@ -38,8 +38,13 @@ mod tests {
 
     #[test]
     fn markdown_renders_and_html_does_not_pass_through() {
-        assert_eq!(markdown_html("# Title\n\n**bold** [docs](https://example.com)"), "<h1>Title</h1>\n<p><strong>bold</strong> <a href=\"https://example.com\">docs</a></p>\n");
-        let evil = markdown_html("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)> [x](javascript:alert(1)) [y](JaVa\tScript:alert(1)) ![i](data:text/html,hi)");
+        assert_eq!(
+            markdown_html("# Title\n\n**bold** [docs](https://example.com)"),
+            "<h1>Title</h1>\n<p><strong>bold</strong> <a href=\"https://example.com\">docs</a></p>\n"
+        );
+        let evil = markdown_html(
+            "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)> [x](javascript:alert(1)) [y](JaVa\tScript:alert(1)) ![i](data:text/html,hi)",
+        );
         assert!(!evil.contains("<script"), "{evil}");
         assert!(!evil.contains("<img src=x"), "{evil}");
         assert!(!evil.to_ascii_lowercase().contains("javascript:"), "{evil}");
