@@ -80,6 +80,8 @@ pub struct EmulatorConfig {
     pub enforce_iam: Enforcement,
     /// The account root's key pair under enforcement (`test`/`test`).
     pub root_credentials: RootCredentials,
+    /// Retention (days) of log groups without a policy of their own (`serve --retention-days`).
+    pub retention_days: Option<u32>,
 }
 
 impl EmulatorConfig {
@@ -105,6 +107,7 @@ impl EmulatorConfig {
             alarm_evaluation_interval: Some(DEFAULT_ALARM_EVALUATION_INTERVAL),
             enforce_iam: Enforcement::Off,
             root_credentials: RootCredentials::default(),
+            retention_days: None,
         }
     }
 }
@@ -145,6 +148,11 @@ impl EmulatorConfig {
 
     /// CloudWatch Logs' part of the configuration.
     pub(crate) fn logs(&self) -> LogsConfig {
-        LogsConfig { max_concurrent_queries: self.max_concurrent_queries, query_results_wait: self.query_results_wait }
+        LogsConfig {
+            max_concurrent_queries: self.max_concurrent_queries,
+            query_results_wait: self.query_results_wait,
+            default_retention_days: self.retention_days,
+            ..LogsConfig::default()
+        }
     }
 }

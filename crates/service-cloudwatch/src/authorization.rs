@@ -1,6 +1,7 @@
 //! What each CloudWatch and SNS operation is authorized against under `--enforce-iam`:
 //! `cloudwatch:{Op}` on the alarms it names (`arn:aws:cloudwatch:{region}:{account}:alarm:{name}`)
-//! or `*` (metrics have no resource type; PutMetricData sets `cloudwatch:namespace`);
+//! or `*` (metrics have no resource type; PutMetricData sets `cloudwatch:namespace`), the
+//! dashboards it names (`arn:aws:cloudwatch::{account}:dashboard/{name}`, no region);
 //! `sns:{Op}` on the topic (`arn:aws:sns:{region}:{account}:{name}`) or `*` for the listings.
 
 use serde_json::Value;
@@ -15,7 +16,10 @@ pub(crate) fn authorization(account: &str, call: &Call<'_>) -> Authorization {
     let doc = raw_document(*call);
     let text = |k: &str| doc.get(k).and_then(Value::as_str).map(str::to_owned);
     let list = |k: &str| -> Vec<String> {
-        doc.get(k).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default()
+        doc.get(k)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default()
     };
     let alarm = |name: &str| format!("arn:aws:cloudwatch:{region}:{account}:alarm:{name}");
     let or_star = |v: Vec<String>| if v.is_empty() { vec!["*".to_owned()] } else { v };
@@ -25,6 +29,13 @@ pub(crate) fn authorization(account: &str, call: &Call<'_>) -> Authorization {
         }
         "DeleteAlarms" | "EnableAlarmActions" | "DisableAlarmActions" => {
             or_star(list("AlarmNames").iter().map(|n| alarm(n)).collect())
+        }
+        // Dashboards are global: no region in their ARN.
+        "PutDashboard" | "GetDashboard" => {
+            or_star(text("DashboardName").iter().map(|n| format!("arn:aws:cloudwatch::{account}:dashboard/{n}")).collect())
+        }
+        "DeleteDashboards" => {
+            or_star(list("DashboardNames").iter().map(|n| format!("arn:aws:cloudwatch::{account}:dashboard/{n}")).collect())
         }
         "CreateTopic" => or_star(text("Name").iter().map(|n| format!("arn:aws:sns:{region}:{account}:{n}")).collect()),
         "DeleteTopic" | "GetTopicAttributes" | "Subscribe" | "Publish" | "ListSubscriptionsByTopic" | "ConfirmSubscription" => {

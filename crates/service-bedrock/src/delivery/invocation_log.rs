@@ -5,14 +5,14 @@
 //! record: a destination Bedrock may no longer write drops the record (counted and reported).
 
 use bedrock_model::converse::{ConverseRequest, ConverseResponse};
-use bedrock_model::error::ServiceError;
+use bedrock_model::error::{ErrorCode, ServiceError};
 use bedrock_model::logging::LoggingConfig;
 use bedrock_model::record::{InvocationContext, ModelInvocationLog, Operation};
 use log_store::InputLogEvent;
 
-use service_kit::RequestContext;
 use crate::BedrockService;
 use crate::control::permissions;
+use service_kit::RequestContext;
 
 /// The stream Bedrock writes every record to, in whichever log group is configured.
 pub const LOG_STREAM: &str = bedrock_model::record::LOG_STREAM_NAME;
@@ -72,7 +72,7 @@ pub(crate) fn deliver_with(
             reason,
         });
     };
-    if let (Some(cw), Some(record)) = (&cfg.cloud_watch_config, &destinations.cloud_watch) {
+    if let (Some(cw), Some(line)) = (&cfg.cloud_watch_config, &destinations.cloud_watch) {
         let group = &cw.log_group_name;
         let permitted = if recheck {
             permissions::check_log_group(state, group, &cw.role_arn, &ctx.region, &["logs:PutLogEvents"])
@@ -80,14 +80,17 @@ pub(crate) fn deliver_with(
             Ok(())
         };
         let delivered = match permitted {
-            Ok(()) => append_to_cloud_watch(state, group, record, now_ms),
+            Ok(()) => append_to_cloud_watch(state, group, destinations.event_timestamp_ms, line, now_ms),
             Err(refused) => Err(Ok(refused.reason())),
         };
         let ok = matches!(delivered, Ok(()));
         state.metrics(|m, now| m.delivery(Destination::CloudWatch, ok, now));
         match delivered {
             Ok(()) => state.deliveries.delivered(Report::CloudWatch),
-            Err(Ok(reason)) => dropped(Report::CloudWatch, group, reason),
+            Err(Ok(reason)) => {
+                tracing::warn!(%group, request_id = %ctx.request_id, %reason, "invocation record dropped");
+                dropped(Report::CloudWatch, group, reason);
+            }
             Err(Err(err)) => return Err(err),
         }
     }
@@ -111,17 +114,27 @@ pub(crate) fn deliver_with(
     queued
 }
 
-/// Appends one record to the Bedrock stream of `group`; `Err(Ok(reason))` when it was dropped
-/// (the group is gone: AWS's delivery failure), `Err(Err(_))` when the store failed.
+/// Appends one record (its JSON `message`) to the Bedrock stream of `group`; `Err(Ok(reason))`
+/// when it was dropped (the group is gone: AWS's delivery failure), `Err(Err(_))` when the store
+/// failed.
 fn append_to_cloud_watch(
     state: &BedrockService,
     group: &str,
-    record: &ModelInvocationLog,
+    timestamp_ms: i64,
+    message: &str,
     now_ms: i64,
 ) -> Result<(), Result<String, ServiceError>> {
-    let message = record.to_json_string();
-    let event = InputLogEvent::new(record.event_timestamp_ms(), &message);
-    let failed = |err: log_store::StoreError| Err(ServiceError::internal(format!("failed to deliver the invocation log record: {err}")));
+    let event = InputLogEvent::new(timestamp_ms, message);
+    let failed = |err: log_store::StoreError| {
+        Err(match err {
+            // Transient: the store released its idle files, so the client's retry succeeds.
+            log_store::StoreError::TooManyOpenFiles { .. } => ServiceError::new(
+                ErrorCode::ServiceUnavailableException,
+                "The emulator is out of file descriptors; it released its idle files, try the request again.",
+            ),
+            err => ServiceError::internal(format!("failed to deliver the invocation log record: {err}")),
+        })
+    };
     match state.logs.put_log_events(group, LOG_STREAM, &[event], now_ms) {
         Ok(_) => Ok(()),
         // Bedrock creates its stream when it is missing (deleted through DeleteLogStream).
