@@ -19,6 +19,7 @@ mod dashboard_clients;
 mod durability;
 mod http_fuzz;
 mod iam_api;
+mod iam_enforcement;
 mod identity;
 mod invoke_model;
 mod js_clients;

@@ -43,15 +43,21 @@ impl Default for TestOptions {
 }
 
 impl TestOptions {
+    /// The options of an emulator that enforces IAM: the clock at the wall clock's now (SDKs
+    /// sign with the real time, checked within 15 minutes), the clients signing as the account
+    /// root (`test`/`test`).
+    pub fn enforcing() -> Self {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(T0_MS, |d| d.as_millis() as i64);
+        Self { t0_ms: now, access_key: "test".to_owned(), secret_key: "test".to_owned(), ..Self::default() }
+    }
+
     /// The emulator configuration for a data directory, with the manual clock and sequential ids.
     pub fn config(&self, dir: &std::path::Path, clock: Arc<ManualClock>) -> EmulatorConfig {
         let mut config = EmulatorConfig::new(dir);
         config.clock = clock;
         config.ids = Arc::new(SequentialIds::default());
-        config.principals = Principals {
-            by_access_key: [(self.access_key.clone(), self.principal_arn.clone())].into(),
-            default_arn: None,
-        };
+        config.principals =
+            Principals { by_access_key: [(self.access_key.clone(), self.principal_arn.clone())].into(), default_arn: None };
         config
     }
 }
@@ -78,6 +84,11 @@ impl TestEmulator {
     /// Starts with a configuration adjusted by `adjust`.
     pub async fn start_with(adjust: impl FnOnce(&mut EmulatorConfig)) -> Self {
         Self::start_with_options(TestOptions::default(), adjust).await.expect("the test emulator starts")
+    }
+
+    /// Starts an emulator enforcing IAM in `mode` (clients sign as the root, `test`/`test`).
+    pub async fn start_enforcing(mode: bedrock_emulator::Enforcement) -> Self {
+        Self::start_with_options(TestOptions::enforcing(), |c| c.enforce_iam = mode).await.expect("the test emulator starts")
     }
 
     /// Starts for `options`, with a configuration adjusted by `adjust`.

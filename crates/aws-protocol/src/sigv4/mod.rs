@@ -9,12 +9,14 @@
 //! | `mod.rs` | [`Caller`]: key, region and service from the header or the presigned query |
 //! | `canonical.rs` | canonical URI, query, headers, request; the string to sign |
 //! | `crypto.rs` | SHA-256, HMAC, hex, the signing key chain, [`SigningKeys`] (the derived-key cache) |
+//! | `query_v2.rs` | S3's SigV2 query-string form (`AWSAccessKeyId`, `Expires`, `Signature`: boto3's and the aws CLI v1's presigned URLs) |
 //! | `verify.rs` | [`verify`]: header and presigned forms, payload hashes, chunk and trailer signatures, session tokens, clock skew |
 //! | `error.rs` | [`SigV4Error`] and each service's error for it |
 
 mod canonical;
 mod crypto;
 mod error;
+mod query_v2;
 mod verify;
 
 pub use crypto::SigningKeys;
@@ -61,13 +63,22 @@ pub fn parse_authorization(header: Option<&str>) -> Caller {
         .unwrap_or_default()
 }
 
-/// Reads `X-Amz-Credential` from a raw query string (a presigned URL).
+/// Reads `X-Amz-Credential` from a raw query string (a presigned URL); else the
+/// `AWSAccessKeyId` of S3's SigV2 query-string form (what boto3 and the aws CLI v1 presign in
+/// us-east-1), whose service is S3.
 pub fn presigned_caller(query: &str) -> Caller {
-    query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("X-Amz-Credential="))
-        .map(|raw| parse_credential(&percent_decode_str(raw).decode_utf8_lossy()))
-        .unwrap_or_default()
+    let param = |name: &str| query.split('&').find_map(|pair| pair.strip_prefix(name));
+    if let Some(raw) = param("X-Amz-Credential=") {
+        return parse_credential(&percent_decode_str(raw).decode_utf8_lossy());
+    }
+    match (param("AWSAccessKeyId="), param("Signature=")) {
+        (Some(key), Some(_)) if !key.is_empty() => Caller {
+            access_key: Some(percent_decode_str(key).decode_utf8_lossy().into_owned()),
+            region: None,
+            service: Some("s3".to_owned()),
+        },
+        _ => Caller::default(),
+    }
 }
 
 /// Parses a credential `<key>/<yyyymmdd>/<region>/<service>/aws4_request`.

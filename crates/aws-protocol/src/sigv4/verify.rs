@@ -1,5 +1,6 @@
 //! Verification of a request's SigV4 signature against the secret of its access key: the
-//! `Authorization` header form and the presigned-URL form, the payload hash (the body's SHA-256,
+//! `Authorization` header form and the presigned-URL form (and S3's SigV2 presigned URLs,
+//! `query_v2.rs`), the payload hash (the body's SHA-256,
 //! `UNSIGNED-PAYLOAD`, or a `STREAMING-*` value with each `aws-chunked` chunk's signature and the
 //! trailer's checked in sequence), the session token of temporary credentials, and the request
 //! time within 15 minutes of the emulator's clock (a presigned URL within `X-Amz-Expires`).
@@ -76,6 +77,20 @@ pub fn verify(
     keys: &SigningKeys,
     lookup: impl FnOnce(&str) -> Option<Credential>,
 ) -> Result<Verified, SigV4Error> {
+    if req.service == ServiceId::S3
+        && req.headers.get(header::AUTHORIZATION).is_none()
+        && let Some(v2) = super::query_v2::read(req.uri.query())
+    {
+        let credential = lookup(&v2.access_key).ok_or_else(|| SigV4Error::UnknownKey(v2.access_key.clone()))?;
+        if credential.session_token.as_deref() != v2.token.as_deref() {
+            return Err(SigV4Error::InvalidToken);
+        }
+        if credential.expires_ms.is_some_and(|t| now_ms >= t) {
+            return Err(SigV4Error::ExpiredToken);
+        }
+        super::query_v2::verify(req, &v2, &credential, now_ms)?;
+        return Ok(Verified::Signed { access_key: v2.access_key });
+    }
     let sig = match read_signature(req)? {
         Some(sig) => sig,
         None if req.service == ServiceId::S3 => return Ok(Verified::Anonymous),
@@ -120,13 +135,9 @@ fn read_signature(req: &SignedRequest<'_>) -> Result<Option<Signature>, SigV4Err
     let header_value = req.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     if let Some(value) = header_value {
         let Some(rest) = value.trim().strip_prefix("AWS4-HMAC-SHA256") else {
-            return Err(SigV4Error::Malformed(
-                "Only AWS4-HMAC-SHA256 (SigV4) signatures are verified by this emulator.".into(),
-            ));
+            return Err(SigV4Error::Malformed("Only AWS4-HMAC-SHA256 (SigV4) signatures are verified by this emulator.".into()));
         };
-        let field = |name: &str| {
-            rest.split(',').map(str::trim).find_map(|part| part.strip_prefix(name)).map(str::to_owned)
-        };
+        let field = |name: &str| rest.split(',').map(str::trim).find_map(|part| part.strip_prefix(name)).map(str::to_owned);
         let credential = field("Credential=")
             .ok_or_else(|| SigV4Error::Malformed("Authorization header requires 'Credential' parameter.".into()))?;
         let signed_headers = field("SignedHeaders=")
@@ -154,9 +165,8 @@ fn read_signature(req: &SignedRequest<'_>) -> Result<Option<Signature>, SigV4Err
     let need = |name: &'static str| {
         param(name).ok_or_else(|| SigV4Error::Malformed(format!("Query-string authentication requires the {name} parameter.")))
     };
-    let expires = need("X-Amz-Expires")?
-        .parse::<i64>()
-        .map_err(|_| SigV4Error::Malformed("X-Amz-Expires should be a number".into()))?;
+    let expires =
+        need("X-Amz-Expires")?.parse::<i64>().map_err(|_| SigV4Error::Malformed("X-Amz-Expires should be a number".into()))?;
     scoped(
         &need("X-Amz-Credential")?,
         need("X-Amz-SignedHeaders")?,
@@ -203,8 +213,8 @@ fn scoped(
 
 /// The request time against the clock: 15 minutes either way, or a presigned URL's expiry.
 fn check_time(sig: &Signature, now_ms: i64) -> Result<(), SigV4Error> {
-    let at = parse_amz_date(&sig.amz_date)
-        .ok_or_else(|| SigV4Error::Malformed(format!("Invalid date format: '{}'", sig.amz_date)))?;
+    let at =
+        parse_amz_date(&sig.amz_date).ok_or_else(|| SigV4Error::Malformed(format!("Invalid date format: '{}'", sig.amz_date)))?;
     if let Some((expires, _)) = sig.presigned {
         let end = at.saturating_add(expires.saturating_mul(1000));
         if now_ms > end {
@@ -247,11 +257,7 @@ fn payload_hash(req: &SignedRequest<'_>, sig: &Signature) -> Result<String, SigV
         Some(c) if c == "UNSIGNED-PAYLOAD" || c.starts_with("STREAMING-") => Ok(c),
         Some(c) => {
             let computed = body_hash(req.raw_body);
-            if c.eq_ignore_ascii_case(&computed) {
-                Ok(c)
-            } else {
-                Err(SigV4Error::ContentSha256 { claimed: c, computed })
-            }
+            if c.eq_ignore_ascii_case(&computed) { Ok(c) } else { Err(SigV4Error::ContentSha256 { claimed: c, computed }) }
         }
         None => Ok(body_hash(req.raw_body)),
     }
@@ -288,11 +294,8 @@ fn verify_chunks(
     for (len, provided) in body.chunk_lengths.iter().zip(&body.chunk_signatures) {
         let data = body.bytes.get(offset..offset + len).unwrap_or_default();
         offset += len;
-        let to_sign = format!(
-            "AWS4-HMAC-SHA256-PAYLOAD\n{}\n{scope}\n{previous}\n{EMPTY_SHA256}\n{}",
-            sig.amz_date,
-            hex(&sha256(data))
-        );
+        let to_sign =
+            format!("AWS4-HMAC-SHA256-PAYLOAD\n{}\n{scope}\n{previous}\n{EMPTY_SHA256}\n{}", sig.amz_date, hex(&sha256(data)));
         let expected = hex(&hmac(key, to_sign.as_bytes()));
         if expected != provided.to_ascii_lowercase() {
             return Err(mismatch(to_sign, provided));
@@ -302,11 +305,8 @@ fn verify_chunks(
     if payload_hash.ends_with("-TRAILER") {
         let provided = body.trailer_signature.as_deref().unwrap_or_default();
         let trailers: String = body.trailers.iter().map(|(n, v)| format!("{n}:{v}\n")).collect();
-        let to_sign = format!(
-            "AWS4-HMAC-SHA256-TRAILER\n{}\n{scope}\n{previous}\n{}",
-            sig.amz_date,
-            hex(&sha256(trailers.as_bytes()))
-        );
+        let to_sign =
+            format!("AWS4-HMAC-SHA256-TRAILER\n{}\n{scope}\n{previous}\n{}", sig.amz_date, hex(&sha256(trailers.as_bytes())));
         if hex(&hmac(key, to_sign.as_bytes())) != provided.to_ascii_lowercase() {
             return Err(mismatch(to_sign, provided));
         }
