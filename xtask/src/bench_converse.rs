@@ -1,13 +1,15 @@
-//! `cargo xtask bench converse [--s3]`: Converse requests/s and p50/p99 latency at 64 concurrent
+//! `cargo xtask bench converse [--s3] [--enforce-iam]`: Converse requests/s and p50/p99 latency at 64 concurrent
 //! keep-alive connections with invocation logging on, beside the same figures for a trivial route
 //! on the same server (`GET /_emulator/health`, the ceiling of the HTTP stack on this machine).
 //! With `--s3` it also measures Converse with both destinations (CloudWatch and S3) in the same
-//! run, alternating with CloudWatch-only runs, and prints the ratio.
+//! run, alternating with CloudWatch-only runs, and prints the ratio. With `--enforce-iam` it
+//! compares an emulator under `--enforce-iam` with an unenforced one instead
+//! (`bench_enforced.rs`).
 //!
 //! The emulator runs as its own release-built process with a fresh data directory; the load
 //! generator runs here, in the xtask build, on one thread (closed loop: each connection sends its
 //! next request when the previous answer arrives); the health row shows what it can drive.
-//! Options: `--connections N` (64), `--seconds S` (10), `--runs R` (3), `--s3`, `--addr
+//! Options: `--connections N` (64), `--seconds S` (10), `--runs R` (3), `--s3`, `--enforce-iam`, `--addr
 //! HOST:PORT` (drive an emulator already running, to profile it). Figures only: nothing here
 //! asserts a speed.
 
@@ -25,12 +27,14 @@ pub(crate) struct Options {
     pub(crate) seconds: u64,
     pub(crate) runs: usize,
     pub(crate) s3: bool,
+    /// Compare an emulator under `--enforce-iam` with an unenforced one.
+    pub(crate) enforce_iam: bool,
     /// An emulator already running (to profile it), instead of a fresh one.
     pub(crate) addr: Option<String>,
 }
 
 fn parse(args: &[String]) -> anyhow::Result<Options> {
-    let mut opts = Options { connections: 64, seconds: 10, runs: 3, s3: false, addr: None };
+    let mut opts = Options { connections: 64, seconds: 10, runs: 3, s3: false, enforce_iam: false, addr: None };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
@@ -39,8 +43,9 @@ fn parse(args: &[String]) -> anyhow::Result<Options> {
             "--seconds" => opts.seconds = value()?.parse()?,
             "--runs" => opts.runs = value()?.parse()?,
             "--s3" => opts.s3 = true,
+            "--enforce-iam" => opts.enforce_iam = true,
             "--addr" => opts.addr = Some(value()?.clone()),
-            other => bail!("unknown option {other} (expected --connections, --seconds, --runs, --s3, --addr HOST:PORT)"),
+            other => bail!("unknown option {other} (expected --connections, --seconds, --runs, --s3, --enforce-iam, --addr HOST:PORT)"),
         }
     }
     Ok(opts)
@@ -82,19 +87,19 @@ pub(crate) fn median(mut xs: Vec<f64>) -> f64 {
 }
 
 /// One row of the summary: the medians of a configuration's runs.
-struct Row {
-    name: &'static str,
-    rps: Vec<f64>,
-    p50: Vec<f64>,
-    p99: Vec<f64>,
+pub(crate) struct Row {
+    pub(crate) name: &'static str,
+    pub(crate) rps: Vec<f64>,
+    pub(crate) p50: Vec<f64>,
+    pub(crate) p99: Vec<f64>,
 }
 
 impl Row {
-    fn new(name: &'static str) -> Self {
+    pub(crate) fn new(name: &'static str) -> Self {
         Self { name, rps: Vec::new(), p50: Vec::new(), p99: Vec::new() }
     }
 
-    fn push(&mut self, run: usize, f: &Figures) -> anyhow::Result<()> {
+    pub(crate) fn push(&mut self, run: usize, f: &Figures) -> anyhow::Result<()> {
         if f.errors > 0 {
             bail!("{}: {} non-2xx responses in run {run}", self.name, f.errors);
         }
@@ -108,6 +113,10 @@ impl Row {
 
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     let opts = parse(args)?;
+    if opts.enforce_iam {
+        anyhow::ensure!(!opts.s3, "--s3 and --enforce-iam are separate comparisons: give one");
+        return crate::bench_enforced::run(&opts);
+    }
     let emulator = match &opts.addr {
         Some(_) => None,
         None => Some(EmulatorProcess::start("bench", &[])?),

@@ -128,7 +128,7 @@ async fn latency(addr: &str, body: &str, expect_values: usize) -> anyhow::Result
 }
 
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
-    let mut opts = Options { connections: 64, seconds: 10, runs: 3, s3: false, addr: None };
+    let mut opts = Options { connections: 64, seconds: 10, runs: 3, s3: false, enforce_iam: false, addr: None };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().with_context(|| format!("{flag} needs a value"));

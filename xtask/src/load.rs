@@ -1,5 +1,5 @@
 //! The load generator shared by `bench converse` and `soak`: request targets (Converse, the
-//! health route, CloudWatch Logs operations, the logging configuration), single requests, and
+//! health route, CloudWatch Logs and IAM operations, the logging configuration), single requests, and
 //! closed-loop keep-alive connections that record each answer's latency.
 
 use std::sync::{Arc, Mutex};
@@ -52,6 +52,34 @@ pub(crate) fn logs_target(operation: &str, body: &serde_json::Value) -> Target {
         ],
         body: Bytes::from(body.to_string()),
     }
+}
+
+/// An IAM operation (awsQuery: a form of `Action`, `Version` and `params`).
+pub(crate) fn iam_target(action: &str, params: &[(&str, &str)]) -> Target {
+    let mut body = format!("Action={action}&Version=2010-05-08");
+    for (name, value) in params {
+        body.push_str(&format!("&{name}={}", form_encode(value)));
+    }
+    Target {
+        method: "POST",
+        path: "/".into(),
+        headers: vec![
+            ("content-type", "application/x-www-form-urlencoded; charset=utf-8".into()),
+            ("authorization", authorization("iam")),
+        ],
+        body: Bytes::from(body),
+    }
+}
+
+/// A form value percent-encoded (every byte but the unreserved ones).
+fn form_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 /// PutModelInvocationLoggingConfiguration: text delivery to the default log group, and to

@@ -2,8 +2,9 @@
 //! `cargo xtask <command>` runs Rust code instead of shell scripts.
 //!
 //! Commands:
-//! - `bench converse [--s3]`: Converse requests/s and latency against the emulator (with `--s3`,
-//!   CloudWatch-only beside CloudWatch + S3 delivery).
+//! - `bench converse [--s3 | --enforce-iam]`: Converse requests/s and latency against the
+//!   emulator (with `--s3`, CloudWatch-only beside CloudWatch + S3 delivery; with
+//!   `--enforce-iam`, an unenforced emulator beside one verifying signatures and policies).
 //! - `bench insights`: Logs Insights scan speed over a synthetic corpus.
 //! - `bench metrics`: PutMetricData datapoints/s, GetMetricData latency over a million datapoints,
 //!   Converse with Bedrock's metrics on beside off.
@@ -15,11 +16,13 @@
 //! - `trim-model`: the trimmed copy of an official service model a service embeds (`trim_model.rs`).
 
 mod bench_converse;
+mod bench_enforced;
 mod bench_insights;
 mod bench_metrics;
 mod emulator_process;
 mod gen_logs;
 mod load;
+mod signing;
 mod soak;
 mod tidy;
 mod trim_model;
