@@ -281,17 +281,10 @@ mod tests {
     #[test]
     fn modelled_errors_render_as_the_services_render_them() {
         use crate::protocol::Protocol;
-        use http_body_util::BodyExt;
         let bytes = |r: crate::response::HttpResponse| {
-            let status = r.status();
-            let headers = r.headers().clone();
-            let body = futures_body(r.into_body());
-            (status, headers, body)
+            let (status, headers) = (r.status(), r.headers().clone());
+            (status, headers, crate::test_support::body_bytes(r))
         };
-        fn futures_body(body: crate::response::ResponseBody) -> Vec<u8> {
-            let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
-            rt.block_on(body.collect()).map(|c| c.to_bytes().to_vec()).unwrap_or_default()
-        }
         let cases = [
             (Protocol::AwsQuery, ServiceId::Iam, "GetRole", "NoSuchEntity", AwsError::new("NoSuchEntity", 404, "m")),
             (
