@@ -24,6 +24,10 @@ pub const DEFAULT_S3_FLUSH_INTERVAL: std::time::Duration = std::time::Duration::
 /// minute; the emulator checks for a passed period boundary more often).
 pub const DEFAULT_ALARM_EVALUATION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// How often (real time) the invocation records held for a delivery delay are checked for
+/// being due on the emulator's clock.
+pub const HELD_RELEASE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// How often recorded metric samples (Bedrock's metrics, metric filters) are written to the
 /// metric store's journal.
 pub const METRICS_FLUSH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
@@ -70,6 +74,26 @@ pub struct EmulatorConfig {
     /// How often (real time) alarms whose period boundary passed on the emulator's clock are
     /// evaluated in the background; `None`: only on `POST /_emulator/alarms/evaluate`.
     pub alarm_evaluation_interval: Option<std::time::Duration>,
+    /// Fault rules in force at start (`serve --faults FILE`): a rules document's JSON text.
+    pub fault_rules: Option<String>,
+    /// Per-model quotas (`serve --quotas FILE`); none by default.
+    pub quotas: Vec<faults::Quota>,
+    /// How the emulator waits (a rule's latency, pacing): in real time, or by moving its clock.
+    pub waits: Waits,
+    /// How long Bedrock's answers take (`serve --pacing`): instant by default.
+    pub pacing: service_bedrock::PacingMode,
+    /// How long each invocation record is held before delivery (`serve --delivery-delay`).
+    pub delivery_delay: Option<service_bedrock::delivery::DeliveryDelay>,
+}
+
+/// How the emulator spends the time it decides to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Waits {
+    /// Real time (`serve`).
+    #[default]
+    RealTime,
+    /// Moves the emulator's clock forward at once (tests: no sleeping, exact durations).
+    AdvanceClock,
 }
 
 impl EmulatorConfig {
@@ -93,6 +117,11 @@ impl EmulatorConfig {
             s3_flush_interval: Some(DEFAULT_S3_FLUSH_INTERVAL),
             bedrock_metrics: true,
             alarm_evaluation_interval: Some(DEFAULT_ALARM_EVALUATION_INTERVAL),
+            fault_rules: None,
+            quotas: Vec::new(),
+            waits: Waits::RealTime,
+            pacing: service_bedrock::PacingMode::Instant,
+            delivery_delay: None,
         }
     }
 }
@@ -122,6 +151,7 @@ impl EmulatorConfig {
             catalog: self.catalog.clone(),
             responder: self.responder.clone(),
             fsync: self.fsync,
+            delivery_delay: self.delivery_delay,
         }
     }
 

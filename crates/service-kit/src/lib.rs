@@ -14,6 +14,7 @@
 //! | `ids.rs` | [`IdGen`]: random UUIDs or sequential test ids |
 //! | `opaque.rs` | opaque continuation tokens (hex of a position) |
 //! | `service.rs` | [`Service`]: what a service implements; [`Call`]: what it is handed |
+//! | `wait.rs` | [`Sleeper`]: waiting on the emulator's time (real time, or by moving the clock in tests) |
 
 pub mod clock;
 mod context;
@@ -23,6 +24,7 @@ mod service;
 pub mod ids;
 pub mod opaque;
 mod principals;
+pub mod wait;
 
 pub use clock::{AdjustableClock, Clock, ClockError, ManualClock, SharedClock, StartedClock};
 pub use context::RequestContext;
@@ -31,3 +33,4 @@ pub use ids::{IdGen, RandomIds, SequentialIds, SharedIds};
 pub use identity::{Identities, Identity, PrincipalIdentities, SharedIdentities};
 pub use principals::Principals;
 pub use service::{Call, CallFuture, Service};
+pub use wait::{AdvanceClock, RealTime, SharedSleeper, Sleeper};

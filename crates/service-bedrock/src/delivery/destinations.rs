@@ -1,7 +1,7 @@
 //! One invocation's record, split into what each configured destination receives: the
 //! CloudWatch record (media and large bodies moved to `largeDataDeliveryS3Config` when set) and
 //! the S3 record (media and large bodies moved under `s3Config`). `invocation_log.rs` appends the first and
-//! hands the second to [`queue_s3`].
+//! hands the second to [`queue_s3`] (or holds both for a delivery delay).
 
 use std::collections::BTreeSet;
 
@@ -9,6 +9,7 @@ use bedrock_model::error::ServiceError;
 use bedrock_model::logging::{LoggingConfig, S3Config};
 use bedrock_model::record::ModelInvocationLog;
 
+use crate::delivery::held::HeldS3;
 use crate::delivery::large_body::{self, DataLocation, S3Target};
 use crate::delivery::media::{self, MediaDestination};
 use crate::delivery::keys as names;
@@ -78,12 +79,23 @@ pub(crate) fn prepare(
     Ok(Destinations { cloud_watch, s3, at_ms })
 }
 
-/// Queues the S3 record (journaled before this returns).
-pub(crate) fn queue_s3(state: &BedrockService, destinations: Destinations) -> Result<(), ServiceError> {
-    let Some((location, record)) = destinations.s3 else { return Ok(()) };
+impl Destinations {
+    /// The S3 version as it is queued: bucket, hour directory, instant and the record's line.
+    pub(crate) fn s3_entry(&self) -> Option<HeldS3> {
+        self.s3.as_ref().map(|(location, record)| HeldS3 {
+            bucket: location.target.bucket.clone(),
+            dir: location.hour_dir.clone(),
+            at_ms: self.at_ms,
+            line: record.to_json_string(),
+        })
+    }
+}
+
+/// Queues an S3 record (journaled before this returns).
+pub(crate) fn queue_s3(state: &BedrockService, request_id: &str, entry: HeldS3) -> Result<(), ServiceError> {
     state
         .s3
-        .enqueue(&location.target.bucket, &location.hour_dir, destinations.at_ms, &record.context.request_id, record.to_json_string())
+        .enqueue(&entry.bucket, &entry.dir, entry.at_ms, request_id, entry.line)
         .map_err(|err| ServiceError::internal(format!("failed to queue the invocation log record for Amazon S3: {err}")))
 }
 

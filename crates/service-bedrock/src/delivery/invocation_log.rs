@@ -1,7 +1,8 @@
 //! Model invocation logging: builds the `ModelInvocationLog` record of a successful call and
 //! appends it to the configured log group and/or queues it for the S3 bucket (journaled) before
 //! the response leaves, so an acknowledged call always has its record (and a failed append
-//! fails the call).
+//! fails the call). Under a delivery delay the record's versions are journaled as held instead,
+//! and [`release`] delivers them once due on the emulator's clock.
 
 use bedrock_model::converse::{ConverseRequest, ConverseResponse};
 use bedrock_model::error::ServiceError;
@@ -11,6 +12,7 @@ use log_store::InputLogEvent;
 
 use service_kit::RequestContext;
 use crate::BedrockService;
+use crate::delivery::held::{HeldCloudWatch, HeldRecord};
 
 /// The stream Bedrock writes every record to, in whichever log group is configured.
 pub const LOG_STREAM: &str = bedrock_model::record::LOG_STREAM_NAME;
@@ -55,33 +57,90 @@ pub(crate) fn deliver_with(
         model_id: model_id.to_owned(),
     };
     let record = build(&context, &cfg);
+    let timestamp_ms = record.event_timestamp_ms();
     // Per destination: large bodies moved to S3 `data/` objects where configured.
     let destinations = crate::delivery::destinations::prepare(state, &cfg, record, now_ms)?;
+    let held = HeldRecord {
+        request_id: ctx.request_id.clone(),
+        due_ms: now_ms,
+        cloud_watch: cfg.log_group_name().zip(destinations.cloud_watch.as_ref()).map(|(group, record)| HeldCloudWatch {
+            group: group.to_owned(),
+            timestamp_ms,
+            message: record.to_json_string(),
+        }),
+        s3: destinations.s3_entry(),
+    };
+    if let Some(delay) = state.delivery_delay {
+        let due_ms = now_ms.saturating_add(i64::try_from(delay.for_request(&ctx.request_id)).unwrap_or(i64::MAX));
+        return state
+            .held
+            .hold(HeldRecord { due_ms, ..held })
+            .map_err(|err| ServiceError::internal(format!("failed to hold the invocation log record: {err}")));
+    }
+    deliver_now(state, held, now_ms)
+}
+
+/// Delivers a record's versions: appends the CloudWatch one, queues the S3 one (journaled),
+/// counting each in the delivery metrics.
+fn deliver_now(state: &BedrockService, record: HeldRecord, now_ms: i64) -> Result<(), ServiceError> {
     use crate::metrics::Destination;
-    if let (Some(group), Some(record)) = (cfg.log_group_name(), &destinations.cloud_watch) {
-        let delivered = append_to_cloud_watch(state, ctx, group, record, now_ms);
+    if let Some(cw) = &record.cloud_watch {
+        let delivered = append_to_cloud_watch(state, &record.request_id, cw, now_ms);
         state.metrics(|m, now| m.delivery(Destination::CloudWatch, matches!(delivered, Ok(true)), now));
         delivered?;
     }
-    let to_s3 = cfg.s3_config.is_some();
-    let queued = crate::delivery::destinations::queue_s3(state, destinations);
-    if to_s3 {
+    if let Some(entry) = record.s3 {
+        let queued = crate::delivery::destinations::queue_s3(state, &record.request_id, entry);
         state.metrics(|m, now| m.delivery(Destination::S3, queued.is_ok(), now));
+        queued?;
     }
-    queued
+    Ok(())
 }
 
-/// Appends one record to the Bedrock stream of `group`; `Ok(false)` when it was dropped (the
-/// group is gone: AWS's delivery failure).
-fn append_to_cloud_watch(
-    state: &BedrockService,
-    ctx: &RequestContext,
-    group: &str,
-    record: &ModelInvocationLog,
-    now_ms: i64,
-) -> Result<bool, ServiceError> {
-    let message = record.to_json_string();
-    let event = InputLogEvent::new(record.event_timestamp_ms(), &message);
+/// Delivers the held records due at the emulator's now (every held record when `all`); returns
+/// how many were delivered. A record that cannot be delivered stays held for the next release.
+pub(crate) fn release(state: &BedrockService, all: bool) -> Result<usize, crate::delivery::DeliveryError> {
+    let now_ms = state.env.now_ms();
+    let due = state.held.take_due(now_ms, all);
+    if due.is_empty() {
+        return Ok(0);
+    }
+    use crate::metrics::Destination;
+    let mut failed = Vec::new();
+    let mut delivered = 0;
+    for mut record in due {
+        // Each part that was delivered is dropped from the record, so a retry repeats none.
+        if let Some(cw) = &record.cloud_watch {
+            let appended = append_to_cloud_watch(state, &record.request_id, cw, now_ms);
+            state.metrics(|m, now| m.delivery(Destination::CloudWatch, matches!(appended, Ok(true)), now));
+            match appended {
+                Ok(_) => record.cloud_watch = None,
+                Err(err) => tracing::warn!(%err, request_id = %record.request_id, "a held record could not be appended; kept"),
+            }
+        }
+        if let Some(entry) = record.s3.clone() {
+            let queued = crate::delivery::destinations::queue_s3(state, &record.request_id, entry);
+            state.metrics(|m, now| m.delivery(Destination::S3, queued.is_ok(), now));
+            match queued {
+                Ok(()) => record.s3 = None,
+                Err(err) => tracing::warn!(%err, request_id = %record.request_id, "a held record could not be queued for S3; kept"),
+            }
+        }
+        if record.cloud_watch.is_none() && record.s3.is_none() {
+            delivered += 1;
+        } else {
+            failed.push(record);
+        }
+    }
+    state.held.delivered(failed)?;
+    Ok(delivered)
+}
+
+/// Appends one record to the Bedrock stream of its group (at the record's timestamp, ingested
+/// now); `Ok(false)` when it was dropped (the group is gone: AWS's delivery failure).
+fn append_to_cloud_watch(state: &BedrockService, request_id: &str, cw: &HeldCloudWatch, now_ms: i64) -> Result<bool, ServiceError> {
+    let group = cw.group.as_str();
+    let event = InputLogEvent::new(cw.timestamp_ms, &cw.message);
     let failed = |err| ServiceError::internal(format!("failed to deliver the invocation log record: {err}"));
     match state.logs.put_log_events(group, LOG_STREAM, &[event], now_ms) {
         Ok(_) => Ok(true),
@@ -94,7 +153,7 @@ fn append_to_cloud_watch(
         // A deleted log group is a delivery failure on AWS: the call succeeds, the record is
         // dropped (ARCHITECTURE.md, behaviour choices).
         Err(log_store::StoreError::GroupNotFound(_)) => {
-            tracing::warn!(%group, request_id = %ctx.request_id, "log group does not exist; invocation record dropped");
+            tracing::warn!(%group, %request_id, "log group does not exist; invocation record dropped");
             Ok(false)
         }
         Err(err) => Err(failed(err)),
