@@ -18,11 +18,13 @@
 //! | `monitoring.rs` | CloudWatch checks: `AWS/Bedrock` per `ModelId`, a metric filter's sum, an alarm reaching ALARM |
 //! | `compare.rs` | matching rows, sort order, limits, the readable diff |
 //! | `snapshot.rs` | redacted insta snapshots, one set for both targets |
-//! | `record.rs` | `--record`: scrubbed responses and records; replay in `--mock` |
+//! | `record.rs` | `--record`: scrubbed responses, records and transient errors; replay in `--mock` |
+//! | `faults.rs` | a scenario's fault rules on a target that takes them; recorded errors as rules |
 //! | `report.rs` | the plan and cost estimate, progress lines, the summary table |
 
 mod compare;
 mod expected;
+mod faults;
 mod monitoring;
 mod record;
 mod report;
@@ -131,7 +133,15 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
                 }
                 None => None,
             };
-            Target::mock(responder).await?
+            let mut target = Target::mock(responder).await?;
+            if !args.no_replay {
+                target.replayed_faults = record::load_faults(&replay_dir)?;
+                let n: usize = target.replayed_faults.values().map(Vec::len).sum();
+                if n > 0 {
+                    println!("replaying {n} recorded error(s) from {} through the fault engine", replay_dir.display());
+                }
+            }
+            target
         }
         Mode::Aws => {
             let target = Target::aws().await?;
@@ -179,7 +189,7 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
         let run = runner::run(&target, s, i, &role_arn).await;
         if let Some(dir) = &args.record_dir
             && !matches!(run.report.status, report::Status::Skipped(_))
-            && let Err(err) = record::save(dir, &run)
+            && let Err(err) = record::save(dir, &run, target.attempts())
         {
             println!("  FAIL record   {err:#}");
         }

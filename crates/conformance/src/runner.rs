@@ -120,16 +120,42 @@ async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &st
         }
     }
 
-    // 2. Calls.
+    // 2. Calls, under the scenario's fault rules where the target takes them.
+    let faults_installed = match &scenario.faults {
+        None => false,
+        Some(doc) => match target.fault_route.send("POST", doc).await {
+            Ok(installed) => {
+                let what = if installed { "installed on the emulator" } else { "not installed (a live account takes none)" };
+                report::step("faults", &format!("the scenario's fault rules {what}"), true);
+                installed
+            }
+            Err(err) => {
+                report::step("faults", &format!("{err:#}"), false);
+                report.fail(format!("installing the fault rules: {err:#}"));
+                return;
+            }
+        },
+    };
+    let replayed = target.replayed_faults.get(&scenario.name).cloned().unwrap_or_default();
     for (i, call) in scenario.calls.iter().enumerate() {
         target.set_time(base + (i as i64 + 1) * MOCK_CALL_SPACING_MS);
+        // A recorded run's transient error on this call, replayed through the fault engine.
+        let replay = replayed.iter().find(|(n, _)| *n == i).map(|(_, rule)| serde_json::json!({"rules": [rule]}));
+        if let Some(doc) = &replay
+            && let Err(err) = target.fault_route.send("PATCH", doc).await
+        {
+            report.fail(format!("replaying call #{}'s recorded error: {err:#}", i + 1));
+        }
         let outcome = invoke(target, call, i).await;
+        if let Some(doc) = &replay {
+            let _ = target.fault_route.send("DELETE", doc).await;
+        }
         if let Some(why) = skip_reason(&scenario.requires, &outcome.result) {
             report::skip("call", &format!("#{} {}: {why}", i + 1, call.operation.as_str()));
             report.status = Status::Skipped(why);
             return;
         }
-        let (ok, line) = describe_call(call, &outcome);
+        let (ok, line) = describe_call(call, &outcome, faults_installed || replay.is_some());
         report::step("call", &line, ok);
         report.calls += 1;
         if !ok {
@@ -139,6 +165,9 @@ async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &st
             });
         }
         run.outcomes.push(outcome);
+    }
+    if faults_installed && let Err(err) = target.fault_route.send("DELETE", &serde_json::json!({"rules": []})).await {
+        report.fail(format!("removing the fault rules: {err:#}"));
     }
 
     // 3. Records: delivery, records == calls, metadata round trip. The window starts at the
@@ -328,15 +357,22 @@ async fn invoke_model(target: &Target, call: &Call) -> (Option<String>, CallResu
     }
 }
 
-/// Whether the call ended as the scenario says, and its progress line.
-fn describe_call(call: &Call, outcome: &CallOutcome) -> (bool, String) {
+/// Whether the call ended as the scenario says, and its progress line. A call with a
+/// `faultError` must fail with it where fault rules are in force, and may succeed elsewhere.
+fn describe_call(call: &Call, outcome: &CallOutcome, faults_in_force: bool) -> (bool, String) {
     let app = call
         .request_metadata
         .as_ref()
         .and_then(|m| m.get("application_name").or_else(|| m.get("tenant_id")))
         .map_or(String::new(), |a| format!(" [{a}]"));
     let head = format!("#{} {} {}{app}", outcome.index + 1, call.operation.as_str(), call.model_id);
-    match (&outcome.result, &call.expect_error) {
+    let expected = call.expect_error.as_ref().or(call.fault_error.as_ref().filter(|_| faults_in_force));
+    if let (CallResult::Err { code, .. }, None, Some(fault)) = (&outcome.result, expected, &call.fault_error)
+        && code == fault
+    {
+        return (true, format!("{head}: {code}, as the scenario's fault rules would give"));
+    }
+    match (&outcome.result, expected) {
         (CallResult::Ok(u), None) => (true, format!("{head}: {} in / {} out tokens", u.input_tokens, u.output_tokens)),
         (CallResult::Ok(u), Some(code)) => {
             (false, format!("{head}: expected {code}, got 200 ({} in / {} out tokens)", u.input_tokens, u.output_tokens))
