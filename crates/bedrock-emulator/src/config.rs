@@ -84,6 +84,8 @@ pub struct EmulatorConfig {
     pub pacing: service_bedrock::PacingMode,
     /// How long each invocation record is held before delivery (`serve --delivery-delay`).
     pub delivery_delay: Option<service_bedrock::delivery::DeliveryDelay>,
+    /// Retention (days) of log groups without a policy of their own (`serve --retention-days`).
+    pub retention_days: Option<u32>,
 }
 
 /// How the emulator spends the time it decides to take.
@@ -122,6 +124,7 @@ impl EmulatorConfig {
             waits: Waits::RealTime,
             pacing: service_bedrock::PacingMode::Instant,
             delivery_delay: None,
+            retention_days: None,
         }
     }
 }
@@ -157,6 +160,11 @@ impl EmulatorConfig {
 
     /// CloudWatch Logs' part of the configuration.
     pub(crate) fn logs(&self) -> LogsConfig {
-        LogsConfig { max_concurrent_queries: self.max_concurrent_queries, query_results_wait: self.query_results_wait }
+        LogsConfig {
+            max_concurrent_queries: self.max_concurrent_queries,
+            query_results_wait: self.query_results_wait,
+            default_retention_days: self.retention_days,
+            ..LogsConfig::default()
+        }
     }
 }

@@ -5,7 +5,7 @@
 //! and [`release`] delivers them once due on the emulator's clock.
 
 use bedrock_model::converse::{ConverseRequest, ConverseResponse};
-use bedrock_model::error::ServiceError;
+use bedrock_model::error::{ErrorCode, ServiceError};
 use bedrock_model::logging::LoggingConfig;
 use bedrock_model::record::{InvocationContext, ModelInvocationLog, Operation};
 use log_store::InputLogEvent;
@@ -57,19 +57,9 @@ pub(crate) fn deliver_with(
         model_id: model_id.to_owned(),
     };
     let record = build(&context, &cfg);
-    let timestamp_ms = record.event_timestamp_ms();
     // Per destination: large bodies moved to S3 `data/` objects where configured.
     let destinations = crate::delivery::destinations::prepare(state, &cfg, record, now_ms)?;
-    let held = HeldRecord {
-        request_id: ctx.request_id.clone(),
-        due_ms: now_ms,
-        cloud_watch: cfg.log_group_name().zip(destinations.cloud_watch.as_ref()).map(|(group, record)| HeldCloudWatch {
-            group: group.to_owned(),
-            timestamp_ms,
-            message: record.to_json_string(),
-        }),
-        s3: destinations.s3_entry(),
-    };
+    let held = destinations.into_held(cfg.log_group_name(), now_ms);
     if let Some(delay) = state.delivery_delay {
         let due_ms = now_ms.saturating_add(i64::try_from(delay.for_request(&ctx.request_id)).unwrap_or(i64::MAX));
         return state
@@ -141,7 +131,14 @@ pub(crate) fn release(state: &BedrockService, all: bool) -> Result<usize, crate:
 fn append_to_cloud_watch(state: &BedrockService, request_id: &str, cw: &HeldCloudWatch, now_ms: i64) -> Result<bool, ServiceError> {
     let group = cw.group.as_str();
     let event = InputLogEvent::new(cw.timestamp_ms, &cw.message);
-    let failed = |err| ServiceError::internal(format!("failed to deliver the invocation log record: {err}"));
+    let failed = |err| match err {
+        // Transient: the store released its idle files, so the client's retry succeeds.
+        log_store::StoreError::TooManyOpenFiles { .. } => ServiceError::new(
+            ErrorCode::ServiceUnavailableException,
+            "The emulator is out of file descriptors; it released its idle files, try the request again.",
+        ),
+        err => ServiceError::internal(format!("failed to deliver the invocation log record: {err}")),
+    };
     match state.logs.put_log_events(group, LOG_STREAM, &[event], now_ms) {
         Ok(_) => Ok(true),
         // Bedrock creates its stream when it is missing (deleted through DeleteLogStream).
