@@ -2,9 +2,12 @@
 //! standard-retry client recovering with `RetryAttempts` equal to the injected count; selection
 //! by request metadata; latency added and removed; a mid-stream exception and a dropped
 //! connection seen by boto3's event-stream reader; a quota throttling the third call of a minute
-//! and recovering when the minute slides; and no record for any faulted call.
+//! and recovering when the minute slides; no record for any faulted call; and, under a delivery
+//! delay, records that boto3's CloudWatch Logs client sees only once due.
 
 use serde_json::json;
+
+use bedrock_emulator::s3::DeliveryDelay;
 
 use crate::support::{PyTool, TestEmulator, py_tool, run_py_tool};
 
@@ -14,8 +17,7 @@ async fn boto3(t: &TestEmulator, script: &str) -> Option<serde_json::Value> {
     let python = py_tool(PyTool::Python)?;
     let url = t.url();
     let script = format!("{PRELUDE}{script}");
-    let (code, stdout, stderr) =
-        tokio::task::spawn_blocking(move || run_py_tool(&python, &url, &["-c", &script])).await.unwrap();
+    let (code, stdout, stderr) = tokio::task::spawn_blocking(move || run_py_tool(&python, &url, &["-c", &script])).await.unwrap();
     assert_eq!(code, 0, "boto3 failed: {stderr}");
     Some(serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}")))
 }
@@ -74,8 +76,13 @@ async fn boto3_selection_by_metadata_latency_streams_and_quotas() {
         {"operation": "ConverseStream", "afterChunks": 1, "disconnect": true, "count": 1}
     ]}))
     .await;
-    let (status, _) =
-        t.emulator_route("POST", "/_emulator/quotas", &json!({"quotas": [{"modelId": "amazon.nova-*", "requestsPerMinute": 2}]}).to_string()).await;
+    let (status, _) = t
+        .emulator_route(
+            "POST",
+            "/_emulator/quotas",
+            &json!({"quotas": [{"modelId": "amazon.nova-*", "requestsPerMinute": 2}]}).to_string(),
+        )
+        .await;
     assert_eq!(status, 200);
     let script = r#"
 import urllib.request
@@ -132,4 +139,74 @@ print(json.dumps(out))
         .build()
         .unwrap();
     rt.converse().model_id("amazon.nova-micro-v1:0").messages(msg).send().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boto3_latency_removed_at_run_time_quota_recovery_and_records_seen_only_once_due() {
+    let t = TestEmulator::start_with(|c| c.delivery_delay = Some(DeliveryDelay::parse("2m").unwrap())).await;
+    t.set_faults(json!({"rules": [{"operation": "Converse", "latencyMs": 400}]})).await;
+    let script = r#"
+import urllib.request
+base = no_retry.meta.endpoint_url
+def route(method, path, doc=None):
+    data = None if doc is None else json.dumps(doc).encode()
+    return json.loads(urllib.request.urlopen(urllib.request.Request(base + path, method=method, data=data)).read() or b"null")
+def clock():
+    return route("GET", "/_emulator/clock")["nowMs"]
+logs = boto3.client("logs")
+def records():
+    try:
+        events = logs.filter_log_events(logGroupName="/aws/bedrock/modelinvocations")["events"]
+    except logs.exceptions.ResourceNotFoundException:
+        return []
+    return [json.loads(e["message"])["requestId"] for e in events if e["message"].startswith("{")]
+out = {"ids": []}
+before = clock()
+out["ids"].append(converse(no_retry, "slow")["ResponseMetadata"]["RequestId"])
+out["with_latency"] = clock() - before
+out["listed"] = route("GET", "/_emulator/faults")["rules"][0]["fired"]
+route("DELETE", "/_emulator/faults")
+before = clock()
+out["ids"].append(converse(no_retry, "fast")["ResponseMetadata"]["RequestId"])
+out["without_latency"] = clock() - before
+out["rules_left"] = len(route("GET", "/_emulator/faults")["rules"])
+
+route("POST", "/_emulator/quotas", {"quotas": [{"modelId": "amazon.nova-micro-v1:0", "requestsPerMinute": 1}]})
+nova = lambda: no_retry.converse(modelId="amazon.nova-micro-v1:0", messages=[{"role": "user", "content": [{"text": "q"}]}])
+out["ids"].append(nova()["ResponseMetadata"]["RequestId"])
+out["quota"] = error_of(nova)
+
+out["records_before"] = records()
+route("POST", "/_emulator/clock", {"advance": "PT1M"})
+out["ids"].append(nova()["ResponseMetadata"]["RequestId"])
+out["records_after_1m"] = records()
+route("POST", "/_emulator/clock", {"advance": "PT1M"})
+out["records_after_2m"] = records()
+route("POST", "/_emulator/clock", {"advance": "PT1M"})
+out["records_after_3m"] = records()
+print(json.dumps(out))
+"#;
+    let Some(out) = boto3(&t, script).await else { return };
+    assert_eq!(out["with_latency"], 400, "the rule's latency, spent on the emulator's clock");
+    assert_eq!(out["listed"], 1, "the rule fired once");
+    assert_eq!(out["without_latency"], 0, "the rule removed at run time: answered at once");
+    assert_eq!(out["rules_left"], 0);
+    assert_eq!(out["quota"]["code"], "ThrottlingException");
+    assert_eq!(out["quota"]["message"], "Too many requests, please wait before trying again.");
+    let ids: Vec<&str> = out["ids"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 4, "three calls, then the Nova call the slid minute admitted");
+    let seen = |key: &str| -> Vec<String> {
+        let mut v: Vec<String> = out[key].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+        v.sort();
+        v
+    };
+    let sorted = |ids: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
+        v.sort();
+        v
+    };
+    assert!(seen("records_before").is_empty(), "every record held for two minutes: {}", out["records_before"]);
+    assert!(seen("records_after_1m").is_empty(), "one minute in: still held");
+    assert_eq!(seen("records_after_2m"), sorted(&ids[..3]), "the first three are due two minutes after their calls");
+    assert_eq!(seen("records_after_3m"), sorted(&ids), "the last one a minute later; the throttled call never");
 }
