@@ -88,7 +88,10 @@ mod tests {
             result: CallResult::Err { code: code.into(), message: "msg".into() },
         };
         let rule = replay_rule(&call, &outcome("ThrottlingException"), 3).unwrap();
-        assert_eq!(rule, json!({"operation": "Converse", "modelId": "m", "count": 3, "error": "ThrottlingException", "message": "msg"}));
+        assert_eq!(
+            rule,
+            json!({"operation": "Converse", "modelId": "m", "count": 3, "error": "ThrottlingException", "message": "msg"})
+        );
         assert!(replay_rule(&call, &outcome("ValidationException"), 3).is_none(), "the emulator answers that itself");
     }
 }

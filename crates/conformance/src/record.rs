@@ -24,8 +24,7 @@ pub(crate) fn save(dir: &Path, run: &ScenarioRun, attempts: u32) -> anyhow::Resu
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut responses = Vec::new();
     for (call, outcome) in run.calls.iter().zip(&run.outcomes) {
-        let (Operation::Converse, CallResult::Ok(usage), Some(prompt)) = (call.operation, &outcome.result, &call.prompt)
-        else {
+        let (Operation::Converse, CallResult::Ok(usage), Some(prompt)) = (call.operation, &outcome.result, &call.prompt) else {
             continue;
         };
         let mut entry = json!({
@@ -138,10 +137,8 @@ pub(crate) fn scrub_text(s: &str) -> String {
 /// `None` when there is none.
 pub(crate) fn load_declared(dir: &Path) -> anyhow::Result<Option<(String, usize)>> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Ok(None) };
-    let mut paths: Vec<_> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".responses.json"))
-        .collect();
+    let mut paths: Vec<_> =
+        entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.to_string_lossy().ends_with(".responses.json")).collect();
     paths.sort();
     let mut all = Vec::new();
     for p in &paths {

@@ -78,7 +78,13 @@ pub(crate) struct ScenarioRun {
 
 /// Runs one scenario; `index` places it on the mock clock; `update_snapshots` lets a differing
 /// snapshot be rewritten (and only then).
-pub(crate) async fn run(target: &Target, scenario: &Scenario, index: usize, role_arn: &str, update_snapshots: bool) -> ScenarioRun {
+pub(crate) async fn run(
+    target: &Target,
+    scenario: &Scenario,
+    index: usize,
+    role_arn: &str,
+    update_snapshots: bool,
+) -> ScenarioRun {
     let started = Instant::now();
     let mut run = ScenarioRun {
         report: ScenarioReport::new(&scenario.name),
@@ -93,7 +99,14 @@ pub(crate) async fn run(target: &Target, scenario: &Scenario, index: usize, role
     run
 }
 
-async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &str, update_snapshots: bool, run: &mut ScenarioRun) {
+async fn steps(
+    target: &Target,
+    scenario: &Scenario,
+    index: usize,
+    role_arn: &str,
+    update_snapshots: bool,
+    run: &mut ScenarioRun,
+) {
     let report = &mut run.report;
 
     // 1. Logging configuration (on the mock clock, one call spacing before the first call).
@@ -418,7 +431,11 @@ async fn wait_for_records(
             }
             anyhow::bail!("{missing} of {} record(s) not delivered after {attempt} poll(s) (15 minutes)", wanted.len());
         }
-        report::step("records", &format!("{missing} of {} record(s) not delivered yet; next poll in {delay:?}", wanted.len()), true);
+        report::step(
+            "records",
+            &format!("{missing} of {} record(s) not delivered yet; next poll in {delay:?}", wanted.len()),
+            true,
+        );
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(60));
         attempt += 1;
@@ -491,7 +508,9 @@ fn check_records(outcomes: &[CallOutcome], records: &[serde_json::Value]) -> Vec
             problems.push(format!("call #{n}: requestMetadata sent {sent_meta:?}, recorded {got_meta:?}"));
         }
         let num = |p: &str| r.pointer(p).and_then(|v| v.as_u64());
-        if num("/input/inputTokenCount") != Some(usage.input_tokens) || num("/output/outputTokenCount") != Some(usage.output_tokens) {
+        if num("/input/inputTokenCount") != Some(usage.input_tokens)
+            || num("/output/outputTokenCount") != Some(usage.output_tokens)
+        {
             problems.push(format!(
                 "call #{n}: usage returned {}/{}, recorded {:?}/{:?}",
                 usage.input_tokens,

@@ -338,8 +338,7 @@ pub(crate) fn load_all(dir: &Path) -> anyhow::Result<Vec<Scenario>> {
 /// Loads and checks one scenario file.
 pub(crate) fn load(path: &Path) -> anyhow::Result<Scenario> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut scenario: Scenario =
-        serde_json::from_str(&text).with_context(|| format!("invalid scenario {}", path.display()))?;
+    let mut scenario: Scenario = serde_json::from_str(&text).with_context(|| format!("invalid scenario {}", path.display()))?;
     scenario.path = path.to_owned();
     for (i, call) in scenario.calls.iter().enumerate() {
         let ok = match call.operation {

@@ -94,8 +94,7 @@ impl Target {
             aws_sdk_bedrockruntime::config::Builder::from(&sdk).retry_config(retry).build(),
         );
         target.fault_route.url = Some(url.clone());
-        target.knowledge =
-            Knowledge { principal: Some(MOCK_PRINCIPAL_ARN.to_owned()), exact_times: true, skew_ms: 0 };
+        target.knowledge = Knowledge { principal: Some(MOCK_PRINCIPAL_ARN.to_owned()), exact_times: true, skew_ms: 0 };
         target.clock = Some(Arc::clone(&emulator.clock));
         target.emulator = Some(emulator);
         Ok(target)
@@ -106,9 +105,7 @@ impl Target {
     pub(crate) async fn aws() -> anyhow::Result<Self> {
         let sdk = aws_config::defaults(BehaviorVersion::latest()).load().await;
         let Some(region) = sdk.region().map(|r| r.to_string()) else {
-            anyhow::bail!(
-                "--aws needs a region: set AWS_REGION (or AWS_DEFAULT_REGION) or a profile region; no call was made"
-            );
+            anyhow::bail!("--aws needs a region: set AWS_REGION (or AWS_DEFAULT_REGION) or a profile region; no call was made");
         };
         let Some(provider) = sdk.credentials_provider() else {
             anyhow::bail!("--aws found no credential provider; no call was made");

@@ -13,11 +13,11 @@ use bedrock_model::error::ServiceError;
 use bedrock_model::logging::{LoggingConfig, S3Config};
 use bedrock_model::record::ModelInvocationLog;
 
+use crate::BedrockService;
 use crate::delivery::held::{HeldCloudWatch, HeldRecord, HeldS3};
+use crate::delivery::keys as names;
 use crate::delivery::large_body::{self, DataLocation, S3Target};
 use crate::delivery::media::{self, MediaDestination};
-use crate::delivery::keys as names;
-use crate::BedrockService;
 
 /// The versions of one record, per destination, as JSON lines.
 #[derive(Debug)]
@@ -118,12 +118,7 @@ impl Destinations {
                 timestamp_ms: event_timestamp_ms,
                 message,
             }),
-            s3: s3.map(|(location, line)| HeldS3 {
-                bucket: location.target.bucket,
-                dir: location.hour_dir,
-                at_ms,
-                line,
-            }),
+            s3: s3.map(|(location, line)| HeldS3 { bucket: location.target.bucket, dir: location.hour_dir, at_ms, line }),
         }
     }
 }

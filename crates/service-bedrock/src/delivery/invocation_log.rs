@@ -10,9 +10,9 @@ use bedrock_model::logging::LoggingConfig;
 use bedrock_model::record::{InvocationContext, ModelInvocationLog, Operation};
 use log_store::InputLogEvent;
 
-use service_kit::RequestContext;
 use crate::BedrockService;
 use crate::delivery::held::{HeldCloudWatch, HeldRecord};
+use service_kit::RequestContext;
 
 /// The stream Bedrock writes every record to, in whichever log group is configured.
 pub const LOG_STREAM: &str = bedrock_model::record::LOG_STREAM_NAME;
@@ -113,7 +113,9 @@ pub(crate) fn release(state: &BedrockService, all: bool) -> Result<usize, crate:
             state.metrics(|m, now| m.delivery(Destination::S3, queued.is_ok(), now));
             match queued {
                 Ok(()) => record.s3 = None,
-                Err(err) => tracing::warn!(%err, request_id = %record.request_id, "a held record could not be queued for S3; kept"),
+                Err(err) => {
+                    tracing::warn!(%err, request_id = %record.request_id, "a held record could not be queued for S3; kept")
+                }
             }
         }
         if record.cloud_watch.is_none() && record.s3.is_none() {
@@ -128,7 +130,12 @@ pub(crate) fn release(state: &BedrockService, all: bool) -> Result<usize, crate:
 
 /// Appends one record to the Bedrock stream of its group (at the record's timestamp, ingested
 /// now); `Ok(false)` when it was dropped (the group is gone: AWS's delivery failure).
-fn append_to_cloud_watch(state: &BedrockService, request_id: &str, cw: &HeldCloudWatch, now_ms: i64) -> Result<bool, ServiceError> {
+fn append_to_cloud_watch(
+    state: &BedrockService,
+    request_id: &str,
+    cw: &HeldCloudWatch,
+    now_ms: i64,
+) -> Result<bool, ServiceError> {
     let group = cw.group.as_str();
     let event = InputLogEvent::new(cw.timestamp_ms, &cw.message);
     let failed = |err| match err {
