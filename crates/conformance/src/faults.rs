@@ -69,6 +69,12 @@ pub(crate) fn replay_rule(call: &Call, outcome: &CallOutcome, attempts: u32) -> 
     }))
 }
 
+/// Whether a call the scenario's fault rules reject (`faultError`) succeeded: the rules were not
+/// in force (a live account), so the queries' rows differ from the snapshots by design.
+pub(crate) fn a_faulted_call_succeeded(calls: &[Call], outcomes: &[CallOutcome]) -> bool {
+    calls.iter().zip(outcomes).any(|(call, outcome)| call.fault_error.is_some() && matches!(outcome.result, CallResult::Ok(_)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +99,36 @@ mod tests {
             json!({"operation": "Converse", "modelId": "m", "count": 3, "error": "ThrottlingException", "message": "msg"})
         );
         assert!(replay_rule(&call, &outcome("ValidationException"), 3).is_none(), "the emulator answers that itself");
+    }
+
+    #[test]
+    fn only_a_faulted_call_that_succeeded_leaves_the_snapshots_aside() {
+        let faulted: Call = serde_json::from_value(
+            json!({"operation": "Converse", "modelId": "m", "prompt": "p", "faultError": "ThrottlingException"}),
+        )
+        .unwrap();
+        let plain: Call = serde_json::from_value(json!({"operation": "Converse", "modelId": "m", "prompt": "p"})).unwrap();
+        let outcome = |result: CallResult| CallOutcome {
+            index: 0,
+            operation: Operation::Converse,
+            model_id: "m".into(),
+            metadata: None,
+            request_id: None,
+            sent_lo_ms: 0,
+            sent_hi_ms: 0,
+            result,
+        };
+        let ok = || {
+            outcome(CallResult::Ok(crate::runner::Usage {
+                input_tokens: 1,
+                output_tokens: 1,
+                latency_ms: None,
+                text: String::new(),
+            }))
+        };
+        let throttled = || outcome(CallResult::Err { code: "ThrottlingException".into(), message: "m".into() });
+        assert!(!a_faulted_call_succeeded(&[plain.clone(), faulted.clone()], &[ok(), throttled()]), "the rules were in force");
+        assert!(a_faulted_call_succeeded(&[plain.clone(), faulted], &[ok(), ok()]), "a live account took no rules");
+        assert!(!a_faulted_call_succeeded(&[plain], &[ok()]), "no fault rules at all");
     }
 }
