@@ -1,8 +1,9 @@
 //! `application/vnd.amazon.eventstream` frames, built with aws-smithy-eventstream: event frames
 //! (`:event-type`, `:content-type: application/json`, `:message-type: event`) and exception
 //! frames (`:exception-type` = the error's lowerCamel member name, payload `{"message"}`); and a
-//! response body fed frame by frame from a channel. What a stream sends, and when, is the
-//! service's plan (Bedrock keeps it); this file only knows the wire.
+//! response body fed frame by frame from a channel, which its sender can also abort (the
+//! connection is dropped mid-stream). What a stream sends, and when, is the service's plan
+//! (Bedrock keeps it); this file only knows the wire.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -14,6 +15,7 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 
 use crate::error::AwsError;
+use crate::response::BodyAborted;
 
 /// The content type of every event-stream response.
 pub const CONTENT_TYPE: &str = "application/vnd.amazon.eventstream";
@@ -58,26 +60,51 @@ pub fn exception_frame(err: &AwsError) -> Result<Bytes, FrameError> {
     encode(&message)
 }
 
-/// A response body fed frame by frame from a channel; it ends when every sender is dropped.
+/// A response body fed frame by frame from a channel; it ends when every sender is dropped, or
+/// fails (the server drops the connection) when its sender aborts it.
 #[derive(Debug)]
 pub struct ChannelBody {
-    rx: mpsc::Receiver<Bytes>,
+    rx: mpsc::Receiver<Result<Bytes, BodyAborted>>,
 }
 
 impl Body for ChannelBody {
     type Data = Bytes;
-    type Error = std::convert::Infallible;
+    type Error = BodyAborted;
 
     fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        self.rx.poll_recv(cx).map(|frame| frame.map(|bytes| Ok(Frame::data(bytes))))
+        self.rx.poll_recv(cx).map(|frame| frame.map(|item| item.map(Frame::data)))
+    }
+}
+
+/// The sending side of a [`ChannelBody`].
+#[derive(Debug)]
+pub struct ChannelSender {
+    tx: mpsc::Sender<Result<Bytes, BodyAborted>>,
+}
+
+/// The client went away: the body was dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the response body was dropped")]
+pub struct ChannelClosed;
+
+impl ChannelSender {
+    /// Hands one frame to the connection; waits until the previous one was taken.
+    pub async fn send(&self, bytes: Bytes) -> Result<(), ChannelClosed> {
+        self.tx.send(Ok(bytes)).await.map_err(|_| ChannelClosed)
+    }
+
+    /// Ends the body with an error: the server drops the connection without finishing the
+    /// response.
+    pub async fn abort(self) {
+        let _ = self.tx.send(Err(BodyAborted)).await;
     }
 }
 
 /// A channel and the body it feeds. Capacity 1 hands each frame to the connection as it is
 /// produced, never batched ahead; a failed `send` means the client went away.
-pub fn channel() -> (mpsc::Sender<Bytes>, ChannelBody) {
+pub fn channel() -> (ChannelSender, ChannelBody) {
     let (tx, rx) = mpsc::channel(1);
-    (tx, ChannelBody { rx })
+    (ChannelSender { tx }, ChannelBody { rx })
 }
 
 #[cfg(test)]
@@ -129,5 +156,20 @@ mod tests {
             collected.unwrap().to_bytes()
         });
         assert_eq!(collected.as_ref(), b"ab");
+    }
+
+    #[test]
+    fn an_aborted_channel_body_fails_after_its_frames() {
+        let (tx, body) = channel();
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let collected = rt.block_on(async move {
+            let producer = async move {
+                tx.send(Bytes::from_static(b"a")).await.unwrap();
+                tx.abort().await;
+            };
+            let (_, collected) = tokio::join!(producer, body.collect());
+            collected
+        });
+        assert_eq!(collected.err(), Some(BodyAborted));
     }
 }

@@ -29,7 +29,7 @@ pub use document::{DecodeError, cbor_to_json, form_to_json, parse_form, parse_qu
 pub use error::{AwsError, ErrorField, Fault};
 pub use protocol::Protocol;
 pub use reply::{Reply, ReplyBody};
-pub use response::{HttpResponse, ResponseBody, full_body};
+pub use response::{BodyAborted, HttpResponse, ResponseBody, full_body};
 pub use service::ServiceId;
 pub use shape::{Blob, Timestamp};
 pub use sigv4::Caller;

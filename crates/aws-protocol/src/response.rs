@@ -1,22 +1,27 @@
 //! The HTTP response type every encoder and renderer returns, and the small helpers they share:
 //! a full body, and headers that are skipped rather than failing when a value is not a valid
-//! header value.
-
-use std::convert::Infallible;
+//! header value. A body's only error is [`BodyAborted`]: the server drops the connection
+//! (a fault rule's mid-stream disconnect).
 
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue, Response, StatusCode};
 use http_body_util::{BodyExt, Full, combinators::BoxBody};
 
 /// The body type of every emulator response.
-pub type ResponseBody = BoxBody<Bytes, Infallible>;
+pub type ResponseBody = BoxBody<Bytes, BodyAborted>;
+
+/// A body that ends by dropping the connection instead of finishing (the client sees the
+/// connection close mid-response).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the emulator dropped the connection mid-response")]
+pub struct BodyAborted;
 
 /// An emulator response.
 pub type HttpResponse = Response<ResponseBody>;
 
 /// Wraps bytes as a response body.
 pub fn full_body(bytes: impl Into<Bytes>) -> ResponseBody {
-    Full::new(bytes.into()).boxed()
+    Full::new(bytes.into()).map_err(|never| match never {}).boxed()
 }
 
 /// A response with `status` and `body`, no headers yet.

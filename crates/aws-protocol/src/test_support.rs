@@ -32,7 +32,7 @@ pub(crate) fn body_bytes(response: HttpResponse) -> Bytes {
     let mut cx = Context::from_waker(Waker::noop());
     match collect.as_mut().poll(&mut cx) {
         Poll::Ready(Ok(collected)) => collected.to_bytes(),
-        Poll::Ready(Err(never)) => match never {},
+        Poll::Ready(Err(aborted)) => panic!("{aborted}"),
         Poll::Pending => panic!("the body is not ready"),
     }
 }

@@ -29,6 +29,10 @@ pub const DEFAULT_S3_FLUSH_INTERVAL: std::time::Duration = std::time::Duration::
 /// minute; the emulator checks for a passed period boundary more often).
 pub const DEFAULT_ALARM_EVALUATION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// How often (real time) the invocation records held for a delivery delay are checked for
+/// being due on the emulator's clock.
+pub const HELD_RELEASE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// How often recorded metric samples (Bedrock's metrics, metric filters) are written to the
 /// metric store's journal.
 pub const METRICS_FLUSH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(1);
@@ -80,8 +84,28 @@ pub struct EmulatorConfig {
     pub enforce_iam: Enforcement,
     /// The account root's key pair under enforcement (`test`/`test`).
     pub root_credentials: RootCredentials,
+    /// Fault rules in force at start (`serve --faults FILE`): a rules document's JSON text.
+    pub fault_rules: Option<String>,
+    /// Per-model quotas (`serve --quotas FILE`); none by default.
+    pub quotas: Vec<faults::Quota>,
+    /// How the emulator waits (a rule's latency, pacing): in real time, or by moving its clock.
+    pub waits: Waits,
+    /// How long Bedrock's answers take (`serve --pacing`): instant by default.
+    pub pacing: service_bedrock::PacingMode,
+    /// How long each invocation record is held before delivery (`serve --delivery-delay`).
+    pub delivery_delay: Option<service_bedrock::delivery::DeliveryDelay>,
     /// Retention (days) of log groups without a policy of their own (`serve --retention-days`).
     pub retention_days: Option<u32>,
+}
+
+/// How the emulator spends the time it decides to take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Waits {
+    /// Real time (`serve`).
+    #[default]
+    RealTime,
+    /// Moves the emulator's clock forward at once (tests: no sleeping, exact durations).
+    AdvanceClock,
 }
 
 impl EmulatorConfig {
@@ -107,6 +131,11 @@ impl EmulatorConfig {
             alarm_evaluation_interval: Some(DEFAULT_ALARM_EVALUATION_INTERVAL),
             enforce_iam: Enforcement::Off,
             root_credentials: RootCredentials::default(),
+            fault_rules: None,
+            quotas: Vec::new(),
+            waits: Waits::RealTime,
+            pacing: service_bedrock::PacingMode::Instant,
+            delivery_delay: None,
             retention_days: None,
         }
     }
@@ -143,6 +172,7 @@ impl EmulatorConfig {
             catalog: self.catalog.clone(),
             responder: self.responder.clone(),
             fsync: self.fsync,
+            delivery_delay: self.delivery_delay,
         }
     }
 

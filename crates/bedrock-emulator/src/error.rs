@@ -41,6 +41,9 @@ pub enum StartError {
         /// What failed.
         message: String,
     },
+    /// The fault rules given at start are refused.
+    #[error("invalid fault rules: {0}")]
+    Faults(#[from] faults::RuleError),
     /// The Bedrock service could not open its state (logging configuration, S3 journal).
     #[error(transparent)]
     Bedrock(#[from] service_bedrock::OpenError),

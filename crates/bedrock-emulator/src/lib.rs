@@ -20,8 +20,10 @@ pub mod config;
 mod credentials;
 pub mod dashboard_command;
 mod denials;
+mod emulator_faults;
 pub mod error;
 mod identities;
+mod inject;
 pub mod query_command;
 mod registry;
 mod server;
@@ -47,9 +49,10 @@ use std::sync::Arc;
 
 pub use config::EmulatorConfig;
 pub use error::StartError;
-pub use service_bedrock::{DEFAULT_LOG_GROUP, InitialLogging, PERMISSION_CHECK_MESSAGE};
-pub use service_kit::{Enforcement, Principals};
+pub use config::Waits;
 pub use credentials::RootCredentials;
+pub use service_bedrock::{DEFAULT_LOG_GROUP, InitialLogging, PERMISSION_CHECK_MESSAGE, PacingMode};
+pub use service_kit::{Enforcement, Principals};
 
 /// A running emulator. Dropping it without [`RunningEmulator::shutdown`] stops it abruptly.
 #[derive(Debug)]
@@ -91,10 +94,35 @@ impl RunningEmulator {
         &self.services.metric_store
     }
 
-    /// Moves the emulator's clock forward by `delta_ms` (what `POST /_emulator/clock` does,
-    /// without the alarm evaluation); returns the new now.
+    /// Moves the emulator's clock forward by `delta_ms` and delivers the held records now due
+    /// (what `POST /_emulator/clock` does, without the alarm evaluation); returns the new now.
     pub fn advance_clock(&self, delta_ms: i64) -> Result<i64, service_kit::ClockError> {
-        self.services.clock.advance(delta_ms)
+        let now = self.services.clock.advance(delta_ms)?;
+        if let Err(err) = self.services.bedrock.release_due_deliveries() {
+            tracing::warn!(%err, "held invocation records could not all be delivered; kept for the next release");
+        }
+        Ok(now)
+    }
+
+    /// Delivers the invocation records held for `--delivery-delay` that are due on the
+    /// emulator's clock (the background timer does this every second); returns how many.
+    pub fn release_due_deliveries(&self) -> Result<usize, s3::DeliveryError> {
+        self.services.bedrock.release_due_deliveries()
+    }
+
+    /// Invocation records held for `--delivery-delay`, not yet delivered.
+    pub fn held_deliveries(&self) -> usize {
+        self.services.bedrock.held_deliveries()
+    }
+
+    /// The fault rules and the record of injections (what `GET /_emulator/faults` answers).
+    pub fn faults(&self) -> &faults::FaultEngine {
+        &self.services.faults
+    }
+
+    /// The quotas and their usage (what `/_emulator/quotas` shows).
+    pub fn quotas(&self) -> &faults::Quotas {
+        &self.services.quotas
     }
 
     /// Evaluates every alarm now (what `POST /_emulator/alarms/evaluate` does).
@@ -102,10 +130,11 @@ impl RunningEmulator {
         self.services.cloudwatch.evaluate_alarms()
     }
 
-    /// Writes every pending S3 record batch now (what the background timer does every
-    /// `s3_flush_interval`, and shutdown does last).
+    /// Delivers every held record (due or not) and writes every pending S3 record batch now
+    /// (what `POST /_emulator/flush-deliveries` does; the background timer writes the batches
+    /// every `s3_flush_interval`, and shutdown does last).
     pub fn flush_deliveries(&self) -> Result<s3::FlushReport, s3::DeliveryError> {
-        self.services.bedrock.flush_deliveries()
+        self.services.bedrock.release_and_flush_deliveries()
     }
 
     /// S3 records waiting for the next flush.
@@ -169,6 +198,9 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, StartError
     }));
     let flusher = config.s3_flush_interval.map(|every| tokio::spawn(flush_every(Arc::clone(&services), every)));
     let mut monitors = vec![tokio::spawn(flush_metrics_every(Arc::clone(&services), config::METRICS_FLUSH_INTERVAL))];
+    if config.delivery_delay.is_some() || services.bedrock.held_deliveries() > 0 {
+        monitors.push(tokio::spawn(release_held_every(Arc::clone(&services), config::HELD_RELEASE_INTERVAL)));
+    }
     if let Some(every) = config.alarm_evaluation_interval {
         monitors.push(tokio::spawn(evaluate_alarms_every(Arc::clone(&services), every)));
     }
@@ -206,6 +238,20 @@ async fn evaluate_alarms_every(services: Arc<services::Services>, every: std::ti
         ticks.tick().await;
         if let Err(err) = services.cloudwatch.evaluate_due_alarms() {
             tracing::error!(%err, "alarm evaluation failed");
+        }
+    }
+}
+
+/// Every `every` of real time: the invocation records held for the delivery delay that are due
+/// on the emulator's clock are delivered.
+async fn release_held_every(services: Arc<services::Services>, every: std::time::Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let bedrock = Arc::clone(&services.bedrock);
+        if let Ok(Err(err)) = tokio::task::spawn_blocking(move || bedrock.release_due_deliveries()).await {
+            tracing::warn!(%err, "held invocation records could not all be delivered; kept for the next tick");
         }
     }
 }

@@ -19,7 +19,8 @@ use bedrock_emulator::catalog::Catalog;
 use bedrock_emulator::clock::{ManualClock, StartedClock, parse_rfc3339_ms};
 use bedrock_emulator::config::DEFAULT_PORT;
 use bedrock_emulator::responder::Responder;
-use bedrock_emulator::{EmulatorConfig, InitialLogging, Principals};
+use bedrock_emulator::s3::DeliveryDelay;
+use bedrock_emulator::{EmulatorConfig, InitialLogging, PacingMode, Principals};
 
 #[derive(Debug, Parser)]
 #[command(name = "bedrock-emulator", version, about = "Local Amazon Bedrock runtime, invocation logging, CloudWatch Logs, CloudWatch metrics and alarms")]
@@ -160,6 +161,19 @@ struct ServeArgs {
     /// Do not publish Bedrock's AWS/Bedrock runtime metrics.
     #[arg(long)]
     no_bedrock_metrics: bool,
+    /// Fault rules in force at start: JSON `{"rules": [{"operation"?, "modelId"?, "error"?, ...}]}`
+    /// (the format of /_emulator/faults).
+    #[arg(long, value_name = "FILE")]
+    faults: Option<PathBuf>,
+    /// Per-model quotas: JSON `{"quotas": [{"modelId", "requestsPerMinute"?, "tokensPerMinute"?}]}`.
+    #[arg(long, value_name = "FILE")]
+    quotas: Option<PathBuf>,
+    /// `instant` (default) or `realistic`: answers take the time their model family would.
+    #[arg(long, default_value = "instant")]
+    pacing: PacingMode,
+    /// Hold each invocation record this long before it is delivered: `2m`, or a range `1m..5m`.
+    #[arg(long, value_name = "DURATION")]
+    delivery_delay: Option<String>,
     /// Retention in days of log groups without a policy of their own (CloudWatch's values: 1, 3,
     /// 5, 7, 14, 30, ... 3653); expired segment files are deleted, so the data directory stays bounded.
     #[arg(long, value_parser = retention_days)]
@@ -263,6 +277,19 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.principals {
         config.principals =
             Principals::from_json(&read(path)?).with_context(|| format!("invalid principal map in {}", path.display()))?;
+    }
+    if let Some(path) = &args.faults {
+        let text = read(path)?;
+        faults::parse_rules(text.as_bytes()).with_context(|| format!("invalid fault rules in {}", path.display()))?;
+        config.fault_rules = Some(text);
+    }
+    if let Some(path) = &args.quotas {
+        config.quotas =
+            faults::parse_quotas(read(path)?.as_bytes()).with_context(|| format!("invalid quotas in {}", path.display()))?;
+    }
+    config.pacing = args.pacing;
+    if let Some(delay) = &args.delivery_delay {
+        config.delivery_delay = Some(DeliveryDelay::parse(delay).map_err(anyhow::Error::msg).context("--delivery-delay")?);
     }
     if let Some(path) = &args.catalog {
         config.catalog =

@@ -1,6 +1,7 @@
 //! The HTTP server: accepts connections (HTTP/1.1 keep-alive), reads each request within the body
 //! limit, has the protocol layer detect its service, protocol and operation, hands it to the
-//! service the registry names, and has the protocol layer write the reply or the error.
+//! service the registry names (unless a fault rule answers first: `inject.rs`), and has the
+//! protocol layer write the reply or the error.
 //! Shutdown stops accepting, lets in-flight requests finish, then returns.
 
 use std::convert::Infallible;
@@ -100,11 +101,10 @@ pub(crate) async fn handle(
     };
     let region = detected.caller.region.clone().unwrap_or_else(|| services.env.default_region.clone());
     let ctx = RequestContext { request_id, access_key: detected.caller.access_key.clone(), region };
-    let Some(service) = services.registry.service_for(detected.service, &detected.operation) else {
-        return Ok(detected.render_error(&ctx.request_id, &detected.unknown_operation()));
-    };
-    let call = Call { ctx: &ctx, request: &detected, headers: &parts.headers };
-    if let Some(signer) = &signer {
+    let service = services.registry.service_for(detected.service, &detected.operation);
+    // Authorization comes first, as on AWS: a denied call is never throttled or faulted.
+    if let (Some(signer), Some(service)) = (&signer, service) {
+        let call = Call { ctx: &ctx, request: &detected, headers: &parts.headers, stream_fault: None };
         let auth = service.authorization(&call);
         let now = services.env.now_ms();
         if let Err(refusal) =
@@ -119,6 +119,14 @@ pub(crate) async fn handle(
             }
         }
     }
+    let stream_fault = match crate::inject::before_call(&services, service, &detected, &ctx, &parts.headers).await {
+        Ok(fault) => fault,
+        Err(response) => return Ok(response),
+    };
+    let Some(service) = service else {
+        return Ok(detected.render_error(&ctx.request_id, &detected.unknown_operation()));
+    };
+    let call = Call { ctx: &ctx, request: &detected, headers: &parts.headers, stream_fault: stream_fault.as_ref() };
     Ok(match Arc::clone(service).call(call).await {
         Ok(reply) => detected.encode(&ctx.request_id, reply),
         Err(err) => detected.render_error(&ctx.request_id, &err),
@@ -154,13 +162,15 @@ fn verify(
 /// | route | answer |
 /// |---|---|
 /// | `GET /_emulator/health` | `ok` |
-/// | `POST /_emulator/flush-deliveries` | Bedrock's pending S3 batches written |
+/// | `POST /_emulator/flush-deliveries` | Bedrock's held records delivered (due or not), its pending S3 batches written |
 /// | `GET /_emulator/clock` | the emulator's clock |
-/// | `POST /_emulator/clock` | `{"advance": "PT1H"}` or `{"to": "<RFC 3339>"}`: the clock moved forward (never back), then the alarms whose period ended evaluated |
+/// | `POST /_emulator/clock` | `{"advance": "PT1H"}` or `{"to": "<RFC 3339>"}`: the clock moved forward (never back), then the held records now due delivered and the alarms whose period ended evaluated |
 /// | `POST /_emulator/alarms/evaluate` | every alarm evaluated now |
 /// | `GET /_emulator/sns/messages` | the SNS messages published, with their deliveries |
 /// | `GET /_emulator/iam/denials` | the recent IAM denials (`--enforce-iam`), each explained statement by statement |
 /// | `GET /_emulator/deliveries` | Bedrock's log deliveries: records delivered and dropped per destination, and why the last ones were dropped |
+/// | `GET`, `POST`, `PATCH`, `DELETE /_emulator/faults` | the fault rules: listed, replaced, appended to, removed (`emulator_faults.rs`) |
+/// | `GET`, `POST /_emulator/quotas` | the quotas and each model's usage in the current minute; replaced |
 /// | `GET /_emulator/dashboards/` | the dashboards; `/<name>` one drawn as a page (`?start=-PT3H`, `&end=`, `&format=json`); `/assets/<file>` the page's scripts and styles |
 async fn emulator_route(services: &Services, req: Request<Incoming>, request_id: &str) -> Result<HttpResponse, Request<Incoming>> {
     let json = |status: StatusCode, value: serde_json::Value| plain(status, "application/json", value.to_string().into());
@@ -169,7 +179,7 @@ async fn emulator_route(services: &Services, req: Request<Incoming>, request_id:
     let method = req.method().clone();
     Ok(match (&method, req.uri().path()) {
         (&Method::GET, "/_emulator/health") => plain(StatusCode::OK, "text/plain", "ok".into()),
-        (&Method::POST, "/_emulator/flush-deliveries") => match services.bedrock.flush_deliveries() {
+        (&Method::POST, "/_emulator/flush-deliveries") => match services.bedrock.release_and_flush_deliveries() {
             Ok(report) => plain(StatusCode::OK, "application/json", serde_json::to_vec(&report).unwrap_or_default().into()),
             Err(err) => {
                 let err = AwsError::internal(Some(ServiceId::Bedrock), err.to_string());
@@ -190,6 +200,11 @@ async fn emulator_route(services: &Services, req: Request<Incoming>, request_id:
                 Ok(_) => Err(r#"give one of {"advance": "PT1H"} and {"to": "2025-12-03T12:00:00Z"}"#.to_owned()),
                 Err(err) => Err(format!("the body is not a clock request: {err}")),
             };
+            if moved.is_ok()
+                && let Err(err) = services.bedrock.release_due_deliveries()
+            {
+                tracing::warn!(%err, "held invocation records could not all be delivered; kept for the next release");
+            }
             match moved {
                 Err(message) => fail(message),
                 Ok(_) => match services.cloudwatch.evaluate_due_alarms() {
@@ -206,6 +221,8 @@ async fn emulator_route(services: &Services, req: Request<Incoming>, request_id:
             Ok(report) => json(StatusCode::OK, serde_json::to_value(report).unwrap_or_default()),
             Err(err) => internal(err.to_string()),
         },
+        (_, "/_emulator/faults") => crate::emulator_faults::faults(services, req).await,
+        (_, "/_emulator/quotas") => crate::emulator_faults::quotas(services, req).await,
         (&Method::GET, "/_emulator/sns/messages") => {
             json(StatusCode::OK, serde_json::json!({"messages": services.cloudwatch.sns_messages()}))
         }
@@ -273,7 +290,7 @@ fn clock_json(services: &Services) -> serde_json::Value {
 }
 
 /// A plain response of the emulator's own routes.
-fn plain(status: StatusCode, content_type: &'static str, body: Bytes) -> HttpResponse {
+pub(crate) fn plain(status: StatusCode, content_type: &'static str, body: Bytes) -> HttpResponse {
     let mut response = http::Response::new(full_body(body));
     *response.status_mut() = status;
     response.headers_mut().insert(header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));

@@ -45,6 +45,12 @@ pub(crate) struct Services {
     pub(crate) clock: Arc<AdjustableClock>,
     /// SigV4 verification and policy evaluation (`--enforce-iam`).
     pub(crate) authorizer: Arc<AccountAuthorizer>,
+    /// The fault rules (`/_emulator/faults`).
+    pub(crate) faults: Arc<faults::FaultEngine>,
+    /// Per-model quotas, enforced by Bedrock (`/_emulator/quotas`).
+    pub(crate) quotas: Arc<faults::Quotas>,
+    /// How waits are spent (real time, or the clock moved in tests).
+    pub(crate) sleeper: service_kit::SharedSleeper,
 }
 
 impl Services {
@@ -63,6 +69,16 @@ impl Services {
             config.account_id.clone(),
         ));
         let clock = Arc::new(AdjustableClock::new(Arc::clone(&config.clock)));
+        let sleeper: service_kit::SharedSleeper = match config.waits {
+            crate::config::Waits::RealTime => Arc::new(service_kit::RealTime),
+            crate::config::Waits::AdvanceClock => Arc::new(service_kit::AdvanceClock(Arc::clone(&clock))),
+        };
+        let faults = Arc::new(faults::FaultEngine::new());
+        if let Some(text) = &config.fault_rules {
+            faults.replace(faults::parse_rules(text.as_bytes())?);
+        }
+        let quotas = Arc::new(faults::Quotas::new());
+        quotas.replace(config.quotas.clone());
         let env = config.environment(
             Arc::clone(&clock) as service_kit::SharedClock,
             Arc::new(identities),
@@ -85,6 +101,7 @@ impl Services {
             Arc::clone(&buckets),
         )?;
         let bedrock = if config.bedrock_metrics { bedrock.with_metrics(Arc::clone(&metric_store)) } else { bedrock };
+        let bedrock = bedrock.with_quotas(Arc::clone(&quotas)).with_pacing(config.pacing, Arc::clone(&sleeper));
         let filters = config.data_dir.join("logs-metric-filters.json");
         let logs = LogsService::new(env.clone(), Arc::clone(&log_store), config.logs())
             .with_metric_filters(Arc::clone(&metric_store), Some(filters))
@@ -102,6 +119,20 @@ impl Services {
         registry.register(Arc::new(s3));
         registry.register(Arc::new(iam));
         registry.register(Arc::clone(&cloudwatch) as Arc<dyn service_kit::Service>);
-        Ok(Self { env, max_body_bytes: config.max_body_bytes, registry, bedrock, logs, log_store, metric_store, cloudwatch, clock, authorizer })
+        Ok(Self {
+            env,
+            max_body_bytes: config.max_body_bytes,
+            registry,
+            bedrock,
+            logs,
+            log_store,
+            metric_store,
+            cloudwatch,
+            clock,
+            authorizer,
+            faults,
+            quotas,
+            sleeper,
+        })
     }
 }

@@ -19,11 +19,13 @@
 //! | `compare.rs` | matching rows, sort order, limits, the readable diff |
 //! | `snapshot.rs` | redacted insta snapshots, one set for both targets |
 //! | `insta_env.rs` | the insta environment: inherited overrides cleared outside `--update-snapshots` |
-//! | `record.rs` | `--record`: scrubbed responses and records; replay in `--mock` |
+//! | `record.rs` | `--record`: scrubbed responses, records and transient errors; replay in `--mock` |
+//! | `faults.rs` | a scenario's fault rules on a target that takes them; recorded errors as rules |
 //! | `report.rs` | the plan and cost estimate, progress lines, the summary table |
 
 mod compare;
 mod expected;
+mod faults;
 mod insta_env;
 mod monitoring;
 mod record;
@@ -135,7 +137,15 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
                 }
                 None => None,
             };
-            Target::mock(responder).await?
+            let mut target = Target::mock(responder).await?;
+            if !args.no_replay {
+                target.replayed_faults = record::load_faults(&replay_dir)?;
+                let n: usize = target.replayed_faults.values().map(Vec::len).sum();
+                if n > 0 {
+                    println!("replaying {n} recorded error(s) from {} through the fault engine", replay_dir.display());
+                }
+            }
+            target
         }
         Mode::Aws => {
             let target = Target::aws().await?;
@@ -183,7 +193,7 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
         let run = runner::run(&target, s, i, &role_arn, args.update_snapshots).await;
         if let Some(dir) = &args.record_dir
             && !matches!(run.report.status, report::Status::Skipped(_))
-            && let Err(err) = record::save(dir, &run)
+            && let Err(err) = record::save(dir, &run, target.attempts())
         {
             println!("  FAIL record   {err:#}");
         }

@@ -1,7 +1,8 @@
-//! `--record DIR`: saves what a run saw (the runtime's answers as a declared-responses file, and
-//! the records as JSON lines), scrubbed of account ids and ARNs, so that later `--mock` runs
-//! replay a live account's answers: `--mock` loads every `*.responses.json` of
-//! `fixtures/scenarios/recorded/` into the emulator's responder.
+//! `--record DIR`: saves what a run saw (the runtime's answers as a declared-responses file, the
+//! records as JSON lines, and the transient errors as fault rules), scrubbed of account ids and
+//! ARNs, so that later `--mock` runs replay a live account's answers: `--mock` loads every
+//! `*.responses.json` of `fixtures/scenarios/recorded/` into the emulator's responder and
+//! replays each `*.faults.json` rule around the call that saw the error.
 
 use std::path::Path;
 
@@ -16,13 +17,14 @@ pub(crate) const DEFAULT_DIR: &str = "fixtures/scenarios/recorded";
 /// The account id recordings carry instead of the real one.
 const SCRUBBED_ACCOUNT: &str = "123456789012";
 
-/// Writes `<dir>/<scenario>.responses.json` and `<dir>/<scenario>.records.jsonl`.
-pub(crate) fn save(dir: &Path, run: &ScenarioRun) -> anyhow::Result<()> {
+/// Writes `<dir>/<scenario>.responses.json`, `<dir>/<scenario>.records.jsonl` and, when a call
+/// met a transient error, `<dir>/<scenario>.faults.json` (`attempts`: how many times the client
+/// tries a call, so a replayed error outlasts its retries as the live one did).
+pub(crate) fn save(dir: &Path, run: &ScenarioRun, attempts: u32) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut responses = Vec::new();
     for (call, outcome) in run.calls.iter().zip(&run.outcomes) {
-        let (Operation::Converse, CallResult::Ok(usage), Some(prompt)) = (call.operation, &outcome.result, &call.prompt)
-        else {
+        let (Operation::Converse, CallResult::Ok(usage), Some(prompt)) = (call.operation, &outcome.result, &call.prompt) else {
             continue;
         };
         let mut entry = json!({
@@ -50,7 +52,46 @@ pub(crate) fn save(dir: &Path, run: &ScenarioRun) -> anyhow::Result<()> {
     let records_path = dir.join(format!("{name}.records.jsonl"));
     std::fs::write(&records_path, lines).with_context(|| format!("cannot write {}", records_path.display()))?;
     println!("  saved   {} and {}", responses_path.display(), records_path.display());
+    let faults: Vec<Value> = run
+        .calls
+        .iter()
+        .zip(&run.outcomes)
+        .filter_map(|(call, outcome)| {
+            let mut rule = super::faults::replay_rule(call, outcome, attempts)?;
+            scrub(&mut rule);
+            Some(json!({"call": outcome.index, "rule": rule}))
+        })
+        .collect();
+    let faults_path = dir.join(format!("{name}.faults.json"));
+    if faults.is_empty() {
+        let _ = std::fs::remove_file(&faults_path);
+    } else {
+        let text = serde_json::to_string_pretty(&json!({ "faults": faults }))? + "\n";
+        std::fs::write(&faults_path, text).with_context(|| format!("cannot write {}", faults_path.display()))?;
+        println!("  saved   {} ({} transient error(s) as fault rules)", faults_path.display(), faults.len());
+    }
     Ok(())
+}
+
+/// Every recorded `<scenario>.faults.json` of `dir`: per scenario, (call index, fault rule).
+pub(crate) fn load_faults(dir: &Path) -> anyhow::Result<std::collections::BTreeMap<String, Vec<(usize, Value)>>> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(out) };
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".faults.json")) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let doc: Value = serde_json::from_str(&text).with_context(|| format!("invalid {}", path.display()))?;
+        let faults = doc["faults"]
+            .as_array()
+            .with_context(|| format!("{}: expected {{\"faults\": [...]}}", path.display()))?
+            .iter()
+            .filter_map(|f| Some((usize::try_from(f["call"].as_u64()?).ok()?, f["rule"].clone())))
+            .collect();
+        out.insert(name.to_owned(), faults);
+    }
+    Ok(out)
 }
 
 /// Replaces account ids (any 12-digit run) and the caller's identity in every string.
@@ -96,10 +137,8 @@ pub(crate) fn scrub_text(s: &str) -> String {
 /// `None` when there is none.
 pub(crate) fn load_declared(dir: &Path) -> anyhow::Result<Option<(String, usize)>> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Ok(None) };
-    let mut paths: Vec<_> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".responses.json"))
-        .collect();
+    let mut paths: Vec<_> =
+        entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.to_string_lossy().ends_with(".responses.json")).collect();
     paths.sort();
     let mut all = Vec::new();
     for p in &paths {

@@ -78,7 +78,13 @@ pub(crate) struct ScenarioRun {
 
 /// Runs one scenario; `index` places it on the mock clock; `update_snapshots` lets a differing
 /// snapshot be rewritten (and only then).
-pub(crate) async fn run(target: &Target, scenario: &Scenario, index: usize, role_arn: &str, update_snapshots: bool) -> ScenarioRun {
+pub(crate) async fn run(
+    target: &Target,
+    scenario: &Scenario,
+    index: usize,
+    role_arn: &str,
+    update_snapshots: bool,
+) -> ScenarioRun {
     let started = Instant::now();
     let mut run = ScenarioRun {
         report: ScenarioReport::new(&scenario.name),
@@ -93,7 +99,14 @@ pub(crate) async fn run(target: &Target, scenario: &Scenario, index: usize, role
     run
 }
 
-async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &str, update_snapshots: bool, run: &mut ScenarioRun) {
+async fn steps(
+    target: &Target,
+    scenario: &Scenario,
+    index: usize,
+    role_arn: &str,
+    update_snapshots: bool,
+    run: &mut ScenarioRun,
+) {
     let report = &mut run.report;
 
     // 1. Logging configuration (on the mock clock, one call spacing before the first call).
@@ -121,16 +134,42 @@ async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &st
         }
     }
 
-    // 2. Calls.
+    // 2. Calls, under the scenario's fault rules where the target takes them.
+    let faults_installed = match &scenario.faults {
+        None => false,
+        Some(doc) => match target.fault_route.send("POST", doc).await {
+            Ok(installed) => {
+                let what = if installed { "installed on the emulator" } else { "not installed (a live account takes none)" };
+                report::step("faults", &format!("the scenario's fault rules {what}"), true);
+                installed
+            }
+            Err(err) => {
+                report::step("faults", &format!("{err:#}"), false);
+                report.fail(format!("installing the fault rules: {err:#}"));
+                return;
+            }
+        },
+    };
+    let replayed = target.replayed_faults.get(&scenario.name).cloned().unwrap_or_default();
     for (i, call) in scenario.calls.iter().enumerate() {
         target.set_time(base + (i as i64 + 1) * MOCK_CALL_SPACING_MS);
+        // A recorded run's transient error on this call, replayed through the fault engine.
+        let replay = replayed.iter().find(|(n, _)| *n == i).map(|(_, rule)| serde_json::json!({"rules": [rule]}));
+        if let Some(doc) = &replay
+            && let Err(err) = target.fault_route.send("PATCH", doc).await
+        {
+            report.fail(format!("replaying call #{}'s recorded error: {err:#}", i + 1));
+        }
         let outcome = invoke(target, call, i).await;
+        if let Some(doc) = &replay {
+            let _ = target.fault_route.send("DELETE", doc).await;
+        }
         if let Some(why) = skip_reason(&scenario.requires, &outcome.result) {
             report::skip("call", &format!("#{} {}: {why}", i + 1, call.operation.as_str()));
             report.status = Status::Skipped(why);
             return;
         }
-        let (ok, line) = describe_call(call, &outcome);
+        let (ok, line) = describe_call(call, &outcome, faults_installed || replay.is_some());
         report::step("call", &line, ok);
         report.calls += 1;
         if !ok {
@@ -140,6 +179,9 @@ async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &st
             });
         }
         run.outcomes.push(outcome);
+    }
+    if faults_installed && let Err(err) = target.fault_route.send("DELETE", &serde_json::json!({"rules": []})).await {
+        report.fail(format!("removing the fault rules: {err:#}"));
     }
 
     // 3. Records: delivery, records == calls, metadata round trip. The window starts at the
@@ -172,10 +214,17 @@ async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &st
     super::monitoring::check(target, scenario, &run.outcomes, start_ms, end_ms, &mut run.report).await;
     let report = &mut run.report;
 
-    // 5. Queries.
+    // 5. Queries. The snapshots show the calls a scenario's fault rules reject as absent: where a
+    // call with a `faultError` succeeded (a live account, which takes no rules), its rows differ
+    // from them by design, and only the harness's own expectation is checked.
+    let unfaulted = super::faults::a_faulted_call_succeeded(&scenario.calls, &run.outcomes);
+    if unfaulted {
+        report::step("snapshot", "not checked: a call the scenario's fault rules reject succeeded on this target", true);
+    }
     for case in &scenario.queries {
         let delivered = expected::Delivered { calls: &run.outcomes, logging_put: run.logging_put };
-        let outcome = run_query(target, scenario, case, &delivered, start_ms, end_ms, update_snapshots).await;
+        let snapshots = if unfaulted { Snapshots::Skip } else { Snapshots::Check { update: update_snapshots } };
+        let outcome = run_query(target, scenario, case, &delivered, start_ms, end_ms, snapshots).await;
         report::step("query", &format!("{} {}", case.file, outcome.summary()), outcome.passed());
         if let Some(detail) = outcome.detail() {
             if let Some(note) = &case.note {
@@ -329,15 +378,22 @@ async fn invoke_model(target: &Target, call: &Call) -> (Option<String>, CallResu
     }
 }
 
-/// Whether the call ended as the scenario says, and its progress line.
-fn describe_call(call: &Call, outcome: &CallOutcome) -> (bool, String) {
+/// Whether the call ended as the scenario says, and its progress line. A call with a
+/// `faultError` must fail with it where fault rules are in force, and may succeed elsewhere.
+fn describe_call(call: &Call, outcome: &CallOutcome, faults_in_force: bool) -> (bool, String) {
     let app = call
         .request_metadata
         .as_ref()
         .and_then(|m| m.get("application_name").or_else(|| m.get("tenant_id")))
         .map_or(String::new(), |a| format!(" [{a}]"));
     let head = format!("#{} {} {}{app}", outcome.index + 1, call.operation.as_str(), call.model_id);
-    match (&outcome.result, &call.expect_error) {
+    let expected = call.expect_error.as_ref().or(call.fault_error.as_ref().filter(|_| faults_in_force));
+    if let (CallResult::Err { code, .. }, None, Some(fault)) = (&outcome.result, expected, &call.fault_error)
+        && code == fault
+    {
+        return (true, format!("{head}: {code}, as the scenario's fault rules would give"));
+    }
+    match (&outcome.result, expected) {
         (CallResult::Ok(u), None) => (true, format!("{head}: {} in / {} out tokens", u.input_tokens, u.output_tokens)),
         (CallResult::Ok(u), Some(code)) => {
             (false, format!("{head}: expected {code}, got 200 ({} in / {} out tokens)", u.input_tokens, u.output_tokens))
@@ -382,7 +438,11 @@ async fn wait_for_records(
             }
             anyhow::bail!("{missing} of {} record(s) not delivered after {attempt} poll(s) (15 minutes)", wanted.len());
         }
-        report::step("records", &format!("{missing} of {} record(s) not delivered yet; next poll in {delay:?}", wanted.len()), true);
+        report::step(
+            "records",
+            &format!("{missing} of {} record(s) not delivered yet; next poll in {delay:?}", wanted.len()),
+            true,
+        );
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(60));
         attempt += 1;
@@ -455,7 +515,9 @@ fn check_records(outcomes: &[CallOutcome], records: &[serde_json::Value]) -> Vec
             problems.push(format!("call #{n}: requestMetadata sent {sent_meta:?}, recorded {got_meta:?}"));
         }
         let num = |p: &str| r.pointer(p).and_then(|v| v.as_u64());
-        if num("/input/inputTokenCount") != Some(usage.input_tokens) || num("/output/outputTokenCount") != Some(usage.output_tokens) {
+        if num("/input/inputTokenCount") != Some(usage.input_tokens)
+            || num("/output/outputTokenCount") != Some(usage.output_tokens)
+        {
             problems.push(format!(
                 "call #{n}: usage returned {}/{}, recorded {:?}/{:?}",
                 usage.input_tokens,
@@ -480,6 +542,15 @@ fn check_records(outcomes: &[CallOutcome], records: &[serde_json::Value]) -> Vec
     problems
 }
 
+/// Whether a query's result is checked against its snapshot.
+#[derive(Debug, Clone, Copy)]
+enum Snapshots {
+    /// Checked; `update`: a differing snapshot is rewritten (`--update-snapshots`).
+    Check { update: bool },
+    /// Not checked: the run's calls ended otherwise than the snapshots show, by design.
+    Skip,
+}
+
 /// StartQuery + GetQueryResults for one catalog query, compared and snapshotted.
 async fn run_query(
     target: &Target,
@@ -488,7 +559,7 @@ async fn run_query(
     delivered: &expected::Delivered<'_>,
     start_ms: i64,
     end_ms: i64,
-    update_snapshots: bool,
+    snapshots: Snapshots,
 ) -> QueryOutcome {
     let path = crate::workspace_root().join("fixtures/queries").join(&case.file);
     let query = match std::fs::read_to_string(&path) {
@@ -501,7 +572,10 @@ async fn run_query(
     };
     let expected = expected::expected(&case.expect, delivered, &target.knowledge);
     let verdict = compare::compare(&expected, &actual);
-    let snap = snapshot::check(&scenario.name, case, &actual, update_snapshots);
+    let snap = match snapshots {
+        Snapshots::Check { update } => snapshot::check(&scenario.name, case, &actual, update),
+        Snapshots::Skip => snapshot::SnapshotVerdict::NotChecked,
+    };
     QueryOutcome::new(&case.file, &actual, verdict, snap)
 }
 

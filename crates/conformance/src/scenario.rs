@@ -34,6 +34,10 @@ pub(crate) struct Scenario {
     /// alarm on it).
     #[serde(default)]
     pub(crate) monitoring: Option<Monitoring>,
+    /// Fault rules (the `/_emulator/faults` document) in force during the calls, on a target
+    /// that takes them (the emulator); a live account ignores them.
+    #[serde(default)]
+    pub(crate) faults: Option<serde_json::Value>,
     /// Set after loading: the file it came from.
     #[serde(skip)]
     pub(crate) path: PathBuf,
@@ -105,6 +109,10 @@ pub(crate) struct Call {
     /// When set, the call must fail with this error code and write no record.
     #[serde(default)]
     pub(crate) expect_error: Option<String>,
+    /// The error the scenario's fault rules give this call: where they are installed it must
+    /// fail with it (and write no record); on a live account it may also succeed.
+    #[serde(default)]
+    pub(crate) fault_error: Option<String>,
     /// Why this call is here (printed when it fails).
     #[serde(default)]
     pub(crate) note: Option<String>,
@@ -330,8 +338,7 @@ pub(crate) fn load_all(dir: &Path) -> anyhow::Result<Vec<Scenario>> {
 /// Loads and checks one scenario file.
 pub(crate) fn load(path: &Path) -> anyhow::Result<Scenario> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut scenario: Scenario =
-        serde_json::from_str(&text).with_context(|| format!("invalid scenario {}", path.display()))?;
+    let mut scenario: Scenario = serde_json::from_str(&text).with_context(|| format!("invalid scenario {}", path.display()))?;
     scenario.path = path.to_owned();
     for (i, call) in scenario.calls.iter().enumerate() {
         let ok = match call.operation {

@@ -57,6 +57,11 @@ pub(crate) struct Target {
     pub(crate) description: String,
     /// The region the clients sign for.
     pub(crate) region: String,
+    /// The emulator's fault route (`--mock`, or an emulator behind `AWS_ENDPOINT_URL`).
+    pub(crate) fault_route: crate::faults::FaultRoute,
+    /// `--mock` replaying a recording: per scenario, (call index, fault rule) of each transient
+    /// error the recorded run saw.
+    pub(crate) replayed_faults: std::collections::BTreeMap<String, Vec<(usize, serde_json::Value)>>,
     clock: Option<Arc<ManualClock>>,
     emulator: Option<TestEmulator>,
 }
@@ -81,8 +86,15 @@ impl Target {
         let url = emulator.url();
         let sdk = sdk_config(&url, "us-east-1", MOCK_ACCESS_KEY, "e2e-secret");
         let mut target = Self::from_sdk(Mode::Mock, &sdk, format!("emulator in-process at {url}"));
-        target.knowledge =
-            Knowledge { principal: Some(MOCK_PRINCIPAL_ARN.to_owned()), exact_times: true, skew_ms: 0 };
+        // The SDK's standard retries, without its backoff: injected throttles cost no time.
+        let retry = aws_config::retry::RetryConfig::standard()
+            .with_initial_backoff(Duration::from_millis(1))
+            .with_max_backoff(Duration::from_millis(5));
+        target.runtime = aws_sdk_bedrockruntime::Client::from_conf(
+            aws_sdk_bedrockruntime::config::Builder::from(&sdk).retry_config(retry).build(),
+        );
+        target.fault_route.url = Some(url.clone());
+        target.knowledge = Knowledge { principal: Some(MOCK_PRINCIPAL_ARN.to_owned()), exact_times: true, skew_ms: 0 };
         target.clock = Some(Arc::clone(&emulator.clock));
         target.emulator = Some(emulator);
         Ok(target)
@@ -93,9 +105,7 @@ impl Target {
     pub(crate) async fn aws() -> anyhow::Result<Self> {
         let sdk = aws_config::defaults(BehaviorVersion::latest()).load().await;
         let Some(region) = sdk.region().map(|r| r.to_string()) else {
-            anyhow::bail!(
-                "--aws needs a region: set AWS_REGION (or AWS_DEFAULT_REGION) or a profile region; no call was made"
-            );
+            anyhow::bail!("--aws needs a region: set AWS_REGION (or AWS_DEFAULT_REGION) or a profile region; no call was made");
         };
         let Some(provider) = sdk.credentials_provider() else {
             anyhow::bail!("--aws found no credential provider; no call was made");
@@ -118,6 +128,7 @@ impl Target {
         };
         let mut target = Self::from_sdk(Mode::Aws, &sdk, description);
         target.region = region;
+        target.fault_route.url = endpoint;
         if let Some(skew) = std::env::var("E2E_CLOCK_SKEW_MS").ok().and_then(|v| v.parse().ok()) {
             target.knowledge.skew_ms = skew;
         }
@@ -134,9 +145,16 @@ impl Target {
             knowledge: Knowledge { principal: None, exact_times: false, skew_ms: DEFAULT_SKEW_MS },
             description,
             region: sdk.region().map_or_else(|| "us-east-1".to_owned(), |r| r.to_string()),
+            fault_route: crate::faults::FaultRoute::default(),
+            replayed_faults: std::collections::BTreeMap::new(),
             clock: None,
             emulator: None,
         }
+    }
+
+    /// How many attempts the runtime client makes for a retryable error.
+    pub(crate) fn attempts(&self) -> u32 {
+        self.runtime.config().retry_config().map_or(1, |r| r.max_attempts())
     }
 
     /// The harness's "now" in epoch ms: the mock clock, or the wall clock.

@@ -1,6 +1,8 @@
 //! The service's entry point: the operations it answers and, for one call, the operation's
-//! handler, with Bedrock's errors turned into the protocol layer's.
+//! handler, with Bedrock's errors turned into the protocol layer's; for fault rules, a call's
+//! request metadata and the metrics of an error a rule answered in its place.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_protocol::{AwsError, Reply, ServiceId};
@@ -34,7 +36,35 @@ impl Service for BedrockService {
     }
 
     fn call<'a>(self: Arc<Self>, call: Call<'a>) -> CallFuture<'a> {
-        Box::pin(async move { answer(&self, call).map_err(|err| to_aws_error(&err)) })
+        Box::pin(async move { answer(&self, call).await.map_err(|err| to_aws_error(&err)) })
+    }
+
+    /// Converse's `requestMetadata` member, InvokeModel's `X-Amzn-Bedrock-Request-Metadata`
+    /// header (as sent: a malformed one is none).
+    fn request_metadata(&self, call: Call<'_>) -> Option<BTreeMap<String, String>> {
+        let value: serde_json::Value = match call.operation() {
+            "Converse" | "ConverseStream" => {
+                serde_json::from_slice::<serde_json::Value>(&call.request.body.bytes).ok()?.get("requestMetadata")?.clone()
+            }
+            "InvokeModel" | "InvokeModelWithResponseStream" => {
+                let header = call.headers.get(bedrock_model::metadata::REQUEST_METADATA_HEADER)?.to_str().ok()?;
+                serde_json::from_str(header).ok()?
+            }
+            _ => return None,
+        };
+        let map = value.as_object()?;
+        Some(map.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect())
+    }
+
+    /// An error a fault rule answered counts in the model's metrics as Bedrock counts it
+    /// (throttles in `InvocationThrottles` only).
+    fn fault_injected(&self, call: Call<'_>, err: &AwsError) {
+        if is_runtime_call(call)
+            && let Ok(model_id) = model_id_label(call)
+            && self.catalog.resolve(&model_id).is_ok()
+        {
+            self.metrics(|m, now| m.failure(&model_id, crate::metrics::Failure::of_aws(err), now));
+        }
     }
 
     fn authorization(&self, call: &Call<'_>) -> service_kit::Authorization {
@@ -48,35 +78,40 @@ impl Service for BedrockService {
     }
 }
 
+/// Whether a call is one of the four runtime operations Bedrock's metrics count.
+fn is_runtime_call(call: Call<'_>) -> bool {
+    matches!(call.operation(), "Converse" | "ConverseStream" | "InvokeModel" | "InvokeModelWithResponseStream")
+}
+
 /// One call's answer; a runtime call that fails counts in the `AWS/Bedrock` error metrics of
 /// its model (when the catalog knows the id).
-fn answer(service: &Arc<BedrockService>, call: Call<'_>) -> Result<Reply, ServiceError> {
-    let result = answer_call(service, call);
+async fn answer(service: &Arc<BedrockService>, call: Call<'_>) -> Result<Reply, ServiceError> {
+    let result = answer_call(service, call).await;
     if let Err(err) = &result
-        && matches!(call.operation(), "Converse" | "ConverseStream" | "InvokeModel" | "InvokeModelWithResponseStream")
+        && is_runtime_call(call)
         && let Ok(model_id) = model_id_label(call)
         && service.catalog.resolve(&model_id).is_ok()
     {
-        service.metrics(|m, now| m.failure(&model_id, err, now));
+        service.metrics(|m, now| m.failure(&model_id, crate::metrics::Failure::of(err), now));
     }
     result
 }
 
 /// One call's answer, by operation.
-fn answer_call(service: &Arc<BedrockService>, call: Call<'_>) -> Result<Reply, ServiceError> {
+async fn answer_call(service: &Arc<BedrockService>, call: Call<'_>) -> Result<Reply, ServiceError> {
     let (ctx, body) = (call.ctx, &call.request.body.bytes[..]);
     let model_id = || model_id_label(call);
     match call.operation() {
-        "Converse" => Ok(Reply::shape("ConverseResponse", converse::converse(service, ctx, &model_id()?, body)?)),
-        "ConverseStream" => converse_stream::converse_stream(service, ctx, &model_id()?, body),
+        "Converse" => Ok(Reply::shape("ConverseResponse", converse::converse(service, ctx, &model_id()?, body).await?)),
+        "ConverseStream" => converse_stream::converse_stream(service, ctx, &model_id()?, body, call.stream_fault),
         "InvokeModel" => {
-            let out = invoke::invoke_model(service, ctx, &model_id()?, call.headers, body)?;
+            let out = invoke::invoke_model(service, ctx, &model_id()?, call.headers, body).await?;
             Ok(out.headers.into_iter().fold(Reply::payload("application/json", out.body), |reply, (name, value)| {
                 reply.with_header(name, value)
             }))
         }
         "InvokeModelWithResponseStream" => {
-            invoke::stream::invoke_model_stream(service, ctx, &model_id()?, call.headers, body)
+            invoke::stream::invoke_model_stream(service, ctx, &model_id()?, call.headers, body, call.stream_fault)
         }
         "CountTokens" => {
             Ok(Reply::shape("CountTokensResponse", count_tokens::count_tokens(service, &model_id()?, body)?))

@@ -1,8 +1,9 @@
 //! The model catalog: which model ids and inference-profile ids exist, which need an inference
 //! profile, which Converse accepts, and what ListFoundationModels and ListInferenceProfiles show
 //! of them (names, modalities, customizations, lifecycle, the regions each profile geography
-//! routes to). The default table is `data/catalog.json`, embedded in the binary so the emulator
-//! runs with no setup; `--catalog FILE` replaces it (fields it leaves out take their defaults).
+//! routes to), and each model family's pacing figures and maximum output ([`ModelFamily`]). The
+//! default table is `data/catalog.json`, embedded in the binary so the emulator runs with no
+//! setup; `--catalog FILE` replaces it (fields it leaves out take their defaults).
 
 use std::collections::BTreeMap;
 
@@ -78,6 +79,36 @@ struct CatalogFile {
     models: Vec<CatalogModel>,
     #[serde(default)]
     geographies: Option<BTreeMap<String, Vec<String>>>,
+    #[serde(default)]
+    families: Option<Vec<ModelFamily>>,
+}
+
+/// A model family's figures: how fast it answers under `serve --pacing realistic`, and the
+/// output a request reserves against a tokens-per-minute quota when it sets no `maxTokens`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ModelFamily {
+    /// `Claude Sonnet 4`.
+    pub name: String,
+    /// A glob of foundation model ids (`anthropic.claude-sonnet-4*`).
+    pub models: String,
+    /// Time to the first token, ms.
+    pub time_to_first_token_ms: u64,
+    /// Output tokens per second once the first arrived.
+    pub output_tokens_per_second: f64,
+    /// The model's maximum output (its default `maxTokens`).
+    pub max_output_tokens: u64,
+}
+
+/// The figures of a model no family matches.
+fn fallback_family() -> ModelFamily {
+    ModelFamily {
+        name: "any other model".to_owned(),
+        models: "*".to_owned(),
+        time_to_first_token_ms: 400,
+        output_tokens_per_second: 80.0,
+        max_output_tokens: 4096,
+    }
 }
 
 /// A system-defined inference profile: `{prefix}.{modelId}`.
@@ -98,6 +129,8 @@ pub struct Catalog {
     models: Vec<CatalogModel>,
     /// Profile prefix → the regions it routes to.
     geographies: BTreeMap<String, Vec<String>>,
+    /// Pacing and maximum output per family, first match wins.
+    families: Vec<ModelFamily>,
 }
 
 /// A model id resolved against the catalog.
@@ -113,11 +146,25 @@ impl Catalog {
     /// Parses a catalog from its JSON text.
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
         let file: CatalogFile = serde_json::from_str(text)?;
+        let defaults = || serde_json::from_str::<CatalogFile>(DEFAULT_CATALOG_JSON);
         let geographies = match file.geographies {
             Some(g) => g,
-            None => serde_json::from_str::<CatalogFile>(DEFAULT_CATALOG_JSON)?.geographies.unwrap_or_default(),
+            None => defaults()?.geographies.unwrap_or_default(),
         };
-        Ok(Self { models: file.models, geographies })
+        let families = match file.families {
+            Some(f) => f,
+            None => defaults()?.families.unwrap_or_default(),
+        };
+        Ok(Self { models: file.models, geographies, families })
+    }
+
+    /// The family figures of a foundation model id (the first family whose glob matches).
+    pub fn family(&self, foundation_model_id: &str) -> ModelFamily {
+        self.families
+            .iter()
+            .find(|f| faults::glob_match(&f.models, foundation_model_id))
+            .cloned()
+            .unwrap_or_else(fallback_family)
     }
 
     /// Every system-defined inference profile, model by model in file order.

@@ -18,6 +18,8 @@
 //! | `responder.rs`, `tokens.rs` | deterministic answers, declared responses, the token estimate |
 //! | `fnv.rs` | the one stable hash (answers, embeddings, S3 batch names) |
 //! | `metrics.rs` | the `AWS/Bedrock` runtime metrics, published to the shared metric store |
+//! | `pacing.rs` | how long an answer takes (instant, or a model family's pace) and the timing it reports |
+//! | `quota.rs` | what a request reserves against its model's quota, and what it settles at |
 
 mod api;
 mod authorization;
@@ -27,6 +29,8 @@ pub mod delivery;
 mod error;
 mod fnv;
 pub mod metrics;
+pub mod pacing;
+mod quota;
 pub mod responder;
 mod runtime;
 pub mod tokens;
@@ -39,7 +43,8 @@ use log_store::LogStore;
 use object_store::BucketStore;
 use service_kit::Environment;
 
-pub use catalog::Catalog;
+pub use catalog::{Catalog, ModelFamily};
+pub use pacing::PacingMode;
 pub use control::logging_config::PERMISSION_CHECK_MESSAGE;
 pub use control::logging_state::default_logging_config;
 pub use responder::Responder;
@@ -70,6 +75,9 @@ pub struct BedrockConfig {
     pub responder: Responder,
     /// Whether the S3 journal is also fsync'ed.
     pub fsync: bool,
+    /// Holds each record this long before delivering it (`serve --delivery-delay`); none by
+    /// default.
+    pub delivery_delay: Option<delivery::DeliveryDelay>,
 }
 
 impl Default for BedrockConfig {
@@ -79,6 +87,7 @@ impl Default for BedrockConfig {
             catalog: Catalog::embedded(),
             responder: Responder::default(),
             fsync: false,
+            delivery_delay: None,
         }
     }
 }
@@ -135,6 +144,14 @@ pub struct BedrockService {
     metrics: Option<metrics::RuntimeMetrics>,
     /// Records delivered and dropped (`GET /_emulator/deliveries`).
     deliveries: delivery::report::Deliveries,
+    /// Per-model quotas (none unless given).
+    quotas: Arc<faults::Quotas>,
+    /// How long answers take.
+    pacing: pacing::Pacing,
+    /// The delivery delay, if any.
+    delivery_delay: Option<delivery::DeliveryDelay>,
+    /// Records held for the delay (journaled under `<data-dir>/bedrock/held.jsonl`).
+    held: delivery::held::Held,
 }
 
 impl BedrockService {
@@ -156,6 +173,10 @@ impl BedrockService {
             logs.ensure_log_stream(&cw.log_group_name, delivery::invocation_log::LOG_STREAM, env.now_ms())
                 .map_err(|source| OpenError::LogGroup { group: cw.log_group_name.clone(), source })?;
         }
+        let pacing = pacing::instant(std::sync::Arc::clone(&env.clock));
+        let quotas = Arc::new(faults::Quotas::new());
+        let held = delivery::held::Held::open(dir.join("held.jsonl"), config.fsync)
+            .map_err(|err| OpenError::S3 { message: err.to_string() })?;
         Ok(Self {
             env,
             catalog: config.catalog,
@@ -165,7 +186,39 @@ impl BedrockService {
             s3,
             metrics: None,
             deliveries: delivery::report::Deliveries::default(),
+            quotas,
+            pacing,
+            delivery_delay: config.delivery_delay,
+            held,
         })
+    }
+
+    /// Enforces `quotas` (shared with `/_emulator/quotas`) from now on.
+    pub fn with_quotas(mut self, quotas: Arc<faults::Quotas>) -> Self {
+        self.quotas = quotas;
+        self
+    }
+
+    /// Paces answers in `mode`, waiting with `sleeper` (real time, or the clock moved in tests).
+    pub fn with_pacing(mut self, mode: PacingMode, sleeper: service_kit::SharedSleeper) -> Self {
+        self.pacing = pacing::Pacing { mode, sleeper, clock: Arc::clone(&self.env.clock) };
+        self
+    }
+
+    /// The timing an answer reports, having spent it under realistic pacing (measured on the
+    /// emulator's clock from `started_ms`).
+    pub(crate) async fn answer_timing(&self, foundation_model_id: &str, completion: &responder::Completion, started_ms: i64) -> pacing::Timing {
+        if !self.pacing.is_realistic() {
+            return pacing::Timing::instant(completion.latency_ms);
+        }
+        let plan = self.pace_plan(foundation_model_id, completion);
+        self.pacing.spend(plan, started_ms).await
+    }
+
+    /// The time an answer takes under realistic pacing.
+    pub(crate) fn pace_plan(&self, foundation_model_id: &str, completion: &responder::Completion) -> pacing::Plan {
+        let declared = completion.latency_declared.then_some(completion.latency_ms);
+        pacing::Plan::of(&self.catalog.family(foundation_model_id), completion.output_tokens, declared)
     }
 
     /// Publishes Bedrock's runtime metrics (`AWS/Bedrock`) to `store` from now on.
@@ -190,6 +243,23 @@ impl BedrockService {
     /// Records delivered and dropped per destination, and why the last ones were dropped.
     pub fn delivery_report(&self) -> delivery::report::DeliveryReport {
         self.deliveries.report()
+    }
+
+    /// Delivers every held record now, due or not, then writes the S3 batches
+    /// (`POST /_emulator/flush-deliveries`).
+    pub fn release_and_flush_deliveries(&self) -> Result<delivery::FlushReport, delivery::DeliveryError> {
+        delivery::invocation_log::release(self, true)?;
+        self.s3.flush()
+    }
+
+    /// Delivers the held records due on the emulator's clock; returns how many were delivered.
+    pub fn release_due_deliveries(&self) -> Result<usize, delivery::DeliveryError> {
+        delivery::invocation_log::release(self, false)
+    }
+
+    /// Records held for the delivery delay.
+    pub fn held_deliveries(&self) -> usize {
+        self.held.len()
     }
 
     /// S3 records waiting for the next flush.

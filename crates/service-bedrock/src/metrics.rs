@@ -5,7 +5,7 @@
 //! `EstimatedTPMQuotaUsage` (input + cache writes + output × the model's burndown) and, for the
 //! streams, `TimeToFirstToken`; per failed call `InvocationThrottles` (throttling, nothing else),
 //! `InvocationServerErrors` and `Invocations` (a failure after the request was accepted: 5xx, a
-//! model error or timeout, a fault in a stream), or `InvocationClientErrors` (refused before
+//! model error, stream error or timeout, a dropped stream), or `InvocationClientErrors` (refused before
 //! processing, not an invocation); per delivered record `ModelInvocationLogsCloudWatchDelivery*`
 //! and `ModelInvocationLogsS3Delivery*` (no dimension).
 //!
@@ -145,9 +145,9 @@ impl RuntimeMetrics {
     }
 
     /// A failed call of `model_id` at `now_ms`.
-    pub(crate) fn failure(&self, model_id: &str, err: &ServiceError, now_ms: i64) {
+    pub(crate) fn failure(&self, model_id: &str, failure: Failure, now_ms: i64) {
         let m = self.model(model_id);
-        match classify(err.code) {
+        match failure {
             Failure::Throttled => self.store.record(&[(&m.throttles, 1.0, Unit::Count)], now_ms),
             Failure::Server => {
                 self.store.record(&[(&m.server_errors, 1.0, Unit::Count), (&m.invocations, 1.0, Unit::Count)], now_ms)
@@ -178,10 +178,31 @@ pub(crate) enum Failure {
     Client,
 }
 
+impl Failure {
+    /// How a Bedrock error counts.
+    pub(crate) fn of(err: &ServiceError) -> Self {
+        classify(err.code)
+    }
+
+    /// How an error a fault rule injected counts: a Bedrock code as Bedrock's, any other
+    /// (a common error) throttling by name, else by its status.
+    pub(crate) fn of_aws(err: &aws_protocol::AwsError) -> Self {
+        match ErrorCode::from_name(&err.code) {
+            Some(code) => classify(code),
+            None if err.code.contains("Throttl") => Failure::Throttled,
+            None if err.status >= 500 => Failure::Server,
+            None => Failure::Client,
+        }
+    }
+}
+
 pub(crate) fn classify(code: ErrorCode) -> Failure {
     match code {
         ErrorCode::ThrottlingException => Failure::Throttled,
-        ErrorCode::ModelErrorException | ErrorCode::ModelTimeoutException | ErrorCode::ModelNotReadyException => Failure::Server,
+        ErrorCode::ModelErrorException
+        | ErrorCode::ModelStreamErrorException
+        | ErrorCode::ModelTimeoutException
+        | ErrorCode::ModelNotReadyException => Failure::Server,
         c if c.http_status() >= 500 => Failure::Server,
         _ => Failure::Client,
     }
@@ -200,9 +221,12 @@ mod tests {
         let t = 1_764_759_240_000;
         let o = Outcome { input_tokens: 10, output_tokens: 4, latency_ms: 132, ..Outcome::default() };
         m.success("us.anthropic.claude-sonnet-4-20250514-v1:0", &o, t);
-        m.failure("us.anthropic.claude-sonnet-4-20250514-v1:0", &ServiceError::new(ErrorCode::ThrottlingException, "slow"), t);
-        m.failure("us.anthropic.claude-sonnet-4-20250514-v1:0", &ServiceError::validation("bad"), t);
-        m.failure("us.anthropic.claude-sonnet-4-20250514-v1:0", &ServiceError::new(ErrorCode::ModelErrorException, "x"), t);
+        let fail = |err: ServiceError| m.failure("us.anthropic.claude-sonnet-4-20250514-v1:0", Failure::of(&err), t);
+        fail(ServiceError::new(ErrorCode::ThrottlingException, "slow"));
+        fail(ServiceError::validation("bad"));
+        fail(ServiceError::new(ErrorCode::ModelErrorException, "x"));
+        assert_eq!(Failure::of_aws(&aws_protocol::AwsError::new("Throttling", 400, "")), Failure::Throttled);
+        assert_eq!(Failure::of_aws(&aws_protocol::AwsError::new("InternalFailure", 500, "")), Failure::Server);
         let sum = |name: &str| {
             let key =
                 MetricKey::new(NAMESPACE, name, vec![Dimension::new("ModelId", "us.anthropic.claude-sonnet-4-20250514-v1:0")]);

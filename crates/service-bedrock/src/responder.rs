@@ -46,6 +46,8 @@ pub struct Completion {
     pub cache_write_input_tokens: Option<u32>,
     /// `metrics.latencyMs`.
     pub latency_ms: u64,
+    /// Whether `latency_ms` was declared (realistic pacing spends a declared latency as given).
+    pub latency_declared: bool,
 }
 
 impl Completion {
@@ -243,6 +245,7 @@ impl DeclaredResponse {
             cache_read_input_tokens: cache_read,
             cache_write_input_tokens: cache_write,
             latency_ms: self.latency_ms.unwrap_or_else(|| latency_for(output_tokens)),
+            latency_declared: self.latency_ms.is_some(),
         }
     }
 }
@@ -317,6 +320,7 @@ fn generate(prompt: &Prompt<'_>) -> Completion {
         cache_read_input_tokens: None,
         cache_write_input_tokens: None,
         latency_ms: latency_for(output_tokens),
+        latency_declared: false,
     }
 }
 

@@ -15,6 +15,7 @@
 //! | `opaque.rs` | opaque continuation tokens (hex of a position) |
 //! | `service.rs` | [`Service`]: what a service implements; [`Call`]: what it is handed |
 //! | `authorize.rs` | [`Authorization`] (what a call needs), [`Authorizer`] (service roles, resource policies), [`Enforcement`] |
+//! | `wait.rs` | [`Sleeper`]: waiting on the emulator's time (real time, or by moving the clock in tests) |
 
 mod authorize;
 pub mod clock;
@@ -25,6 +26,7 @@ mod service;
 pub mod ids;
 pub mod opaque;
 mod principals;
+pub mod wait;
 
 pub use authorize::{
     Authorization, Authorizer, Enforcement, NoEnforcement, Permission, ResourcePolicy, ResourcePolicyKind, RoleRefusal,
@@ -37,3 +39,4 @@ pub use ids::{IdGen, RandomIds, SequentialIds, SharedIds};
 pub use identity::{Identities, Identity, PrincipalIdentities, SharedIdentities};
 pub use principals::Principals;
 pub use service::{Call, CallFuture, Service};
+pub use wait::{AdvanceClock, RealTime, SharedSleeper, Sleeper};

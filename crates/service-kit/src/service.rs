@@ -1,8 +1,10 @@
 //! The interface every emulated service implements, and what the server hands it for one call:
 //! the request context, the detected request (service, operation, labels, query, form, decoded
-//! body) and the headers. A service answers a typed [`Reply`] or an [`AwsError`]; the protocol
-//! layer turns either into the bytes of the protocol the client spoke.
+//! body), the headers and the mid-stream fault a fault rule planned for it. A service answers a
+//! typed [`Reply`] or an [`AwsError`]; the protocol layer turns either into the bytes of the
+//! protocol the client spoke.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -22,6 +24,8 @@ pub struct Call<'a> {
     pub request: &'a Detected,
     /// The request headers.
     pub headers: &'a HeaderMap,
+    /// A fault rule's mid-stream end for this call (streaming operations only).
+    pub stream_fault: Option<&'a faults::StreamFault>,
 }
 
 impl Call<'_> {
@@ -50,6 +54,19 @@ pub trait Service: Send + Sync + std::fmt::Debug {
     /// name their resources (and their resource policies) here.
     fn authorization(&self, call: &Call<'_>) -> Authorization {
         Authorization::action(format!("{}:{}", action_prefix(call.request.service), call.operation()), "*")
+    }
+
+    /// The call's `requestMetadata`, for fault rules that select on it; asked only when such a
+    /// rule is in force. The default: none.
+    fn request_metadata(&self, call: Call<'_>) -> Option<BTreeMap<String, String>> {
+        let _ = call;
+        None
+    }
+
+    /// Told that a fault rule answered `call` with `err` before the service ran (Bedrock counts
+    /// it in its metrics as AWS counts such a failure). The default does nothing.
+    fn fault_injected(&self, call: Call<'_>, err: &AwsError) {
+        let _ = (call, err);
     }
 
     /// The error for a request body over the server's limit (`size` when declared), in this

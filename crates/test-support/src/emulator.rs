@@ -1,5 +1,6 @@
 //! The emulator in-process for a test: port 0, a fresh temporary data directory, a manual clock
-//! the test moves, sequential request ids, and a principal map for the test's access key.
+//! the test moves, sequential request ids, a principal map for the test's access key, and waits
+//! (a fault rule's latency, realistic pacing) spent by moving the clock, so no test sleeps.
 
 use std::sync::Arc;
 
@@ -56,8 +57,11 @@ impl TestOptions {
         let mut config = EmulatorConfig::new(dir);
         config.clock = clock;
         config.ids = Arc::new(SequentialIds::default());
-        config.principals =
-            Principals { by_access_key: [(self.access_key.clone(), self.principal_arn.clone())].into(), default_arn: None };
+        config.waits = bedrock_emulator::Waits::AdvanceClock;
+        config.principals = Principals {
+            by_access_key: [(self.access_key.clone(), self.principal_arn.clone())].into(),
+            default_arn: None,
+        };
         config
     }
 }
@@ -141,6 +145,26 @@ impl TestEmulator {
         self.stop().await.start().await
     }
 
+    /// Sends a document to one of the emulator's own routes (`/_emulator/faults`...) and returns
+    /// the status and the JSON answer.
+    pub async fn emulator_route(&self, method: &str, path: &str, body: &str) -> (u16, serde_json::Value) {
+        let response = crate::raw_http::raw(&self.url(), method, path, &[("content-type", "application/json")], body.to_owned()).await;
+        (response.status, serde_json::from_slice(&response.body).unwrap_or(serde_json::Value::Null))
+    }
+
+    /// The emulator's clock (`GET /_emulator/clock`: the test's clock plus what the emulator
+    /// advanced it by, e.g. for a fault rule's latency), epoch ms.
+    pub async fn clock_now(&self) -> i64 {
+        self.emulator_route("GET", "/_emulator/clock", "").await.1["nowMs"].as_i64().expect("the clock answers nowMs")
+    }
+
+    /// Replaces the fault rules (`POST /_emulator/faults`); panics when they are refused.
+    pub async fn set_faults(&self, rules: serde_json::Value) -> serde_json::Value {
+        let (status, body) = self.emulator_route("POST", "/_emulator/faults", &rules.to_string()).await;
+        assert_eq!(status, 200, "fault rules refused: {body}");
+        body
+    }
+
     /// Every record in `group`'s `aws/bedrock/modelinvocations` stream, parsed, in append order
     /// (none when the group does not exist).
     pub fn records(&self, group: &str) -> Vec<serde_json::Value> {
@@ -163,7 +187,13 @@ pub struct StoppedEmulator {
 impl StoppedEmulator {
     /// Starts again with the default configuration over the same directory and clock.
     pub async fn start(self) -> TestEmulator {
-        let config = self.options.config(self.dir.path(), Arc::clone(&self.clock));
+        self.start_with(|_| {}).await
+    }
+
+    /// Starts again over the same directory and clock, with a configuration adjusted by `adjust`.
+    pub async fn start_with(self, adjust: impl FnOnce(&mut EmulatorConfig)) -> TestEmulator {
+        let mut config = self.options.config(self.dir.path(), Arc::clone(&self.clock));
+        adjust(&mut config);
         let emulator = bedrock_emulator::start(config).await.expect("the test emulator restarts");
         TestEmulator { emulator, clock: self.clock, dir: self.dir, options: self.options }
     }

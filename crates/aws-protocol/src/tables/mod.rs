@@ -1,8 +1,10 @@
 //! The operation tables of the nine models: every operation's name, HTTP binding, deprecation
 //! and the input members bound to URI labels, required query parameters and required headers.
 //! Generated from the official models by [`generate`] into `data/operations.tsv`, committed,
-//! embedded, and parsed once.
+//! embedded, and parsed once; each operation's modelled errors likewise (`errors.rs`,
+//! `data/errors.tsv`).
 
+mod errors;
 mod example;
 
 pub use example::{ExampleRequest, example_request};
@@ -17,6 +19,10 @@ use http::Method;
 
 use crate::service::ServiceId;
 
+pub use errors::{
+    ModelError, OperationErrors, StreamException, common_errors, errors_data_path, find_error, generate_errors,
+    operation_errors,
+};
 pub use generate::{GenerateError, generate};
 pub use template::{Marker, Segment};
 pub use text::TableParseError;

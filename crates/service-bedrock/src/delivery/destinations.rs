@@ -1,7 +1,8 @@
 //! One invocation's record, split into what each configured destination receives: the
 //! CloudWatch record (media and large bodies moved to `largeDataDeliveryS3Config` when set) and
 //! the S3 record (media and large bodies moved under `s3Config`), each as its JSON line.
-//! `invocation_log.rs` appends the first and hands the second to [`queue_s3`].
+//! `invocation_log.rs` appends the first and hands the second to [`queue_s3`] (or holds both for
+//! a delivery delay).
 //!
 //! Nearly every record has nothing to move (no media `source`, under 100 KB in all): then both
 //! destinations log the record as built, serialized once, without a copy.
@@ -12,10 +13,11 @@ use bedrock_model::error::ServiceError;
 use bedrock_model::logging::{LoggingConfig, S3Config};
 use bedrock_model::record::ModelInvocationLog;
 
+use crate::BedrockService;
+use crate::delivery::held::{HeldCloudWatch, HeldRecord, HeldS3};
+use crate::delivery::keys as names;
 use crate::delivery::large_body::{self, DataLocation, S3Target};
 use crate::delivery::media::{self, MediaDestination};
-use crate::delivery::keys as names;
-use crate::BedrockService;
 
 /// The versions of one record, per destination, as JSON lines.
 #[derive(Debug)]
@@ -109,12 +111,30 @@ pub(crate) fn prepare(
     Ok(Destinations { cloud_watch, s3, at_ms, event_timestamp_ms, request_id })
 }
 
-/// Queues the S3 record (journaled before this returns).
-pub(crate) fn queue_s3(state: &BedrockService, destinations: Destinations) -> Result<(), ServiceError> {
-    let Some((location, line)) = destinations.s3 else { return Ok(()) };
+impl Destinations {
+    /// The record's versions as they are delivered or held: the CloudWatch line for `group`
+    /// (when one is configured) and the S3 line with its bucket and hour directory, due at
+    /// `due_ms`.
+    pub(crate) fn into_held(self, group: Option<&str>, due_ms: i64) -> HeldRecord {
+        let Self { cloud_watch, s3, at_ms, event_timestamp_ms, request_id } = self;
+        HeldRecord {
+            request_id,
+            due_ms,
+            cloud_watch: group.zip(cloud_watch).map(|(group, message)| HeldCloudWatch {
+                group: group.to_owned(),
+                timestamp_ms: event_timestamp_ms,
+                message,
+            }),
+            s3: s3.map(|(location, line)| HeldS3 { bucket: location.target.bucket, dir: location.hour_dir, at_ms, line }),
+        }
+    }
+}
+
+/// Queues an S3 record (journaled before this returns).
+pub(crate) fn queue_s3(state: &BedrockService, request_id: &str, entry: HeldS3) -> Result<(), ServiceError> {
     state
         .s3
-        .enqueue(&location.target.bucket, &location.hour_dir, destinations.at_ms, &destinations.request_id, line)
+        .enqueue(&entry.bucket, &entry.dir, entry.at_ms, request_id, entry.line)
         .map_err(|err| ServiceError::internal(format!("failed to queue the invocation log record for Amazon S3: {err}")))
 }
 

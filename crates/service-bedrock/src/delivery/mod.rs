@@ -1,10 +1,12 @@
 //! Model invocation logging: the record of a successful call, delivered to the configured log
 //! group (before the response leaves) and to S3 (journaled before the response leaves, batched
-//! into `.json.gz` objects), with media and large bodies moved to `data/` objects.
+//! into `.json.gz` objects), with media and large bodies moved to `data/` objects; under a
+//! delivery delay, journaled as held before the response leaves and delivered when due.
 //!
 //! | file | job |
 //! |---|---|
-//! | `invocation_log.rs` | the record of a call, appended/queued before the response |
+//! | `invocation_log.rs` | the record of a call, appended/queued (or held) before the response; held records released |
+//! | `delay.rs`, `held.rs` | `--delivery-delay`: each record's delay; held records and their journal |
 //! | `destinations.rs` | one record → its CloudWatch and S3 versions; bucket checks at PUT |
 //! | `media.rs` | Converse image/document/video/audio bytes → `data/…_input_media_NN.<format>` |
 //! | `large_body.rs` | bodies over 100 KB → `data/{requestId}_{input,output}.json.gz` |
@@ -14,7 +16,9 @@
 //! | `records.rs` | every delivered record under a prefix, read back (`query --s3`) |
 //! | `report.rs` | records delivered and dropped per destination, and why (`GET /_emulator/deliveries`) |
 
+pub mod delay;
 pub mod destinations;
+pub(crate) mod held;
 pub mod invocation_log;
 pub mod keys;
 pub mod large_body;
@@ -24,6 +28,7 @@ pub mod report;
 pub mod s3_batches;
 pub mod s3_writer;
 
+pub use delay::DeliveryDelay;
 pub use records::{ReadRecordsError, delivered_records};
 pub use s3_batches::{DeliveryError, FlushReport};
 pub use s3_writer::S3Delivery;

@@ -1,5 +1,6 @@
-//! Converse: validate the request exactly as Bedrock does, answer from the responder, and write
-//! the `ModelInvocationLog` record before the response leaves. [`ConverseCall`] is the part
+//! Converse: validate the request exactly as Bedrock does, admit it against its model's quota,
+//! answer from the responder (taking the model's time under realistic pacing), and write the
+//! `ModelInvocationLog` record before the response leaves. [`ConverseCall`] is the part
 //! ConverseStream shares.
 
 use bedrock_model::converse::{ConverseRequest, ConverseResponse, parse_converse_request_for};
@@ -17,7 +18,7 @@ use crate::tokens::estimate_tokens_all;
 #[derive(Debug)]
 pub(crate) struct ConverseCall {
     pub(crate) request: ConverseRequest,
-    foundation_model_id: String,
+    pub(crate) foundation_model_id: String,
     /// All input texts joined: the responder's seed.
     seed_text: String,
     input_tokens: u32,
@@ -50,6 +51,12 @@ impl ConverseCall {
             stop_sequences: self.request.stop_sequences(),
         }
     }
+
+    /// Admits the call against its model's quota (`model_id` as invoked).
+    pub(crate) fn admit(&self, state: &BedrockService, model_id: &str) -> Result<Option<faults::Admission>, ServiceError> {
+        let max_tokens = self.request.max_tokens().map(|n| u32::try_from(n).unwrap_or(0));
+        crate::quota::admit(state, model_id, &self.foundation_model_id, self.input_tokens, max_tokens)
+    }
 }
 
 /// The metrics of a Converse-shaped answer (`ttft_ms` for ConverseStream).
@@ -66,18 +73,25 @@ pub(crate) fn outcome(response: &ConverseResponse, ttft_ms: Option<u64>) -> crat
 }
 
 /// Handles `POST /model/{modelId}/converse`.
-pub(crate) fn converse(
+pub(crate) async fn converse(
     state: &BedrockService,
     ctx: &RequestContext,
     model_id: &str,
     body: &[u8],
 ) -> Result<ConverseResponse, ServiceError> {
+    let started_ms = state.env.now_ms();
     let call = ConverseCall::prepare(state, model_id, body)?;
-    let response = state.responder.respond(&call.prompt(model_id)).to_converse_response();
+    let admission = call.admit(state, model_id)?;
+    let completion = state.responder.respond(&call.prompt(model_id));
+    let timing = state.answer_timing(&call.foundation_model_id, &completion, started_ms).await;
+    let mut response = completion.to_converse_response();
+    response.metrics.latency_ms = i64::try_from(timing.latency_ms).unwrap_or(i64::MAX);
     invocation_log::deliver(
         state,
         &Invocation { ctx, operation: Operation::Converse, model_id, request: &call.request, response: &response },
     )?;
-    state.metrics(|m, now| m.success(model_id, &outcome(&response, None), now));
+    let outcome = outcome(&response, None);
+    crate::quota::settle(state, admission.as_ref(), model_id, &outcome);
+    state.metrics(|m, now| m.success(model_id, &outcome, now));
     Ok(response)
 }

@@ -16,20 +16,29 @@ use crate::responder::embedding_vector;
 use crate::BedrockService;
 use crate::tokens::estimate_tokens;
 
-/// Latency reported for an embedding (a fixed 50 ms: no tokens are generated).
+/// Latency reported for an embedding (a fixed 50 ms: no tokens are generated); under realistic
+/// pacing the family's time to first token is spent and measured instead.
 const EMBEDDING_LATENCY_MS: u64 = 50;
 
 /// Handles `POST /model/{modelId}/invoke` for an embedding model.
-pub(super) fn invoke_embedding(
+pub(super) async fn invoke_embedding(
     state: &BedrockService,
     ctx: &RequestContext,
     model_id: &str,
     head: InvokeHead<'_>,
     body: &[u8],
+    started_ms: i64,
 ) -> Result<InvokeModelOutput, ServiceError> {
     let InvokeHead { request_metadata, echo_headers, model } = head;
     let request = parse_embedding_body(body)?;
     let input_tokens = estimate_tokens(&request.input_text);
+    let admission = crate::quota::admit(state, model_id, &model.model_id, input_tokens, Some(0))?;
+    let latency_ms = if state.pacing.is_realistic() {
+        let plan = crate::pacing::Plan::of(&state.catalog.family(&model.model_id), 0, None);
+        state.pacing.spend(plan, started_ms).await.latency_ms
+    } else {
+        EMBEDDING_LATENCY_MS
+    };
     let vector = embedding_vector(&model.model_id, &request.input_text, request.dimensions, request.normalize);
     let output = embedding_response(&request, &vector, input_tokens);
     let response_bytes = serde_json::to_vec(&output).expect("a JSON value serializes");
@@ -38,14 +47,15 @@ pub(super) fn invoke_embedding(
     })?;
     let outcome = crate::metrics::Outcome {
         input_tokens: u64::from(input_tokens),
-        latency_ms: EMBEDDING_LATENCY_MS,
+        latency_ms,
         ..crate::metrics::Outcome::default()
     };
+    crate::quota::settle(state, admission.as_ref(), model_id, &outcome);
     state.metrics(|m, now| m.success(model_id, &outcome, now));
     let mut headers = vec![
         ("x-amzn-bedrock-input-token-count", input_tokens.to_string()),
         ("x-amzn-bedrock-output-token-count", "0".to_owned()),
-        ("x-amzn-bedrock-invocation-latency", EMBEDDING_LATENCY_MS.to_string()),
+        ("x-amzn-bedrock-invocation-latency", latency_ms.to_string()),
     ];
     headers.extend(echo_headers);
     Ok(InvokeModelOutput { body: response_bytes, headers })

@@ -23,17 +23,18 @@ pub(crate) struct InvokeModelOutput {
 }
 
 /// Handles `POST /model/{modelId}/invoke`.
-pub(crate) fn invoke_model(
+pub(crate) async fn invoke_model(
     state: &BedrockService,
     ctx: &RequestContext,
     model_id: &str,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<InvokeModelOutput, ServiceError> {
+    let started_ms = state.env.now_ms();
     let head = prepare::check_head(state, model_id, headers)?;
     if head.is_embedding() {
-        embedding::invoke_embedding(state, ctx, model_id, head, body)
+        embedding::invoke_embedding(state, ctx, model_id, head, body, started_ms).await
     } else {
-        text::invoke_text(state, ctx, model_id, head, body)
+        text::invoke_text(state, ctx, model_id, head, body, started_ms).await
     }
 }
