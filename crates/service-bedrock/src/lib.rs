@@ -17,6 +17,7 @@
 //! | `responder.rs`, `tokens.rs` | deterministic answers, declared responses, the token estimate |
 //! | `fnv.rs` | the one stable hash (answers, embeddings, S3 batch names) |
 //! | `metrics.rs` | the `AWS/Bedrock` runtime metrics, published to the shared metric store |
+//! | `prices/` | the dated price table (`data/prices.json`, embedded), the price a call pays, exact money |
 
 mod api;
 pub mod catalog;
@@ -25,6 +26,7 @@ pub mod delivery;
 mod error;
 mod fnv;
 pub mod metrics;
+pub mod prices;
 pub mod responder;
 mod runtime;
 pub mod tokens;
@@ -38,6 +40,7 @@ use object_store::BucketStore;
 use service_kit::Environment;
 
 pub use catalog::Catalog;
+pub use prices::PriceTable;
 pub use control::logging_config::PERMISSION_CHECK_MESSAGE;
 pub use control::logging_state::default_logging_config;
 pub use responder::Responder;
