@@ -59,9 +59,23 @@ pub struct Money(u128);
 impl Money {
     pub const ZERO: Money = Money(0);
 
+    /// An amount written as a decimal (a budget: `100.0`), rounded to 10⁻⁹; `None` when
+    /// negative, not finite, or over 10¹⁵.
+    pub fn from_decimal(amount: f64) -> Option<Money> {
+        if !amount.is_finite() || !(0.0..=1e15).contains(&amount) {
+            return None;
+        }
+        Some(Money((amount * 1e9).round() as u128 * 1_000_000))
+    }
+
     /// The sum (saturating: 3.4·10²³ of the currency is beyond any bill).
     pub fn plus(self, other: Money) -> Money {
         Money(self.0.saturating_add(other.0))
+    }
+
+    /// `n` times the amount (saturating).
+    pub fn times(self, n: u64) -> Money {
+        Money(self.0.saturating_mul(u128::from(n)))
     }
 
     pub fn is_zero(self) -> bool {
@@ -126,6 +140,8 @@ mod tests {
         assert_eq!(cost.rounded(6), "0.002558");
         assert_eq!(cost.rounded(2), "0.00");
         assert_eq!(Money::ZERO.rounded(3), "0.000");
+        assert_eq!(Money::from_decimal(100.25).unwrap().to_string(), "100.25");
+        assert_eq!(Money::from_decimal(-1.0), None);
         assert_eq!(Rate::from_price(2.0).unwrap().times(3000).rounded(0), "6");
         assert!((cost.as_f64() - 0.0025575).abs() < 1e-18);
         // A sum of many small costs stays exact: 10⁶ × 1 token of Nova Micro input.
