@@ -17,6 +17,7 @@
 
 pub mod config;
 pub mod cost_command;
+pub mod dashboard_command;
 pub mod error;
 mod identities;
 pub mod query_command;

@@ -2,7 +2,8 @@
 //! (127.0.0.1:4599, data in `./.bedrock-emulator`, logging on to `/aws/bedrock/modelinvocations`);
 //! `query` runs a Logs Insights query over a data directory, a records file or delivered S3
 //! objects (local or on any S3 endpoint); `import` loads records into a data directory's log group;
-//! `cost` prices records per group of any record fields.
+//! `cost` prices records per group of any record fields;
+//! `dashboard init` puts the starter dashboards into a running emulator.
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
@@ -39,6 +40,9 @@ enum Command {
     Import(import_command::ImportArgs),
     /// What the records cost, per group of any record fields (same inputs as query; no server needed).
     Cost(cost_cli::CostArgs),
+    /// CloudWatch dashboards of a running emulator.
+    #[command(subcommand)]
+    Dashboard(DashboardCommand),
 }
 
 /// `--on-bad-record`: what a line that is not a record does.
@@ -57,6 +61,23 @@ impl From<BadRecordArg> for record_source::OnBadRecord {
             BadRecordArg::Skip => record_source::OnBadRecord::Skip,
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+enum DashboardCommand {
+    /// Put the lab's GenAI-Monitoring dashboard and the seed's five recommended widgets
+    /// (Bedrock-Token-Usage) into a running emulator, through PutDashboard.
+    Init(DashboardInitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct DashboardInitArgs {
+    /// The running emulator.
+    #[arg(long, env = "AWS_ENDPOINT_URL", default_value = "http://127.0.0.1:4599")]
+    endpoint: String,
+    /// The log group the log widgets query (the lab configures /aws/bedrock/model-invocations).
+    #[arg(long, default_value = bedrock_emulator::DEFAULT_LOG_GROUP)]
+    log_group: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -178,7 +199,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Query(args) => query(args),
         Command::Import(args) => import_command::run(args),
         Command::Cost(args) => cost_cli::run(args),
+        Command::Dashboard(DashboardCommand::Init(args)) => dashboard_init(args),
     }
+}
+
+fn dashboard_init(args: DashboardInitArgs) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("tokio runtime")?;
+    let names = runtime.block_on(bedrock_emulator::dashboard_command::init(&args.endpoint, &args.log_group))?;
+    let mut out = std::io::stdout().lock();
+    for name in names {
+        let _ = writeln!(out, "put dashboard {name}: {}/_emulator/dashboards/{name}", args.endpoint.trim_end_matches('/'));
+    }
+    let _ = out.flush();
+    Ok(())
 }
 
 pub(crate) fn read(path: &PathBuf) -> anyhow::Result<String> {

@@ -38,7 +38,7 @@ pub(crate) struct Services {
     pub(crate) log_store: Arc<LogStore>,
     /// The metric store (Bedrock's metrics, metric filters, CloudWatch).
     pub(crate) metric_store: Arc<MetricStore>,
-    /// CloudWatch and SNS, for alarm evaluation and the SNS message list.
+    /// CloudWatch and SNS, for alarm evaluation, the SNS message list and the dashboard pages.
     pub(crate) cloudwatch: Arc<CloudWatchService>,
     /// The emulator's clock (`POST /_emulator/clock` moves it forward).
     pub(crate) clock: Arc<AdjustableClock>,
@@ -76,7 +76,7 @@ impl Services {
             .with_metric_filters(Arc::clone(&metric_store), Some(filters))
             .map_err(|err| StartError::Service { service: "CloudWatch Logs", message: err.to_string() })?;
         let cloudwatch = CloudWatchService::open(env.clone(), &CloudWatchService::state_dir(&config.data_dir), Arc::clone(&metric_store))
-            .map(Arc::new)
+            .map(|cw| Arc::new(cw.with_logs(Arc::clone(&log_store))))
             .map_err(|err| StartError::Service { service: "CloudWatch", message: err.to_string() })?;
         let s3 = S3Service::new(env.clone(), buckets);
         let iam = IamService::new(env.clone(), iam);

@@ -194,8 +194,14 @@ pub fn run_js(tool: &JsTool, script: &Path, url: &str, access_key: &str, secret_
 /// Runs `node --test FILE` (a file of `tests/js`) against `url` with static credentials;
 /// returns (status, stdout, stderr).
 pub fn run_node_test(tool: &JsTool, file: &str, url: &str) -> (i32, String, String) {
+    run_node_test_with(tool, file, url, &[])
+}
+
+/// [`run_node_test`] with more environment variables for the test file.
+pub fn run_node_test_with(tool: &JsTool, file: &str, url: &str, env: &[(&str, &str)]) -> (i32, String, String) {
     let out = std::process::Command::new(&tool.node)
         .args(["--test", "--test-reporter=spec", file])
+        .envs(env.iter().copied())
         .current_dir(&tool.modules)
         .env("AWS_ENDPOINT_URL", url)
         .env("AWS_ACCESS_KEY_ID", "AKIDJSTEST")
