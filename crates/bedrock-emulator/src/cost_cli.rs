@@ -75,7 +75,9 @@ pub(crate) fn price_table(path: Option<&PathBuf>) -> anyhow::Result<PriceTable> 
     let table = PriceTable::embedded();
     match path {
         None => Ok(table),
-        Some(path) => table.with_overrides(&crate::read(path)?).with_context(|| format!("invalid price table {}", path.display())),
+        Some(path) => {
+            table.with_overrides(&crate::read(path)?).with_context(|| format!("invalid price table {}", path.display()))
+        }
     }
 }
 
@@ -86,12 +88,16 @@ pub(crate) fn run(args: CostArgs) -> anyhow::Result<()> {
         (Some(file), _) => QueryInput::Events { file: file.clone(), log_group: shown },
         (None, Some(location)) => match crate::s3_location(location)? {
             S3Location::Remote(url) => QueryInput::RemoteS3 { url, log_group: shown },
-            S3Location::Local { bucket, prefix } => QueryInput::S3 { dir: args.data_dir.clone(), bucket, prefix, log_group: shown },
+            S3Location::Local { bucket, prefix } => {
+                QueryInput::S3 { dir: args.data_dir.clone(), bucket, prefix, log_group: shown }
+            }
         },
         (None, None) => QueryInput::DataDir { dir: args.data_dir.clone(), log_groups: args.log_groups.clone() },
     };
     let budgets = match &args.budget {
-        Some(path) => Budgets::from_json(&crate::read(path)?).with_context(|| format!("invalid budget file {}", path.display()))?,
+        Some(path) => {
+            Budgets::from_json(&crate::read(path)?).with_context(|| format!("invalid budget file {}", path.display()))?
+        }
         None => Budgets::default(),
     };
     let command = CostCommand {

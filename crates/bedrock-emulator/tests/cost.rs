@@ -1,8 +1,11 @@
 //! `bedrock-emulator cost` over a fixture of records with known usage (`fixtures/cost/`): the
 //! report by tenant equals the hand-computed table (`by-tenant.csv`, derived in the fixture's
-//! README) over the three inputs (the JSON lines file, S3 delivery's gzip batches in a data
-//! directory's bucket, the records imported into its store) on 1, 2 and 4 threads; budgets flag
-//! the months over and near; a team's price file prices what the table could not.
+//! README) over the three inputs (the JSON lines file, plain and gzip; S3 delivery's gzip
+//! batches in a data directory's bucket, and the same bucket as `s3://` through the emulator's
+//! own S3 API; the records imported into the data directory's store) on 1, 2 and 4 threads;
+//! budgets flag the months over and near; a team's price file prices what the table could not.
+
+mod common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,9 +16,14 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn cost(args: &[&str]) -> String {
+    cost_env(args, &[])
+}
+
+fn cost_env(args: &[&str], env: &[(&str, &str)]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_bedrock-emulator"))
         .arg("cost")
         .args(args)
+        .envs(env.iter().copied())
         .env_remove("BEDROCK_EMULATOR_DATA_DIR")
         .output()
         .unwrap();
@@ -64,9 +72,14 @@ fn the_report_by_tenant_equals_the_hand_computed_table_on_every_input() {
     let data = data_dir(dir.path());
     let d = data.to_str().unwrap();
     let events = fixture("records.jsonl");
+    let gz = dir.path().join("records.jsonl.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(&std::fs::read(&events).unwrap()).unwrap();
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
     let want = std::fs::read_to_string(fixture("by-tenant.csv")).unwrap();
-    let inputs: [(&str, Vec<&str>); 3] = [
+    let inputs: [(&str, Vec<&str>); 4] = [
         ("--events", vec!["--events", events.to_str().unwrap()]),
+        ("--events gzip", vec!["--events", gz.to_str().unwrap()]),
         ("--s3", vec!["--s3", "logs/p/", "--data-dir", d]),
         ("--data-dir", vec!["--data-dir", d]),
     ];
@@ -79,8 +92,29 @@ fn the_report_by_tenant_equals_the_hand_computed_table_on_every_input() {
     }
     // The same records by day and model: the days and the profile ids as recorded.
     let by_day = cost(&["--csv", "--by", "bin(1d)", "--by", "modelId", "--data-dir", d]);
-    assert!(by_day.contains("group,2025-12-04 00:00:00.000,global.anthropic.claude-sonnet-4-5-20250929-v1:0,1,1000,1000,0,0,0.018,0\n"), "{by_day}");
-    assert!(by_day.contains("group,2024-12-03 00:00:00.000,us.anthropic.claude-3-5-haiku-20241022-v1:0,1,10000,1000,0,0,0.015,0\n"), "{by_day}");
+    assert!(
+        by_day
+            .contains("group,2025-12-04 00:00:00.000,global.anthropic.claude-sonnet-4-5-20250929-v1:0,1,1000,1000,0,0,0.018,0\n"),
+        "{by_day}"
+    );
+    assert!(
+        by_day.contains("group,2024-12-03 00:00:00.000,us.anthropic.claude-3-5-haiku-20241022-v1:0,1,10000,1000,0,0,0.015,0\n"),
+        "{by_day}"
+    );
+
+    // The same bucket on an S3 endpoint (the emulator's own S3 API; it holds the data directory).
+    let (mut child, _, addr) = common::serve(&data);
+    let endpoint = format!("http://{addr}");
+    let env = [
+        ("AWS_ENDPOINT_URL", endpoint.as_str()),
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "secret"),
+        ("AWS_REGION", "us-east-1"),
+    ];
+    let remote =
+        std::panic::catch_unwind(|| cost_env(&["--csv", "--by", "requestMetadata.tenant_id", "--s3", "s3://logs/p/"], &env));
+    common::signal(&mut child, "-TERM"); // stopped before any assertion can fail
+    assert_eq!(remote.expect("cost --s3 s3://"), want, "s3:// through an S3 endpoint");
 }
 
 #[test]
@@ -88,8 +122,16 @@ fn budgets_flag_months_over_and_near_and_a_team_price_file_prices_the_rest() {
     let events = fixture("records.jsonl");
     let e = events.to_str().unwrap();
     let budget = fixture("budget.json");
-    let json: serde_json::Value =
-        serde_json::from_str(&cost(&["--json", "--by", "requestMetadata.cost_center", "--budget", budget.to_str().unwrap(), "--events", e])).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&cost(&[
+        "--json",
+        "--by",
+        "requestMetadata.cost_center",
+        "--budget",
+        budget.to_str().unwrap(),
+        "--events",
+        e,
+    ]))
+    .unwrap();
     let line = |value: &str, month: &str| {
         json["budgets"].as_array().unwrap().iter().find(|b| b["value"] == value && b["month"] == month).cloned().unwrap()
     };
@@ -101,6 +143,20 @@ fn budgets_flag_months_over_and_near_and_a_team_price_file_prices_the_rest() {
     assert_eq!(json["budgets"].as_array().unwrap().len(), 9, "three values in each of the three months with records");
     assert_eq!(json["notRecords"], 1);
     assert_eq!(json["unpriced"].as_array().unwrap().len(), 2);
+    // The table says the same to a person: the months flagged, the calls without a price and why.
+    let table = cost(&["--by", "requestMetadata.cost_center", "--budget", budget.to_str().unwrap(), "--events", e]);
+    let budget_line = |value: &str| {
+        table.lines().find(|l| l.contains(value) && l.contains("2025-12") && l.contains('%')).unwrap_or_default().to_owned()
+    };
+    assert!(budget_line("CS-123").contains(" 0.03  102.3%    OVER "), "{table}");
+    assert!(budget_line("SALES-200").contains(" 0.025   86.0%    NEAR "), "{table}");
+    assert!(table.contains("\nunpriced (no cost counted; add a price with --prices FILE):\n"), "{table}");
+    assert!(
+        table.contains(
+            "  meta.llama3-1-70b-instruct-v1:0 in us-east-1 (on-demand): the price from 2024-07-23 is unknown; requests 1,"
+        ),
+        "{table}"
+    );
 
     // Our contract: a cache-read price for Claude 3 Haiku, and the Llama 3.1 launch period.
     let dir = tempfile::tempdir().unwrap();

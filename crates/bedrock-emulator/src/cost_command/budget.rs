@@ -122,7 +122,15 @@ impl BudgetTallies {
     }
 
     /// Adds a call of `value` (of budget key `k`) in the month starting at `month`.
-    pub(crate) fn add(&mut self, budgets: &Budgets, k: usize, value: &str, month: i64, tokens: &service_bedrock::prices::Tokens, cost: Option<Money>) {
+    pub(crate) fn add(
+        &mut self,
+        budgets: &Budgets,
+        k: usize,
+        value: &str,
+        month: i64,
+        tokens: &service_bedrock::prices::Tokens,
+        cost: Option<Money>,
+    ) {
         if !budgets.keys[k].amounts.contains_key(value) {
             return;
         }
@@ -191,7 +199,8 @@ mod tests {
 
     #[test]
     fn a_budget_file_parses_and_bad_ones_say_why() {
-        let b = Budgets::from_json(r#"{"_doc": "monthly, USD", "requestMetadata.cost_center": {"CS-123": 100.0, "ENG-789": 0}}"#).unwrap();
+        let b = Budgets::from_json(r#"{"_doc": "monthly, USD", "requestMetadata.cost_center": {"CS-123": 100.0, "ENG-789": 0}}"#)
+            .unwrap();
         assert_eq!(b.keys.len(), 1);
         assert_eq!(b.keys[0].amounts["CS-123"], usd(100.0));
         assert!(matches!(Budgets::from_json(r#"{"a b": {}}"#), Err(BudgetError::Key(_))));
@@ -221,7 +230,10 @@ mod tests {
         a.merge(b);
         let lines = a.lines(&budgets, &BTreeSet::from([dec]), 80);
         assert_eq!(lines.len(), 2);
-        assert_eq!((lines[0].value.as_str(), lines[0].month.as_str(), lines[0].status), ("CS-123", "2025-12", BudgetStatus::Over));
+        assert_eq!(
+            (lines[0].value.as_str(), lines[0].month.as_str(), lines[0].status),
+            ("CS-123", "2025-12", BudgetStatus::Over)
+        );
         assert_eq!((lines[0].spend.requests, lines[0].spend.unpriced_requests), (3, 1));
         assert!((lines[0].used_percent() - 110.0).abs() < 1e-9);
         assert_eq!((lines[1].value.as_str(), lines[1].status, lines[1].spend.requests), ("SALES-200", BudgetStatus::Ok, 0));

@@ -36,7 +36,8 @@ impl FromStr for GroupBy {
             let inner = inner.trim();
             let split = inner.find(|c: char| !c.is_ascii_digit()).unwrap_or(inner.len());
             let (amount, unit) = inner.split_at(split);
-            let amount: u64 = amount.parse().map_err(|_| fail("a period is a whole number and a unit: bin(1d), bin(6h), bin(1mo)"))?;
+            let amount: u64 =
+                amount.parse().map_err(|_| fail("a period is a whole number and a unit: bin(1d), bin(6h), bin(1mo)"))?;
             let unit = TimeUnit::parse(unit).ok_or_else(|| fail("units are ms, s, m, h, d, w, mo, q, y"))?;
             if amount == 0 {
                 return Err(fail("the period must be positive"));
@@ -148,7 +149,8 @@ mod tests {
 
     #[test]
     fn keys_round_trip_through_the_buffer() {
-        let by: Vec<GroupBy> = ["requestMetadata.tenant_id", "bin(1d)", "missing", "n"].iter().map(|s| s.parse().unwrap()).collect();
+        let by: Vec<GroupBy> =
+            ["requestMetadata.tenant_id", "bin(1d)", "missing", "n"].iter().map(|s| s.parse().unwrap()).collect();
         let scanner = FieldScanner::new(&["requestMetadata.tenant_id", "missing", "n"]);
         let slots = [0, 0, 1, 2];
         let msg = br#"{"requestMetadata":{"tenant_id":"t\u00e9-1"},"n":12}"#;
@@ -156,7 +158,10 @@ mod tests {
         let ts = 1_764_756_615_000; // 2025-12-03 10:10:15
         scanner.with_values(msg, |v| encode_key(&by, &slots, v, ts, &mut buf));
         let parts = decode_key(&buf);
-        assert_eq!(parts, [KeyPart::Text("té-1".into()), KeyPart::Time(1_764_720_000_000), KeyPart::Absent, KeyPart::Text("12".into())]);
+        assert_eq!(
+            parts,
+            [KeyPart::Text("té-1".into()), KeyPart::Time(1_764_720_000_000), KeyPart::Absent, KeyPart::Text("12".into())]
+        );
         assert_eq!(parts[1].shown().as_deref(), Some("2025-12-03 00:00:00.000"));
         assert_eq!(parts[2].shown(), None);
     }

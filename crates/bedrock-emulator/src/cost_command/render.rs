@@ -44,7 +44,8 @@ fn tally_cells(t: &Tally, cost: String) -> Vec<String> {
     ]
 }
 
-const TALLY_COLUMNS: [&str; 7] = ["requests", "input tokens", "output tokens", "cache read tokens", "cache write tokens", "cost", "unpriced requests"];
+const TALLY_COLUMNS: [&str; 7] =
+    ["requests", "input tokens", "output tokens", "cache read tokens", "cache write tokens", "cost", "unpriced requests"];
 
 /// Columns aligned with two spaces; the first `left` columns left-aligned, the rest right.
 fn aligned(rows: &[Vec<String>], left: usize) -> String {
@@ -124,14 +125,15 @@ pub fn to_table(r: &CostReport) -> String {
     }
     if !r.budgets.is_empty() {
         let _ = writeln!(out, "\nbudgets (monthly, {}):", r.currency);
-        let mut lines = vec![["key", "value", "month", "spend", "budget", "used", "status", "unpriced requests"].map(String::from).to_vec()];
+        let mut lines =
+            vec![["key", "value", "month", "spend", "budget", "used", "status", "unpriced requests"].map(String::from).to_vec()];
         for b in &r.budgets {
             lines.push(vec![
                 b.key.clone(),
                 b.value.clone(),
                 b.month.clone(),
                 table_cost(b.spend.cost),
-                b.budget.rounded(2),
+                b.budget.to_string(),
                 format!("{:.1}%", b.used_percent()),
                 b.status.as_str().to_owned(),
                 b.spend.unpriced_requests.to_string(),
@@ -207,7 +209,10 @@ pub fn to_json(r: &CostReport) -> String {
         .iter()
         .map(|row| {
             let keys: serde_json::Map<String, Value> =
-                r.by.iter().zip(&row.keys).map(|(name, k)| (name.clone(), k.shown().map_or(Value::Null, Value::String))).collect();
+                r.by.iter()
+                    .zip(&row.keys)
+                    .map(|(name, k)| (name.clone(), k.shown().map_or(Value::Null, Value::String)))
+                    .collect();
             let mut v = tally_json(&row.tally);
             v["keys"] = Value::Object(keys);
             v

@@ -169,7 +169,8 @@ impl<'a> CostSink<'a> {
                 0
             })
         };
-        let tokens = Tokens { input: count(INPUT), output: count(OUTPUT), cache_read: count(CACHE_READ), cache_write: count(CACHE_WRITE) };
+        let tokens =
+            Tokens { input: count(INPUT), output: count(OUTPUT), cache_read: count(CACHE_READ), cache_write: count(CACHE_WRITE) };
         self.bad_token_counts += u64::from(bad);
         let tier = if v.str(LATENCY) == Some("optimized") { LATENCY_OPTIMIZED } else { plan.tier };
         let at = self.lookup(model_id, v.str(REGION).unwrap_or(""), tier);
@@ -251,7 +252,9 @@ impl<'a> CostSink<'a> {
                 tally: u.tally,
             })
             .collect();
-        prices.sort_by(|a, b| (&a.model_id, &a.region, &a.entry.effective_from).cmp(&(&b.model_id, &b.region, &b.entry.effective_from)));
+        prices.sort_by(|a, b| {
+            (&a.model_id, &a.region, &a.entry.effective_from).cmp(&(&b.model_id, &b.region, &b.entry.effective_from))
+        });
         let mut unpriced: BTreeMap<(String, String, String, Unpriced), Tally> = BTreeMap::new();
         for ((at, reason), tally) in self.unpriced {
             let l = &lookups[at];
