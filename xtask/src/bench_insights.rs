@@ -11,27 +11,29 @@
 //! (`paths.rs`). Figures only: neither asserts anything about speed.
 
 mod duckdb;
-mod forms;
+pub(crate) mod forms;
 mod paths;
 mod sql;
+
+pub(crate) use paths::measured;
 
 use crate::gen_logs::Corpus;
 use logs_insights::{compile, CheckOptions, LogEvent};
 use std::time::{Duration, Instant};
 
-fn median(mut v: Vec<Duration>) -> Duration {
+pub(crate) fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
 
-/// Benchmarks need an optimized build; `cargo xtask` builds in debug, so re-run in release.
-fn reexec_release(args: &[String]) -> anyhow::Result<bool> {
+/// Benchmarks need an optimized build; `cargo xtask` builds in debug, so re-run `bench <name>` in release.
+pub(crate) fn reexec_release(name: &str, args: &[String]) -> anyhow::Result<bool> {
     if !cfg!(debug_assertions) || std::env::var_os("XTASK_BENCH_ALLOW_DEBUG").is_some() {
         return Ok(false);
     }
-    println!("(re-running in release mode: cargo run --release -p xtask -- bench insights)");
+    println!("(re-running in release mode: cargo run --release -p xtask -- bench {name})");
     let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["run", "--quiet", "--release", "--package", "xtask", "--", "bench", "insights"])
+        .args(["run", "--quiet", "--release", "--package", "xtask", "--", "bench", name])
         .args(args)
         .status()?;
     anyhow::ensure!(status.success(), "release benchmark failed: {status}");
@@ -39,7 +41,7 @@ fn reexec_release(args: &[String]) -> anyhow::Result<bool> {
 }
 
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
-    if reexec_release(args)? {
+    if reexec_release("insights", args)? {
         return Ok(());
     }
     if args.iter().any(|a| a == "--paths") {

@@ -5,6 +5,8 @@
 //! - `bench converse [--s3 | --enforce-iam]`: Converse requests/s and latency against the
 //!   emulator (with `--s3`, CloudWatch-only beside CloudWatch + S3 delivery; with
 //!   `--enforce-iam`, an unenforced emulator beside one verifying signatures and policies).
+//! - `bench cost`: the cost report beside the `query` `stats` of the same fields, over the
+//!   synthetic corpus's three forms.
 //! - `bench insights`: Logs Insights scan speed over a synthetic corpus.
 //! - `bench metrics`: PutMetricData datapoints/s, GetMetricData latency over a million datapoints,
 //!   Converse with Bedrock's metrics on beside off.
@@ -17,6 +19,7 @@
 
 mod bench_converse;
 mod bench_enforced;
+mod bench_cost;
 mod bench_insights;
 mod bench_metrics;
 mod emulator_process;
@@ -48,9 +51,10 @@ fn run() -> anyhow::Result<()> {
     match cmd.as_str() {
         "bench" => match rest.first().map(String::as_str) {
             Some("converse") => bench_converse::run(&rest[1..]),
+            Some("cost") => bench_cost::run(&rest[1..]),
             Some("insights") => bench_insights::run(&rest[1..]),
             Some("metrics") => bench_metrics::run(&rest[1..]),
-            other => anyhow::bail!("usage: cargo xtask bench <converse|insights|metrics> (got {other:?})"),
+            other => anyhow::bail!("usage: cargo xtask bench <converse|cost|insights|metrics> (got {other:?})"),
         },
         "gen-logs" => gen_logs::run(&rest),
         "soak" => soak::run(&rest),
@@ -58,7 +62,7 @@ fn run() -> anyhow::Result<()> {
         "tidy" => tidy::run(&rest),
         "trim-model" => trim_model::run(&rest),
         _ => anyhow::bail!(
-            "usage: cargo xtask <bench converse|bench insights|bench metrics|gen-logs|e2e|soak|tidy|trim-model> [options]\n(unknown command {cmd:?})"
+            "usage: cargo xtask <bench converse|bench cost|bench insights|bench metrics|gen-logs|e2e|soak|tidy|trim-model> [options]\n(unknown command {cmd:?})"
         ),
     }
 }

@@ -18,6 +18,7 @@
 mod authorizer;
 pub mod config;
 mod credentials;
+pub mod cost_command;
 pub mod dashboard_command;
 mod denials;
 mod emulator_faults;

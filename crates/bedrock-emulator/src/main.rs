@@ -2,6 +2,7 @@
 //! (127.0.0.1:4599, data in `./.bedrock-emulator`, logging on to `/aws/bedrock/modelinvocations`);
 //! `query` runs a Logs Insights query over a data directory, a records file or delivered S3
 //! objects (local or on any S3 endpoint); `import` loads records into a data directory's log group;
+//! `cost` prices records per group of any record fields;
 //! `dashboard init` puts the starter dashboards into a running emulator.
 
 use std::io::Write;
@@ -10,6 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+mod cost_cli;
 mod import_command;
 
 use anyhow::Context;
@@ -37,6 +39,8 @@ enum Command {
     Query(QueryArgs),
     /// Load records (a JSON lines file, a local or S3 delivery prefix) into a log group of a data directory.
     Import(import_command::ImportArgs),
+    /// What the records cost, per group of any record fields (same inputs as query; no server needed).
+    Cost(cost_cli::CostArgs),
     /// CloudWatch dashboards of a running emulator.
     #[command(subcommand)]
     Dashboard(DashboardCommand),
@@ -222,6 +226,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve(args),
         Command::Query(args) => query(args),
         Command::Import(args) => import_command::run(args),
+        Command::Cost(args) => cost_cli::run(args),
         Command::Dashboard(DashboardCommand::Init(args)) => dashboard_init(args),
     }
 }

@@ -174,15 +174,20 @@ pub(crate) fn summary(reports: &[ScenarioReport], total: Duration, allow_skip: b
     all_ok
 }
 
-/// List prices (USD per million tokens, us-east-1, on-demand) of the models the scenarios use;
-/// unknown models are priced as the most expensive listed one.
-const PRICES: &[(&str, f64, f64)] = &[
-    ("claude-sonnet-4-5", 3.0, 15.0),
-    ("claude-3-5-sonnet", 3.0, 15.0),
-    ("claude-3-haiku", 0.25, 1.25),
-    ("claude-haiku-4-5", 1.0, 5.0),
-    ("titan-embed-text-v2", 0.02, 0.0),
-];
+/// The price a live run's calls pay per 1,000 input and output tokens (USD), from the
+/// emulator's own dated price table (service-bedrock's `prices`, the table `bedrock-emulator
+/// cost` uses) in us-east-1, on demand, today; a model the table cannot price is estimated at
+/// the dearest price of the table's Claude Sonnet 4.5 (an upper bound), and named.
+fn price_per_1k(table: &service_bedrock::prices::PriceTable, model_id: &str, now_ms: i64) -> Result<(f64, f64), String> {
+    let price = table.timeline(model_id, "us-east-1", service_bedrock::prices::ON_DEMAND).and_then(|t| t.at(now_ms));
+    match price {
+        Ok(p) => Ok((p.rates.input.map_or(0.0, |r| r.as_f64()), p.rates.output.map_or(0.0, |r| r.as_f64()))),
+        Err(why) => Err(why.to_string()),
+    }
+}
+
+/// The upper bound for a model the table cannot price (Claude Sonnet 4.5 in-Region, USD per 1,000).
+const DEAREST_PER_1K: (f64, f64) = (0.0033, 0.0165);
 
 /// Prints what a live run will call and an upper bound of what it costs.
 pub(crate) fn print_plan(scenarios: &[Scenario], description: &str) {
@@ -190,17 +195,19 @@ pub(crate) fn print_plan(scenarios: &[Scenario], description: &str) {
     let mut calls = 0;
     let mut queries = 0;
     let mut cost = 0.0;
+    let table = service_bedrock::prices::PriceTable::embedded();
+    let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
     for s in scenarios {
         let mut scenario_cost = 0.0;
         for c in &s.calls {
-            let (pin, pout) = PRICES
-                .iter()
-                .find(|(m, _, _)| c.model_id.contains(m))
-                .map_or((3.0, 15.0), |(_, i, o)| (*i, *o));
+            let (pin, pout) = price_per_1k(&table, &c.model_id, now_ms).unwrap_or_else(|why| {
+                println!("  ({}: no price in the table, {why}; estimated at Claude Sonnet 4.5's)", c.model_id);
+                DEAREST_PER_1K
+            });
             // A generous input estimate (4 characters a token, plus the chat template), and the
             // whole output budget. Rejected calls are free; counted anyway.
             let input = c.prompt_text().chars().count() as f64 / 3.0 + 50.0;
-            scenario_cost += (input * pin + c.max_output_tokens() as f64 * pout) / 1e6;
+            scenario_cost += (input * pin + c.max_output_tokens() as f64 * pout) / 1e3;
         }
         println!(
             "  {}: CreateLogGroup + PutModelInvocationLoggingConfiguration ({}), {} runtime call(s), FilterLogEvents polling, {} StartQuery/GetQueryResults; at most ${scenario_cost:.4}",
@@ -215,7 +222,7 @@ pub(crate) fn print_plan(scenarios: &[Scenario], description: &str) {
     }
     println!(
         "  total: {calls} Bedrock runtime call(s), {queries} Logs Insights quer(ies); estimated at most ${cost:.4} of model usage \
-         (list prices), plus CloudWatch Logs ingestion and Insights scans of a few KB (well under $0.01)."
+         (the emulator's price table, us-east-1 on demand), plus CloudWatch Logs ingestion and Insights scans of a few KB (well under $0.01)."
     );
     println!(
         "  the logging configuration is put per scenario and the one found at start is restored at the end; \
@@ -238,5 +245,16 @@ mod tests {
         assert!(summary(&reports, Duration::ZERO, true));
         assert!(summary(&reports[..1], Duration::ZERO, false));
         assert!(!summary(&[report("c", Status::Failed)], Duration::ZERO, true));
+    }
+
+    #[test]
+    fn a_live_run_is_estimated_from_the_emulators_price_table() {
+        let table = service_bedrock::prices::PriceTable::embedded();
+        let dec_2025 = 1_764_547_200_000;
+        let haiku = price_per_1k(&table, "anthropic.claude-3-haiku-20240307-v1:0", dec_2025).unwrap();
+        assert!((haiku.0 - 0.00025).abs() < 1e-15 && (haiku.1 - 0.00125).abs() < 1e-15, "{haiku:?}");
+        let profile = price_per_1k(&table, "us.anthropic.claude-sonnet-4-5-20250929-v1:0", dec_2025).unwrap();
+        assert!((profile.0 - 0.0033).abs() < 1e-15, "a geographic profile pays us-east-1's price: {profile:?}");
+        assert!(price_per_1k(&table, "acme.unknown-model-v1:0", dec_2025).is_err());
     }
 }

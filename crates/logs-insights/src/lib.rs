@@ -46,7 +46,7 @@ mod value;
 pub use check::{check, CheckOptions, Schema};
 pub use diagnostic::{render, CharOffsets, Code, Diagnostic, Label, Severity};
 pub use eval::Partial;
-pub use field_scanner::FieldScanner;
+pub use field_scanner::{FieldScanner, FieldValues};
 pub use parser::parse;
 pub use plan::Plan;
 pub use print::{dump, dump_expr};

@@ -37,4 +37,7 @@ pub enum SourceError {
     /// The S3 location or endpoint configuration is not usable.
     #[error("{0}")]
     Remote(String),
+    /// A data directory's log store could not be read (a missing group, a segment's I/O).
+    #[error("the log store failed: {0}")]
+    Store(#[from] log_store::StoreError),
 }

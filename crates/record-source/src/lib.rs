@@ -1,7 +1,8 @@
 //! Invocation-log records from every input a user has, read in parallel chunks with memory
 //! bounded by a fixed read-ahead: a JSON lines file (plain or `.gz`), the batch objects S3
-//! delivery wrote to a local bucket, and the same objects in any S3 endpoint (`s3://bucket/prefix`
-//! through the `object_store` crate). Each record's event time is its own `timestamp` field, read
+//! delivery wrote to a local bucket, the same objects in any S3 endpoint (`s3://bucket/prefix`
+//! through the `object_store` crate), and the log groups of a data directory's store (a
+//! read-only snapshot). Each record's event time is its own `timestamp` field, read
 //! by the query engine's field scanner ([`logs_insights::FieldScanner`]): no JSON tree, no copy
 //! of the line.
 //!
@@ -20,6 +21,7 @@
 //! | `objects.rs` | a list of objects, gzip or plain, each inflated as a stream by one scan thread |
 //! | `layout.rs` | the `AWSLogs/…/YYYY/MM/DD/HH/` hour of a delivered key, and which hours a range needs |
 //! | `remote.rs` | `s3://bucket/prefix` on any S3 endpoint: list (pruned by hour), fetch ahead in parallel |
+//! | `snapshot.rs` | a data directory's log groups: segment files as units, every event a record at its event time |
 //! | `query.rs` | [`QuerySink`]: a Logs Insights plan over records, and [`query_file`] / [`query_objects`] |
 
 mod error;
@@ -32,12 +34,14 @@ mod pool;
 mod query;
 mod record;
 pub mod remote;
+mod snapshot;
 
 pub use error::{BadRecord, SourceError};
 pub use objects::{ObjectFeed, read_objects};
 pub use options::{MAX_REPORTED_BAD_RECORDS, OnBadRecord, Progress, ReadOptions, ReadReport};
 pub use query::{QueryRun, QuerySink, query_file, query_objects};
 pub use record::{Record, RecordSink};
+pub use snapshot::read_snapshot;
 
 use std::path::Path;
 

@@ -20,6 +20,7 @@
 //! | `metrics.rs` | the `AWS/Bedrock` runtime metrics, published to the shared metric store |
 //! | `pacing.rs` | how long an answer takes (instant, or a model family's pace) and the timing it reports |
 //! | `quota.rs` | what a request reserves against its model's quota, and what it settles at |
+//! | `prices/` | the dated price table (`data/prices.json`, embedded), the price a call pays, exact money |
 
 mod api;
 mod authorization;
@@ -31,6 +32,7 @@ mod fnv;
 pub mod metrics;
 pub mod pacing;
 mod quota;
+pub mod prices;
 pub mod responder;
 mod runtime;
 pub mod tokens;
@@ -45,6 +47,7 @@ use service_kit::Environment;
 
 pub use catalog::{Catalog, ModelFamily};
 pub use pacing::PacingMode;
+pub use prices::PriceTable;
 pub use control::logging_config::PERMISSION_CHECK_MESSAGE;
 pub use control::logging_state::default_logging_config;
 pub use responder::Responder;
