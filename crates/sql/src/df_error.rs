@@ -32,7 +32,8 @@ pub(crate) fn from_datafusion(e: DataFusionError) -> SqlError {
         }
         DataFusionError::Plan(m) => {
             if m.contains("Invalid function") {
-                SqlError::Query(format!("FUNCTION_NOT_FOUND: {m}"))
+                // DataFusion's "Did you mean" guess depends on hash order: drop it.
+                SqlError::Query(format!("FUNCTION_NOT_FOUND: {}", m.split("\nDid you mean").next().unwrap_or(m)))
             } else if m.contains("table") && m.contains("not found") {
                 SqlError::TableNotFound(m.trim_start_matches("table '").trim_end_matches("' not found").to_owned())
             } else if m.contains("No function matches") || m.contains("Cannot infer") || m.contains("type") {
