@@ -6,6 +6,7 @@ mod support;
 
 mod account_clients;
 mod account_fuzz;
+mod athena_api;
 mod athena_seed;
 mod bedrock_catalog;
 mod bedrock_metrics;
