@@ -24,6 +24,7 @@ mod invoke_model;
 mod js_clients;
 mod logging_config;
 mod logs_api;
+mod python_athena;
 mod python_clients;
 mod python_cloudwatch;
 mod python_runtime;
