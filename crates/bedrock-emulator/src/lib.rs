@@ -19,6 +19,8 @@ pub mod config;
 pub mod error;
 mod identities;
 pub mod query_command;
+pub mod sql_command;
+mod sql_remote;
 mod registry;
 mod server;
 mod services;

@@ -52,6 +52,14 @@ impl Catalog {
         Ok(Catalog { file: Some(file), state: RwLock::new(state) })
     }
 
+    /// The catalog saved under `dir`, read once; changes stay in memory (the `sql` command
+    /// reads a running emulator's catalog without writing it).
+    pub fn snapshot(dir: &Path) -> Result<Catalog, SqlError> {
+        let mut c = Catalog::open(dir)?;
+        c.file = None;
+        Ok(c)
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, State> {
         self.state.read().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
