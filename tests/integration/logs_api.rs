@@ -386,10 +386,10 @@ async fn unknown_operations_and_bad_bodies_get_logs_error_shapes() {
     let t = TestEmulator::start().await;
     let target = |op: &str| format!("Logs_20140328.{op}");
     let ct = ("content-type", "application/x-amz-json-1.1");
-    let res = crate::support::raw(&t.url(), "POST", "/", &[ct, ("x-amz-target", &target("PutRetentionPolicy"))], "{}").await;
+    let res = crate::support::raw(&t.url(), "POST", "/", &[ct, ("x-amz-target", &target("DescribeSubscriptionFilters"))], "{}").await;
     assert_eq!(res.status, 400);
     assert_eq!(res.json()["__type"], "UnknownOperationException");
-    assert!(res.json()["message"].as_str().unwrap().contains("PutRetentionPolicy"));
+    assert!(res.json()["message"].as_str().unwrap().contains("DescribeSubscriptionFilters"));
     let res = crate::support::raw(&t.url(), "POST", "/", &[ct, ("x-amz-target", &target("StartQuery"))], "{oops").await;
     assert_eq!(res.status, 400);
     assert_eq!(res.json()["__type"], "SerializationException");

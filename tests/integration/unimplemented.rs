@@ -195,9 +195,9 @@ async fn aws_sdk_rust_clients_see_unimplemented_operations_refused() {
     let text = format!("{:?}", err.into_service_error());
     assert!(text.contains("UnknownOperationException") && text.contains("ApplyGuardrail"), "{text}");
     // Smithy RPC v2 CBOR (aws-sdk-cloudwatch).
-    let err = c.cloudwatch.list_dashboards().send().await.unwrap_err();
+    let err = c.cloudwatch.list_metric_streams().send().await.unwrap_err();
     let text = format!("{:?}", err.into_service_error());
-    assert!(text.contains("UnknownOperationException") && text.contains("ListDashboards"), "{text}");
+    assert!(text.contains("UnknownOperationException") && text.contains("ListMetricStreams"), "{text}");
     // awsQuery (aws-sdk-sts).
     let err = c.sts.get_access_key_info().access_key_id("AKIAIOSFODNN7EXAMPLE").send().await.unwrap_err();
     let text = format!("{:?}", err.into_service_error());

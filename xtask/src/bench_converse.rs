@@ -1,29 +1,36 @@
-//! `cargo xtask bench converse`: Converse requests/s and p50/p99 latency at 64 concurrent
+//! `cargo xtask bench converse [--s3]`: Converse requests/s and p50/p99 latency at 64 concurrent
 //! keep-alive connections with invocation logging on, beside the same figures for a trivial route
 //! on the same server (`GET /_emulator/health`, the ceiling of the HTTP stack on this machine).
+//! With `--s3` it also measures Converse with both destinations (CloudWatch and S3) in the same
+//! run, alternating with CloudWatch-only runs, and prints the ratio.
 //!
 //! The emulator runs as its own release-built process with a fresh data directory; the load
-//! generator runs here on one thread (closed loop: each connection sends its next request when the
-//! previous answer arrives). Options: `--connections N` (64), `--seconds S` (10), `--runs R` (3).
+//! generator runs here, in the xtask build, on one thread (closed loop: each connection sends its
+//! next request when the previous answer arrives); the health row shows what it can drive.
+//! Options: `--connections N` (64), `--seconds S` (10), `--runs R` (3), `--s3`, `--addr
+//! HOST:PORT` (drive an emulator already running, to profile it). Figures only: nothing here
+//! asserts a speed.
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::client::conn::http1;
-use hyper_util::rt::TokioIo;
 
+use crate::emulator_process::EmulatorProcess;
+use crate::load::{Tally, Target, call, closed_loop, converse_target, health_target, logging_target, logs_target};
+
+#[derive(Clone)]
 pub(crate) struct Options {
     pub(crate) connections: usize,
     pub(crate) seconds: u64,
     pub(crate) runs: usize,
+    pub(crate) s3: bool,
+    /// An emulator already running (to profile it), instead of a fresh one.
+    pub(crate) addr: Option<String>,
 }
 
 fn parse(args: &[String]) -> anyhow::Result<Options> {
-    let mut opts = Options { connections: 64, seconds: 10, runs: 3 };
+    let mut opts = Options { connections: 64, seconds: 10, runs: 3, s3: false, addr: None };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
@@ -31,94 +38,12 @@ fn parse(args: &[String]) -> anyhow::Result<Options> {
             "--connections" => opts.connections = value()?.parse()?,
             "--seconds" => opts.seconds = value()?.parse()?,
             "--runs" => opts.runs = value()?.parse()?,
-            other => bail!("unknown option {other} (expected --connections, --seconds, --runs)"),
+            "--s3" => opts.s3 = true,
+            "--addr" => opts.addr = Some(value()?.clone()),
+            other => bail!("unknown option {other} (expected --connections, --seconds, --runs, --s3, --addr HOST:PORT)"),
         }
     }
     Ok(opts)
-}
-
-/// Kills the emulator when dropped.
-pub(crate) struct Emulator {
-    child: Child,
-    pub(crate) addr: String,
-    _dir: PathBuf,
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self._dir);
-    }
-}
-
-fn spawn_emulator() -> anyhow::Result<Emulator> {
-    spawn_emulator_with(&[])
-}
-
-/// Builds the release emulator and starts it on port 0 with a fresh data directory and `extra`
-/// arguments.
-pub(crate) fn spawn_emulator_with(extra: &[&str]) -> anyhow::Result<Emulator> {
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "-q", "-p", "bedrock-emulator"])
-        .status()
-        .context("cargo build")?;
-    if !status.success() {
-        bail!("building the emulator failed");
-    }
-    let dir = std::env::temp_dir().join(format!("bedrock-bench-{}-{}", std::process::id(), extra.join("")));
-    let _ = std::fs::remove_dir_all(&dir);
-    // The release binary, wherever cargo put it (`CARGO_TARGET_DIR` when set).
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
-    let mut child = Command::new(target_dir.join("release/bedrock-emulator"))
-        .args(["serve", "--port", "0", "--data-dir"])
-        .arg(&dir)
-        .args(extra)
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("starting the emulator")?;
-    let stdout = child.stdout.take().context("emulator stdout")?;
-    let mut reader = std::io::BufReader::new(stdout);
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut reader, &mut line)?;
-    // Keep draining the emulator's stdout so it never writes into a closed pipe.
-    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .with_context(|| format!("unexpected first line from the emulator: {line:?}"))?
-        .to_owned();
-    Ok(Emulator { child, addr, _dir: dir })
-}
-
-#[derive(Clone)]
-pub(crate) struct Target {
-    method: &'static str,
-    path: String,
-    headers: Vec<(&'static str, String)>,
-    body: Bytes,
-}
-
-pub(crate) fn converse_target() -> Target {
-    let body = r#"{"messages":[{"role":"user","content":[{"text":"Summarise our refund policy for a customer who bought a laptop 20 days ago."}]}],"inferenceConfig":{"maxTokens":256},"requestMetadata":{"application_name":"CustomerServiceApp","tenant_id":"tenant-001","cost_center":"CS-100","environment":"production"}}"#;
-    Target {
-        method: "POST",
-        path: "/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse".into(),
-        headers: vec![
-            ("content-type", "application/json".into()),
-            (
-                "authorization",
-                "AWS4-HMAC-SHA256 Credential=AKIDBENCH/20251203/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=0"
-                    .into(),
-            ),
-        ],
-        body: Bytes::from_static(body.as_bytes()),
-    }
-}
-
-fn health_target() -> Target {
-    Target { method: "GET", path: "/_emulator/health".into(), headers: Vec::new(), body: Bytes::new() }
 }
 
 pub(crate) struct Figures {
@@ -128,57 +53,25 @@ pub(crate) struct Figures {
     pub(crate) errors: usize,
 }
 
-async fn one_connection(addr: String, target: Target, until: Instant) -> anyhow::Result<(Vec<Duration>, usize)> {
-    let stream = tokio::net::TcpStream::connect(&addr).await?;
-    stream.set_nodelay(true)?;
-    let (mut sender, conn) = http1::handshake::<_, Full<Bytes>>(TokioIo::new(stream)).await?;
-    tokio::spawn(conn);
-    let mut latencies = Vec::new();
-    let mut errors = 0;
-    while Instant::now() < until {
-        let mut req = http::Request::builder().method(target.method).uri(&target.path).header("host", &addr);
-        for (name, value) in &target.headers {
-            req = req.header(*name, value);
-        }
-        let req = req.body(Full::new(target.body.clone()))?;
-        let start = Instant::now();
-        sender.ready().await?;
-        let res = sender.send_request(req).await?;
-        let ok = res.status().is_success();
-        res.into_body().collect().await?;
-        latencies.push(start.elapsed());
-        if !ok {
-            errors += 1;
-        }
-    }
-    Ok((latencies, errors))
-}
-
-pub(crate) fn measure(addr: &str, target: &Target, opts: &Options) -> anyhow::Result<Figures> {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+pub(crate) fn measure(rt: &tokio::runtime::Runtime, addr: &str, target: &Target, opts: &Options) -> anyhow::Result<Figures> {
     rt.block_on(async {
+        let tally = Arc::new(Mutex::new(Tally::default()));
         let start = Instant::now();
         let until = start + Duration::from_secs(opts.seconds);
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..opts.connections {
-            tasks.spawn(one_connection(addr.to_owned(), target.clone(), until));
+            tasks.spawn(closed_loop(addr.to_owned(), target.clone(), until, None, Arc::clone(&tally)));
         }
-        let mut all = Vec::new();
-        let mut errors = 0;
         while let Some(res) = tasks.join_next().await {
-            let (lat, err) = res??;
-            all.extend(lat);
-            errors += err;
+            res??;
         }
         let elapsed = start.elapsed().as_secs_f64();
-        all.sort();
-        let pct = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)));
-        let ms = |d: Option<&Duration>| d.map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0);
+        let mut tally = tally.lock().unwrap_or_else(|p| p.into_inner()).take();
         Ok(Figures {
-            requests_per_s: all.len() as f64 / elapsed,
-            p50_ms: ms(pct(0.50)),
-            p99_ms: ms(pct(0.99)),
-            errors,
+            requests_per_s: tally.latencies.len() as f64 / elapsed,
+            p50_ms: tally.percentile_ms(0.50),
+            p99_ms: tally.percentile_ms(0.99),
+            errors: tally.errors,
         })
     })
 }
@@ -188,38 +81,95 @@ pub(crate) fn median(mut xs: Vec<f64>) -> f64 {
     xs[xs.len() / 2]
 }
 
+/// One row of the summary: the medians of a configuration's runs.
+struct Row {
+    name: &'static str,
+    rps: Vec<f64>,
+    p50: Vec<f64>,
+    p99: Vec<f64>,
+}
+
+impl Row {
+    fn new(name: &'static str) -> Self {
+        Self { name, rps: Vec::new(), p50: Vec::new(), p99: Vec::new() }
+    }
+
+    fn push(&mut self, run: usize, f: &Figures) -> anyhow::Result<()> {
+        if f.errors > 0 {
+            bail!("{}: {} non-2xx responses in run {run}", self.name, f.errors);
+        }
+        println!("  {:<22} run {run}: {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms", self.name, f.requests_per_s, f.p50_ms, f.p99_ms);
+        self.rps.push(f.requests_per_s);
+        self.p50.push(f.p50_ms);
+        self.p99.push(f.p99_ms);
+        Ok(())
+    }
+}
+
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     let opts = parse(args)?;
-    let emulator = spawn_emulator()?;
+    let emulator = match &opts.addr {
+        Some(_) => None,
+        None => Some(EmulatorProcess::start("bench", &[])?),
+    };
+    let addr = opts.addr.clone().or_else(|| emulator.as_ref().map(|e| e.addr.clone())).unwrap_or_default();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let load = std::fs::read_to_string("/proc/loadavg").map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
     println!(
-        "bench converse: {} connections, {} s per run, {} runs, emulator at {} (logging on)",
-        opts.connections, opts.seconds, opts.runs, emulator.addr
+        "bench converse: {} connections, {} s per run, {} runs, emulator at {addr} (logging on{}); load average before: {}",
+        opts.connections,
+        opts.seconds,
+        opts.runs,
+        if opts.s3 { "; CloudWatch-only and CloudWatch + S3 runs alternate" } else { "" },
+        load.as_deref().unwrap_or("unknown"),
     );
-    let mut rows = Vec::new();
-    for (name, target) in [("health (ceiling)", health_target()), ("converse + record", converse_target())] {
-        // Warm-up: connections, caches, the first segment file.
-        measure(&emulator.addr, &target, &Options { seconds: 1, ..opts })?;
-        let mut rps = Vec::new();
-        let mut p50 = Vec::new();
-        let mut p99 = Vec::new();
-        for run in 0..opts.runs {
-            let f = measure(&emulator.addr, &target, &opts)?;
-            if f.errors > 0 {
-                bail!("{name}: {} non-2xx responses in run {run}", f.errors);
-            }
-            println!("  {name:<18} run {run}: {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms", f.requests_per_s, f.p50_ms, f.p99_ms);
-            rps.push(f.requests_per_s);
-            p50.push(f.p50_ms);
-            p99.push(f.p99_ms);
+    let converse = converse_target();
+    let mut health = Row::new("health (ceiling)");
+    let mut cloudwatch = Row::new("converse, CloudWatch");
+    let mut both = Row::new("converse, CloudWatch+S3");
+    // Warm-up: connections, caches, the first segment file.
+    measure(&rt, &addr, &health_target(), &Options { seconds: 1, ..opts.clone() })?;
+    for run in 0..opts.runs {
+        health.push(run, &measure(&rt, &addr, &health_target(), &opts)?)?;
+    }
+    // Each Converse run starts from an empty log group (a run writes hundreds of MB) with the
+    // logging configuration it measures.
+    let configure = |s3: bool| {
+        rt.block_on(async {
+            let group = serde_json::json!({ "logGroupName": "/aws/bedrock/modelinvocations" });
+            call(&addr, &logs_target("DeleteLogGroup", &group)).await?;
+            call(&addr, &logs_target("CreateLogGroup", &group)).await?;
+            call(&addr, &logging_target(s3.then_some("bench-logs"))).await
+        })
+    };
+    configure(false)?;
+    measure(&rt, &addr, &converse, &Options { seconds: 1, ..opts.clone() })?;
+    for run in 0..opts.runs {
+        configure(false)?;
+        cloudwatch.push(run, &measure(&rt, &addr, &converse, &opts)?)?;
+        if opts.s3 {
+            configure(true)?;
+            both.push(run, &measure(&rt, &addr, &converse, &opts)?)?;
         }
-        rows.push((name, median(rps), median(p50), median(p99)));
     }
     println!();
-    println!("{:<18} {:>12} {:>10} {:>10}", "route", "req/s", "p50 ms", "p99 ms");
-    for (name, rps, p50, p99) in &rows {
-        println!("{name:<18} {rps:>12.0} {p50:>10.2} {p99:>10.2}");
+    println!("{:<24} {:>12} {:>10} {:>10}", "route", "req/s", "p50 ms", "p99 ms");
+    let mut rows = vec![health, cloudwatch];
+    if opts.s3 {
+        rows.push(both);
     }
-    let ratio = rows[1].1 / rows[0].1;
-    println!("converse / ceiling: {:.2} (target: >= 15000 req/s, p99 < 10 ms)", ratio);
+    for row in &rows {
+        println!("{:<24} {:>12.0} {:>10.2} {:>10.2}", row.name, median(row.rps.clone()), median(row.p50.clone()), median(row.p99.clone()));
+    }
+    let ceiling = median(rows[0].rps.clone());
+    let cw = median(rows[1].rps.clone());
+    println!("converse (CloudWatch) / ceiling: {:.2}", cw / ceiling);
+    if opts.s3 {
+        let s3 = median(rows[2].rps.clone());
+        println!(
+            "converse (CloudWatch+S3) / converse (CloudWatch): {:.2} (target: >= 0.90, p99 < 10 ms)",
+            s3 / cw
+        );
+    }
     Ok(())
 }

@@ -20,7 +20,9 @@ use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1;
 use hyper_util::rt::TokioIo;
 
-use crate::bench_converse::{Options, converse_target, measure, median, spawn_emulator_with};
+use crate::bench_converse::{Options, measure, median};
+use crate::emulator_process::EmulatorProcess;
+use crate::load::converse_target;
 
 const METRICS: usize = 100;
 const MINUTES: usize = 10_000;
@@ -126,7 +128,7 @@ async fn latency(addr: &str, body: &str, expect_values: usize) -> anyhow::Result
 }
 
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
-    let mut opts = Options { connections: 64, seconds: 10, runs: 3 };
+    let mut opts = Options { connections: 64, seconds: 10, runs: 3, s3: false, addr: None };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
@@ -137,7 +139,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
         }
     }
     let now_s = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs() as i64;
-    let emulator = spawn_emulator_with(&[])?;
+    let emulator = EmulatorProcess::start("metrics", &[])?;
     println!("bench metrics: emulator at {} (release build)", emulator.addr);
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let (put_rate, lat) = rt.block_on(async {
@@ -172,16 +174,16 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
         "\nConverse, {} connections, {} s × {} runs, logging on; off and on alternate so load elsewhere hits both alike:",
         opts.connections, opts.seconds, opts.runs
     );
-    let off = spawn_emulator_with(&["--no-bedrock-metrics"])?;
-    let on = spawn_emulator_with(&[])?;
+    let off = EmulatorProcess::start("metrics-off", &["--no-bedrock-metrics"])?;
+    let on = EmulatorProcess::start("metrics-on", &[])?;
     let target = converse_target();
     let mut rows = vec![("metrics off", Vec::new(), Vec::new()), ("metrics on", Vec::new(), Vec::new())];
     for emulator in [&off, &on] {
-        measure(&emulator.addr, &target, &Options { seconds: 1, ..opts })?;
+        measure(&rt, &emulator.addr, &target, &Options { seconds: 1, ..opts.clone() })?;
     }
     for run in 0..opts.runs {
         for (row, emulator) in rows.iter_mut().zip([&off, &on]) {
-            let f = measure(&emulator.addr, &target, &opts)?;
+            let f = measure(&rt, &emulator.addr, &target, &opts)?;
             if f.errors > 0 {
                 bail!("{}: {} non-2xx responses", row.0, f.errors);
             }

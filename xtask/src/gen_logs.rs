@@ -184,6 +184,8 @@ impl Corpus {
                 "--runs" | "--threads" => {
                     val()?;
                 }
+                // Flags of `bench insights`.
+                "--paths" | "--install-peers" => {}
                 other => anyhow::bail!("unknown option {other}"),
             }
         }

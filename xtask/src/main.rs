@@ -2,19 +2,25 @@
 //! `cargo xtask <command>` runs Rust code instead of shell scripts.
 //!
 //! Commands:
-//! - `bench converse`: Converse requests/s and latency against the emulator.
+//! - `bench converse [--s3]`: Converse requests/s and latency against the emulator (with `--s3`,
+//!   CloudWatch-only beside CloudWatch + S3 delivery).
 //! - `bench insights`: Logs Insights scan speed over a synthetic corpus.
 //! - `bench metrics`: PutMetricData datapoints/s, GetMetricData latency over a million datapoints,
 //!   Converse with Bedrock's metrics on beside off.
 //! - `gen-logs`: write the deterministic synthetic corpus of invocation-log records.
 //! - `e2e --mock | --aws | --aws-via-emulator`: the conformance harness (the `conformance` crate).
+//! - `soak --minutes N`: Converse with both destinations plus concurrent StartQuery and
+//!   FilterLogEvents; per minute req/s, p99, RSS, descriptors, data directory; fails on growth.
 //! - `tidy`: the house rules CI checks (see `tidy.rs`).
 //! - `trim-model`: the trimmed copy of an official service model a service embeds (`trim_model.rs`).
 
 mod bench_converse;
 mod bench_insights;
 mod bench_metrics;
+mod emulator_process;
 mod gen_logs;
+mod load;
+mod soak;
 mod tidy;
 mod trim_model;
 
@@ -44,11 +50,12 @@ fn run() -> anyhow::Result<()> {
             other => anyhow::bail!("usage: cargo xtask bench <converse|insights|metrics> (got {other:?})"),
         },
         "gen-logs" => gen_logs::run(&rest),
+        "soak" => soak::run(&rest),
         "e2e" => conformance::run(&rest),
         "tidy" => tidy::run(&rest),
         "trim-model" => trim_model::run(&rest),
         _ => anyhow::bail!(
-            "usage: cargo xtask <bench converse|bench insights|bench metrics|gen-logs|e2e|tidy|trim-model> [options]\n(unknown command {cmd:?})"
+            "usage: cargo xtask <bench converse|bench insights|bench metrics|gen-logs|e2e|soak|tidy|trim-model> [options]\n(unknown command {cmd:?})"
         ),
     }
 }

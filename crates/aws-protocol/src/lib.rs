@@ -6,6 +6,7 @@
 //! The operation tables of the nine models are generated data ([`tables`]).
 
 pub mod body;
+pub mod client;
 pub mod detect;
 pub mod document;
 pub mod error;

@@ -70,6 +70,8 @@ pub struct EmulatorConfig {
     /// How often (real time) alarms whose period boundary passed on the emulator's clock are
     /// evaluated in the background; `None`: only on `POST /_emulator/alarms/evaluate`.
     pub alarm_evaluation_interval: Option<std::time::Duration>,
+    /// Retention (days) of log groups without a policy of their own (`serve --retention-days`).
+    pub retention_days: Option<u32>,
 }
 
 impl EmulatorConfig {
@@ -93,6 +95,7 @@ impl EmulatorConfig {
             s3_flush_interval: Some(DEFAULT_S3_FLUSH_INTERVAL),
             bedrock_metrics: true,
             alarm_evaluation_interval: Some(DEFAULT_ALARM_EVALUATION_INTERVAL),
+            retention_days: None,
         }
     }
 }
@@ -127,6 +130,11 @@ impl EmulatorConfig {
 
     /// CloudWatch Logs' part of the configuration.
     pub(crate) fn logs(&self) -> LogsConfig {
-        LogsConfig { max_concurrent_queries: self.max_concurrent_queries, query_results_wait: self.query_results_wait }
+        LogsConfig {
+            max_concurrent_queries: self.max_concurrent_queries,
+            query_results_wait: self.query_results_wait,
+            default_retention_days: self.retention_days,
+            ..LogsConfig::default()
+        }
     }
 }

@@ -16,6 +16,7 @@
 //! ```
 
 pub mod config;
+pub mod dashboard_command;
 pub mod error;
 mod identities;
 pub mod query_command;
@@ -151,6 +152,10 @@ impl Drop for RunningEmulator {
 
 /// Opens the data directory, binds the socket and serves in a background task.
 pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, StartError> {
+    // Before anything sizes itself from the descriptor limit (the store's handle cache).
+    if let Err(err) = fd_budget::raise_nofile_limit() {
+        tracing::warn!(%err, "the file-descriptor limit could not be raised; the emulator sizes itself from the current one");
+    }
     let listen = config.listen;
     let services = Arc::new(services::Services::open(&config)?);
     let listener =
@@ -165,6 +170,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, StartError
     if let Some(every) = config.alarm_evaluation_interval {
         monitors.push(tokio::spawn(evaluate_alarms_every(Arc::clone(&services), every)));
     }
+    monitors.push(tokio::spawn(sweep_retention_every(Arc::clone(&services), RETENTION_SWEEP_INTERVAL)));
     Ok(RunningEmulator { addr, services, stop: Some(stop), task, flusher, monitors })
 }
 
@@ -198,6 +204,24 @@ async fn evaluate_alarms_every(services: Arc<services::Services>, every: std::ti
         ticks.tick().await;
         if let Err(err) = services.cloudwatch.evaluate_due_alarms() {
             tracing::error!(%err, "alarm evaluation failed");
+        }
+    }
+}
+
+/// How often (real time) expired log segments are looked for besides the sweeps appends run, so
+/// an idle emulator's disk stays bounded too.
+const RETENTION_SWEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Every `every` of real time: the log segments expired on the emulator's clock are deleted.
+async fn sweep_retention_every(services: Arc<services::Services>, every: std::time::Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        let logs = Arc::clone(&services.logs);
+        if let Ok(Err(err)) = tokio::task::spawn_blocking(move || logs.sweep_retention()).await {
+            tracing::error!(%err, "the retention sweep failed; the next one retries");
         }
     }
 }

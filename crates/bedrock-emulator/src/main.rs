@@ -1,7 +1,9 @@
 //! `bedrock-emulator`: the command line. `serve` runs the emulator with embedded defaults
 //! (127.0.0.1:4599, data in `./.bedrock-emulator`, logging on to `/aws/bedrock/modelinvocations`);
-//! `query` runs a Logs Insights query over a data directory or a records file; `sql` runs
-//! Athena's SQL over the data directory's buckets, local files or real S3.
+//! `query` runs a Logs Insights query over a data directory, a records file or delivered S3
+//! objects (local or on any S3 endpoint); `import` loads records into a data directory's log group;
+//! `dashboard init` puts the starter dashboards into a running emulator; `sql` runs Athena's SQL
+//! over the data directory's buckets, local files or real S3.
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
@@ -9,11 +11,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+mod import_command;
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use bedrock_emulator::catalog::Catalog;
-use bedrock_emulator::clock::{StartedClock, parse_rfc3339_ms};
+use bedrock_emulator::clock::{ManualClock, StartedClock, parse_rfc3339_ms};
 use bedrock_emulator::config::DEFAULT_PORT;
 use bedrock_emulator::responder::Responder;
 use bedrock_emulator::{EmulatorConfig, InitialLogging, Principals};
@@ -29,10 +33,50 @@ struct Cli {
 enum Command {
     /// Serve Bedrock runtime, the logging control plane, CloudWatch Logs, CloudWatch, SNS and S3 reads on one port.
     Serve(ServeArgs),
-    /// Run a Logs Insights query over a data directory or a file of records (no server needed).
+    /// Run a Logs Insights query over a data directory, a file of records or delivered S3 objects (no server needed).
     Query(QueryArgs),
     /// Run Athena SQL (Hive DDL, Trino SELECT) over the data directory's buckets, local files or real S3.
     Sql(SqlArgs),
+    /// Load records (a JSON lines file, a local or S3 delivery prefix) into a log group of a data directory.
+    Import(import_command::ImportArgs),
+    /// CloudWatch dashboards of a running emulator.
+    #[command(subcommand)]
+    Dashboard(DashboardCommand),
+}
+
+/// `--on-bad-record`: what a line that is not a record does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum BadRecordArg {
+    /// Stop with the file and line of the first one.
+    Fail,
+    /// Report each (file and line) on stderr and go on.
+    Skip,
+}
+
+impl From<BadRecordArg> for record_source::OnBadRecord {
+    fn from(a: BadRecordArg) -> Self {
+        match a {
+            BadRecordArg::Fail => record_source::OnBadRecord::Fail,
+            BadRecordArg::Skip => record_source::OnBadRecord::Skip,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum DashboardCommand {
+    /// Put the lab's GenAI-Monitoring dashboard and the seed's five recommended widgets
+    /// (Bedrock-Token-Usage) into a running emulator, through PutDashboard.
+    Init(DashboardInitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct DashboardInitArgs {
+    /// The running emulator.
+    #[arg(long, env = "AWS_ENDPOINT_URL", default_value = "http://127.0.0.1:4599")]
+    endpoint: String,
+    /// The log group the log widgets query (the lab configures /aws/bedrock/model-invocations).
+    #[arg(long, default_value = bedrock_emulator::DEFAULT_LOG_GROUP)]
+    log_group: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -80,12 +124,20 @@ struct QueryArgs {
     /// Log group to query (repeatable). Default: the query's SOURCE, else the Bedrock group.
     #[arg(long = "log-group")]
     log_groups: Vec<String>,
-    /// Query a file of ModelInvocationLog records (one JSON object per line) instead.
-    #[arg(long, conflicts_with_all = ["data_dir", "s3"])]
+    /// Query a file of ModelInvocationLog records (one JSON object per line, plain or gzip) instead.
+    /// (`--data-dir`, whose default may come from the environment, is then not read.)
+    #[arg(long, conflicts_with = "s3")]
     events: Option<PathBuf>,
-    /// Query the records S3 delivery wrote in the data directory: `BUCKET` or `BUCKET/PREFIX`.
-    #[arg(long, value_name = "BUCKET[/PREFIX]")]
+    /// Query delivered records: `BUCKET[/PREFIX]` in the data directory's buckets, or
+    /// `s3://BUCKET[/PREFIX]` on any S3 endpoint (AWS_ENDPOINT_URL, AWS credentials from the environment).
+    #[arg(long, value_name = "[s3://]BUCKET[/PREFIX]")]
     s3: Option<String>,
+    /// Scan threads (default: one per core).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// What a line of a file or object that is not a record does.
+    #[arg(long, value_enum, default_value = "fail")]
+    on_bad_record: BadRecordArg,
     /// Start of the time range: RFC 3339 or epoch seconds (inclusive). Default: the beginning.
     #[arg(long)]
     start: Option<String>,
@@ -142,6 +194,19 @@ struct ServeArgs {
     /// Do not publish Bedrock's AWS/Bedrock runtime metrics.
     #[arg(long)]
     no_bedrock_metrics: bool,
+    /// Retention in days of log groups without a policy of their own (CloudWatch's values: 1, 3,
+    /// 5, 7, 14, 30, ... 3653); expired segment files are deleted, so the data directory stays bounded.
+    #[arg(long, value_parser = retention_days)]
+    retention_days: Option<u32>,
+    /// Keep the clock at --now instead of advancing it (reproducible records; tests).
+    #[arg(long, requires = "now")]
+    freeze_clock: bool,
+}
+
+/// `--retention-days`: one of the values PutRetentionPolicy allows.
+fn retention_days(text: &str) -> Result<u32, String> {
+    let days: i64 = text.parse().map_err(|err| format!("{err}"))?;
+    service_logs::retention::check_retention_days(days).map_err(|err| err.message)
 }
 
 fn main() -> ExitCode {
@@ -163,7 +228,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve(args),
         Command::Query(args) => query(args),
         Command::Sql(args) => sql_command(args),
+        Command::Import(args) => import_command::run(args),
+        Command::Dashboard(DashboardCommand::Init(args)) => dashboard_init(args),
     }
+}
+
+fn dashboard_init(args: DashboardInitArgs) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("tokio runtime")?;
+    let names = runtime.block_on(bedrock_emulator::dashboard_command::init(&args.endpoint, &args.log_group))?;
+    let mut out = std::io::stdout().lock();
+    for name in names {
+        let _ = writeln!(out, "put dashboard {name}: {}/_emulator/dashboards/{name}", args.endpoint.trim_end_matches('/'));
+    }
+    let _ = out.flush();
+    Ok(())
 }
 
 fn sql_command(args: SqlArgs) -> anyhow::Result<()> {
@@ -201,17 +279,27 @@ fn sql_command(args: SqlArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn read(path: &PathBuf) -> anyhow::Result<String> {
+pub(crate) fn read(path: &PathBuf) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    // Before anything sizes itself from the descriptor limit (the store's handle cache, the scans).
+    match fd_budget::raise_nofile_limit() {
+        Ok(limit) => tracing::info!(?limit, budget = ?fd_budget::FdBudget::current(), "file descriptors"),
+        Err(err) => tracing::warn!(%err, "keeping the file descriptor limit"),
+    }
     let mut config = EmulatorConfig::new(&args.data_dir);
     config.listen = SocketAddr::new(args.host, args.port);
     if let Some(now) = &args.now {
         let start = parse_rfc3339_ms(now).map_err(anyhow::Error::msg).context("--now")?;
-        config.clock = Arc::new(StartedClock::starting_at(start));
+        config.clock = if args.freeze_clock {
+            Arc::new(ManualClock::new(start))
+        } else {
+            Arc::new(StartedClock::starting_at(start))
+        };
     }
+    config.retention_days = args.retention_days;
     if args.logging_off {
         config.initial_logging = InitialLogging::Off;
     }
@@ -254,25 +342,22 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 fn query(args: QueryArgs) -> anyhow::Result<()> {
-    use bedrock_emulator::query_command::{QueryCommand, QueryCommandError, QueryInput, parse_time_bound, to_csv, to_json};
+    use bedrock_emulator::query_command::{QueryCommand, QueryCommandError, QueryInput, to_csv, to_json};
     let query = match (&args.query, &args.file) {
         (Some(q), _) => q.clone(),
         (None, Some(path)) => read(path)?,
         (None, None) => anyhow::bail!("give a query string or --file"),
     };
-    let bound = |text: &Option<String>, name: &str| -> anyhow::Result<Option<i64>> {
-        text.as_deref().map(parse_time_bound).transpose().map_err(anyhow::Error::msg).with_context(|| name.to_owned())
-    };
-    let start_ms = bound(&args.start, "--start")?.unwrap_or(i64::MIN);
-    let end_ms = bound(&args.end, "--end")?.map_or(i64::MAX, |ms| ms.saturating_add(999));
+    let (start_ms, end_ms) = time_range(&args.start, &args.end)?;
     let shown_group = args.log_groups.first().cloned().unwrap_or_else(|| bedrock_emulator::DEFAULT_LOG_GROUP.to_owned());
     let input = match (&args.events, &args.s3) {
         (Some(file), _) => QueryInput::Events { file: file.clone(), log_group: shown_group },
-        (None, Some(location)) => {
-            let location = location.strip_prefix("s3://").unwrap_or(location);
-            let (bucket, prefix) = location.split_once('/').unwrap_or((location, ""));
-            QueryInput::S3 { dir: args.data_dir.clone(), bucket: bucket.to_owned(), prefix: prefix.to_owned(), log_group: shown_group }
-        }
+        (None, Some(location)) => match s3_location(location)? {
+            S3Location::Remote(url) => QueryInput::RemoteS3 { url, log_group: shown_group },
+            S3Location::Local { bucket, prefix } => {
+                QueryInput::S3 { dir: args.data_dir.clone(), bucket, prefix, log_group: shown_group }
+            }
+        },
         (None, None) => {
             let mut log_groups = args.log_groups.clone();
             if log_groups.is_empty() && !query.to_ascii_lowercase().trim_start().starts_with("source") {
@@ -282,7 +367,16 @@ fn query(args: QueryArgs) -> anyhow::Result<()> {
         }
     };
     let now_ms = i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis())?;
-    let command = QueryCommand { query: query.clone(), input, start_ms, end_ms, account_id: args.account_id, now_ms };
+    let command = QueryCommand {
+        query: query.clone(),
+        input,
+        start_ms,
+        end_ms,
+        account_id: args.account_id,
+        now_ms,
+        threads: args.threads,
+        on_bad_record: args.on_bad_record.into(),
+    };
     let output = match command.run() {
         Ok(output) => output,
         Err(QueryCommandError::Compile(diagnostics)) => {
@@ -293,6 +387,9 @@ fn query(args: QueryArgs) -> anyhow::Result<()> {
     };
     if !output.warnings.is_empty() {
         eprint!("{}", logs_insights::render(&query, &output.warnings));
+    }
+    if let Some(read) = &output.read {
+        report_bad_records(read);
     }
     let text = if args.json {
         to_json(&output.result) + "\n"
@@ -305,6 +402,44 @@ fn query(args: QueryArgs) -> anyhow::Result<()> {
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
     Ok(())
+}
+
+/// `--start`/`--end` as an inclusive range of epoch ms (the end runs to the end of its second).
+pub(crate) fn time_range(start: &Option<String>, end: &Option<String>) -> anyhow::Result<(i64, i64)> {
+    use bedrock_emulator::query_command::parse_time_bound;
+    let bound = |text: &Option<String>, name: &str| -> anyhow::Result<Option<i64>> {
+        text.as_deref().map(parse_time_bound).transpose().map_err(anyhow::Error::msg).with_context(|| name.to_owned())
+    };
+    let start_ms = bound(start, "--start")?.unwrap_or(i64::MIN);
+    let end_ms = bound(end, "--end")?.map_or(i64::MAX, |ms| ms.saturating_add(999));
+    Ok((start_ms, end_ms))
+}
+
+/// Where `--s3` points: a bucket of the data directory, or `s3://` on an S3 endpoint.
+pub(crate) enum S3Location {
+    Local { bucket: String, prefix: String },
+    Remote(record_source::remote::S3Url),
+}
+
+pub(crate) fn s3_location(text: &str) -> anyhow::Result<S3Location> {
+    if text.starts_with("s3://") {
+        let url = record_source::remote::S3Url::parse(text).with_context(|| format!("--s3 {text}: expected s3://BUCKET[/PREFIX]"))?;
+        return Ok(S3Location::Remote(url));
+    }
+    let (bucket, prefix) = text.split_once('/').unwrap_or((text, ""));
+    anyhow::ensure!(!bucket.is_empty(), "--s3 {text}: expected BUCKET[/PREFIX] or s3://BUCKET[/PREFIX]");
+    Ok(S3Location::Local { bucket: bucket.to_owned(), prefix: prefix.to_owned() })
+}
+
+/// Prints skipped bad records (file and line) on stderr.
+pub(crate) fn report_bad_records(read: &record_source::ReadReport) {
+    for bad in &read.bad_records {
+        eprintln!("skipped: {bad}");
+    }
+    let unlisted = read.bad_record_count.saturating_sub(read.bad_records.len() as u64);
+    if unlisted > 0 {
+        eprintln!("skipped: {unlisted} more lines that are not records");
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM. The handlers are installed when this is called, before the

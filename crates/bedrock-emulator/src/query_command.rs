@@ -1,31 +1,38 @@
 //! `bedrock-emulator query`: runs a Logs Insights query without a server, over a data
-//! directory's log groups (through the insights-scan crate), over the records S3 delivery
-//! wrote, or over a file of `ModelInvocationLog` records (one JSON object per line), and renders the result as a table, JSON
-//! (GetQueryResults-shaped) or CSV. The query is checked against the record schema, so
-//! fields a record never has get a warning.
+//! directory's log groups (a read-only snapshot of the store, scanned by the insights-scan crate), over the records S3 delivery wrote
+//! to a data directory's bucket or to any S3 endpoint (`s3://bucket/prefix`), or over a JSON
+//! lines file of `ModelInvocationLog` records (plain or gzip). Files and objects are read by the
+//! record-source crate: in parallel chunks, the record's `timestamp` read by the query's own
+//! field scanner, memory bounded by the groups and a fixed read-ahead. The result renders as a
+//! table, JSON (GetQueryResults-shaped) or CSV. The query is checked against the record schema,
+//! so fields a record never has get a warning.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
-use log_store::{LogStore, StoreError, StoreOptions};
-use logs_insights::{CheckOptions, Diagnostic, LogEvent, QueryResult, Schema, compile};
-use serde_json::Value;
+use log_store::{Snapshot, StoreError};
+use logs_insights::{CheckOptions, Diagnostic, QueryResult, Schema, compile};
+use object_store::bucket_store::BucketStore;
+use record_source::remote::S3Url;
+use record_source::{ObjectFeed, OnBadRecord, QueryRun, ReadOptions, ReadReport};
 
 use service_logs::model::{QueryStatistics, ResultFieldShape, query_results};
 
+use insights_scan::{ScanRequest, scan_snapshot, snapshot_source_log_groups};
 use service_kit::clock::parse_rfc3339_ms;
-use insights_scan::{ScanOutcome, ScanRequest, scan_store, source_log_groups};
 
 /// Where the events come from.
 #[derive(Debug, Clone)]
 pub enum QueryInput {
     /// Log groups of an emulator data directory (the store under `<dir>/logs`).
     DataDir { dir: PathBuf, log_groups: Vec<String> },
-    /// A file of records, one JSON object per line; shown as log group `log_group`.
+    /// A JSON lines file of records, plain or gzip; shown as log group `log_group`.
     Events { file: PathBuf, log_group: String },
     /// The records S3 delivery wrote under `s3://<bucket>/<prefix>` in a data directory
     /// (flushed batches only); shown as log group `log_group`.
     S3 { dir: PathBuf, bucket: String, prefix: String, log_group: String },
+    /// Delivered records in a bucket of any S3 endpoint (`AWS_ENDPOINT_URL` honoured).
+    RemoteS3 { url: S3Url, log_group: String },
 }
 
 /// One query run.
@@ -39,13 +46,18 @@ pub struct QueryCommand {
     pub account_id: String,
     /// The clock for `now()`, epoch ms.
     pub now_ms: i64,
+    /// Scan threads; 0 means one per core.
+    pub threads: usize,
+    /// What a line that is not a record does (files and objects).
+    pub on_bad_record: OnBadRecord,
 }
 
-/// A run's result and the checker's warnings.
+/// A run's result, the checker's warnings, and for files and objects what the read saw.
 #[derive(Debug)]
 pub struct QueryOutput {
     pub result: QueryResult,
     pub warnings: Vec<Diagnostic>,
+    pub read: Option<ReadReport>,
 }
 
 /// Why a query could not run.
@@ -61,10 +73,8 @@ pub enum QueryCommandError {
     LogGroupNotFound(String),
     #[error("the log store failed: {0}")]
     Store(#[from] StoreError),
-    #[error("cannot read {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("{path}:{line}: {message}")]
-    BadRecord { path: PathBuf, line: usize, message: String },
+    #[error(transparent)]
+    Source(#[from] record_source::SourceError),
     #[error("cannot read the S3 delivery: {0}")]
     S3(#[from] service_bedrock::delivery::ReadRecordsError),
 }
@@ -77,6 +87,31 @@ pub fn parse_time_bound(text: &str) -> Result<i64, String> {
     parse_rfc3339_ms(text)
 }
 
+/// The scan threads for `threads` (0 = one per core).
+pub fn thread_count(threads: usize) -> usize {
+    if threads > 0 { threads } else { std::thread::available_parallelism().map_or(1, |n| n.get()) }
+}
+
+/// The delivered batch objects under `bucket/prefix` of a data directory whose key hour may
+/// hold `[start_ms, end_ms]`, fetched from the local bucket.
+pub fn local_delivery_feed(dir: &Path, bucket: &str, prefix: &str, start_ms: i64, end_ms: i64) -> Result<ObjectFeed, QueryCommandError> {
+    let keys = service_bedrock::delivery::records::delivered_object_keys(dir, bucket, prefix)?;
+    let (mut kept, mut skipped) = (Vec::new(), 0);
+    for key in keys {
+        match record_source::layout::delivery_hour(&key) {
+            Some(hour) if !record_source::layout::may_hold(hour, start_ms, end_ms) => skipped += 1,
+            _ => kept.push(key),
+        }
+    }
+    let store = Arc::new(BucketStore::new(service_bedrock::delivery::records::bucket_root(dir), false));
+    let bucket_name = bucket.to_owned();
+    Ok(ObjectFeed::local(format!("s3://{bucket}/"), kept, skipped, move |key| match store.get_object(&bucket_name, key) {
+        Ok(Some((bytes, _))) => Ok(bytes),
+        Ok(None) => Err("the object disappeared while reading".into()),
+        Err(e) => Err(e.to_string()),
+    }))
+}
+
 impl QueryCommand {
     /// Compiles and runs the query.
     pub fn run(&self) -> Result<QueryOutput, QueryCommandError> {
@@ -87,90 +122,58 @@ impl QueryCommand {
         };
         let plan = compile(&self.query, &opts).map_err(QueryCommandError::Compile)?;
         let warnings = plan.warnings().to_vec();
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let result = match &self.input {
+        let threads = thread_count(self.threads);
+        let read_opts = ReadOptions {
+            threads,
+            start_ms: self.start_ms,
+            end_ms: self.end_ms,
+            on_bad_record: self.on_bad_record,
+            progress: None,
+        };
+        let log_stream = service_bedrock::delivery::invocation_log::LOG_STREAM;
+        let (result, read) = match &self.input {
             QueryInput::DataDir { dir, log_groups } => {
+                // A read-only snapshot: segments are listed by name, not walked as an open does.
                 let root = dir.join("logs");
-                let store = LogStore::open(&root, StoreOptions::default()).map_err(|err| match err {
+                let snapshot = Snapshot::open(&root, true).map_err(|err| match err {
                     StoreError::Locked { .. } => QueryCommandError::DataDirInUse(dir.clone()),
                     other => QueryCommandError::Store(other),
                 })?;
                 let mut groups = log_groups.clone();
                 if groups.is_empty() {
-                    groups = source_log_groups(&store, &plan);
+                    groups = snapshot_source_log_groups(&snapshot, &plan);
                 }
                 for group in &groups {
-                    if store.log_group(group).is_none() {
+                    if !snapshot.has_log_group(group) {
                         return Err(QueryCommandError::LogGroupNotFound(group.clone()));
                     }
                 }
                 let req = ScanRequest { groups: &groups, start_ms: self.start_ms, end_ms: self.end_ms, account_id: &self.account_id, threads };
-                match scan_store(&store, &plan, &req, &AtomicBool::new(false))? {
-                    ScanOutcome::Complete(result) => result,
-                    ScanOutcome::Cancelled => unreachable!("nothing cancels a command-line scan"),
-                }
+                (scan_snapshot(&snapshot, &plan, &req)?, None)
             }
             QueryInput::Events { file, log_group } => {
-                let records = read_records(file)?;
-                let ptrs: Vec<String> = (1..=records.len()).map(|n| format!("{}:{n}", file.display())).collect();
-                self.run_records(&plan, &records, &ptrs, log_group, threads)
+                let log = format!("{}:{log_group}", self.account_id);
+                let run = QueryRun { plan: &plan, log: &log, log_stream };
+                let (result, report) = record_source::query_file(file, &run, &read_opts)?;
+                (result, Some(report))
             }
             QueryInput::S3 { dir, bucket, prefix, log_group } => {
-                let records = service_bedrock::delivery::delivered_records(dir, bucket, prefix)?;
-                let ptrs: Vec<String> = (1..=records.len()).map(|n| format!("s3://{bucket}/{prefix}#{n}")).collect();
-                self.run_records(&plan, &records, &ptrs, log_group, threads)
+                let feed = local_delivery_feed(dir, bucket, prefix, self.start_ms, self.end_ms)?;
+                let log = format!("{}:{log_group}", self.account_id);
+                let run = QueryRun { plan: &plan, log: &log, log_stream };
+                let (result, report) = record_source::query_objects(&feed, &run, &read_opts)?;
+                (result, Some(report))
+            }
+            QueryInput::RemoteS3 { url, log_group } => {
+                let feed = record_source::remote::list(url, self.start_ms, self.end_ms)?;
+                let log = format!("{}:{log_group}", self.account_id);
+                let run = QueryRun { plan: &plan, log: &log, log_stream };
+                let (result, report) = record_source::query_objects(&feed, &run, &read_opts)?;
+                (result, Some(report))
             }
         };
-        Ok(QueryOutput { result, warnings })
+        Ok(QueryOutput { result, warnings, read })
     }
-}
-
-impl QueryCommand {
-    /// Runs `plan` over in-memory records `(event time ms, JSON line)` inside the time range.
-    fn run_records(
-        &self,
-        plan: &logs_insights::Plan,
-        records: &[(i64, String)],
-        ptrs: &[String],
-        log_group: &str,
-        threads: usize,
-    ) -> QueryResult {
-        let log = format!("{}:{log_group}", self.account_id);
-        let events: Vec<LogEvent<'_>> = records
-            .iter()
-            .zip(ptrs)
-            .filter(|((ts, _), _)| *ts >= self.start_ms && *ts <= self.end_ms)
-            .map(|((ts, line), ptr)| LogEvent {
-                timestamp: *ts,
-                ingestion_time: *ts,
-                message: line.as_bytes(),
-                log_stream: service_bedrock::delivery::invocation_log::LOG_STREAM,
-                log_group: &log,
-                ptr,
-            })
-            .collect();
-        plan.run_parallel(&events, threads)
-    }
-}
-
-/// Reads a records file: each non-blank line a JSON object with an RFC 3339 `timestamp`.
-/// Returns (event time ms, line). A line that is not such a record is an error naming it.
-pub fn read_records(path: &Path) -> Result<Vec<(i64, String)>, QueryCommandError> {
-    let text = std::fs::read_to_string(path).map_err(|source| QueryCommandError::Io { path: path.to_owned(), source })?;
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let bad = |message: String| QueryCommandError::BadRecord { path: path.to_owned(), line: i + 1, message };
-        let value: Value = serde_json::from_str(line).map_err(|e| bad(format!("not JSON: {e}")))?;
-        let ts = value
-            .get("timestamp")
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad("no \"timestamp\" string (is this a ModelInvocationLog record?)".into()))?;
-        out.push((parse_rfc3339_ms(ts).map_err(bad)?, line.to_owned()));
-    }
-    Ok(out)
 }
 
 /// GetQueryResults-shaped JSON: `{"status", "results": [[{field, value}]], "statistics"}`.
@@ -227,6 +230,8 @@ mod tests {
             end_ms: i64::MAX,
             account_id: "123456789012".into(),
             now_ms: 0,
+            threads: 2,
+            on_bad_record: OnBadRecord::Fail,
         }
     }
 
@@ -244,7 +249,7 @@ mod tests {
         let out = command("stats sum(input.inputTokenCount) as t by requestMetadata.tenant_id as tenant", file.clone()).run().unwrap();
         assert_eq!(out.result.get(0, "t"), Some("7"));
         assert_eq!(to_csv(&out.result), "tenant,t\n\"a, b\",7\n");
-        let json: Value = serde_json::from_str(&to_json(&out.result)).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&to_json(&out.result)).unwrap();
         assert_eq!(json["results"][0][1]["value"], "7");
         assert_eq!(json["statistics"]["recordsScanned"], 2.0);
 
@@ -260,10 +265,14 @@ mod tests {
         let out = command("stats sum(inputTokenCount) as t", file).run().unwrap();
         assert!(!out.warnings.is_empty(), "inputTokenCount is not a top-level record field");
         let bad = write(dir.path(), &[r#"{"timestamp":"2025-12-03T10:00:00Z"}"#, "{oops"]);
-        match command("fields @message", bad).run() {
-            Err(QueryCommandError::BadRecord { line: 2, .. }) => {}
+        match command("fields @message", bad.clone()).run() {
+            Err(QueryCommandError::Source(record_source::SourceError::BadRecord(b))) => assert_eq!(b.line, 2),
             other => panic!("{other:?}"),
         }
+        let skipping = QueryCommand { on_bad_record: OnBadRecord::Skip, ..command("stats count(*) as n", bad) };
+        let out = skipping.run().unwrap();
+        assert_eq!(out.result.get(0, "n"), Some("1"));
+        assert_eq!(out.read.unwrap().bad_records[0].line, 2);
         let file = write(dir.path(), &[r#"{"timestamp":"2025-12-03T10:00:00Z"}"#]);
         assert!(matches!(command("fields @message | oops", file).run(), Err(QueryCommandError::Compile(_))));
         assert_eq!(parse_time_bound("1733011200").unwrap(), 1_733_011_200_000);
@@ -273,7 +282,7 @@ mod tests {
     #[test]
     fn data_dir_in_use_is_named() {
         let dir = tempfile::tempdir().unwrap();
-        let _held = LogStore::open(&dir.path().join("logs"), StoreOptions::default()).unwrap();
+        let _held = log_store::LogStore::open(&dir.path().join("logs"), log_store::StoreOptions::default()).unwrap();
         let cmd = QueryCommand {
             input: QueryInput::DataDir { dir: dir.path().to_owned(), log_groups: vec!["g".into()] },
             ..command("fields @message", dir.path().join("unused"))

@@ -35,6 +35,10 @@ pub(crate) async fn serve(listener: TcpListener, services: Arc<Services>, shutdo
                 let stream = match accepted {
                     Ok((stream, _)) => stream,
                     Err(err) => {
+                        // Out of descriptors: the store's idle files make room for the next accept.
+                        if fd_budget::is_exhaustion(&err) {
+                            services.log_store.release_idle_handles();
+                        }
                         tracing::warn!(%err, "accept failed");
                         // Out of file descriptors and the like: give the system a moment.
                         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -102,6 +106,7 @@ pub(crate) async fn handle(services: Arc<Services>, req: Request<Incoming>) -> R
 /// | `POST /_emulator/clock` | `{"advance": "PT1H"}` or `{"to": "<RFC 3339>"}`: the clock moved forward (never back), then the alarms whose period ended evaluated |
 /// | `POST /_emulator/alarms/evaluate` | every alarm evaluated now |
 /// | `GET /_emulator/sns/messages` | the SNS messages published, with their deliveries |
+/// | `GET /_emulator/dashboards/` | the dashboards; `/<name>` one drawn as a page (`?start=-PT3H`, `&end=`, `&format=json`); `/assets/<file>` the page's scripts and styles |
 async fn emulator_route(services: &Services, req: Request<Incoming>, request_id: &str) -> Result<HttpResponse, Request<Incoming>> {
     let json = |status: StatusCode, value: serde_json::Value| plain(status, "application/json", value.to_string().into());
     let fail = |message: String| json(StatusCode::BAD_REQUEST, serde_json::json!({"message": message}));
@@ -149,8 +154,42 @@ async fn emulator_route(services: &Services, req: Request<Incoming>, request_id:
         (&Method::GET, "/_emulator/sns/messages") => {
             json(StatusCode::OK, serde_json::json!({"messages": services.cloudwatch.sns_messages()}))
         }
+        (&Method::GET, path) if path == DASHBOARDS || path.starts_with(&format!("{DASHBOARDS}/")) => {
+            let sub = path[DASHBOARDS.len()..].to_owned();
+            let query = req.uri().query().map(str::to_owned);
+            let cloudwatch = Arc::clone(&services.cloudwatch);
+            // Log widgets scan the log store: off the async workers.
+            let page = tokio::task::spawn_blocking(move || service_cloudwatch::page::respond(&cloudwatch, &sub, query.as_deref()));
+            match page.await {
+                Ok(page) => page_response(page),
+                Err(err) => internal(format!("the dashboard page failed: {err}")),
+            }
+        }
         _ => return Err(req),
     })
+}
+
+/// Where the dashboard pages are.
+const DASHBOARDS: &str = "/_emulator/dashboards";
+
+/// A dashboard page as an HTTP response: its Content-Security-Policy (the emulator's own
+/// scripts and styles only), no sniffing, not cached (the data changes) except the assets.
+fn page_response(page: service_cloudwatch::page::Page) -> HttpResponse {
+    let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = plain(status, page.content_type, page.body);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        http::HeaderValue::from_static(service_cloudwatch::page::CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, http::HeaderValue::from_static("nosniff"));
+    let cache = if page.content_type.starts_with("text/html") || page.content_type.starts_with("application/json") {
+        "no-store"
+    } else {
+        "max-age=3600"
+    };
+    headers.insert(header::CACHE_CONTROL, http::HeaderValue::from_static(cache));
+    response
 }
 
 /// `POST /_emulator/clock`'s body.

@@ -33,11 +33,13 @@ pub(crate) struct Services {
     pub(crate) registry: Registry,
     /// Bedrock, for its S3 delivery flushes.
     pub(crate) bedrock: Arc<BedrockService>,
+    /// CloudWatch Logs, for its retention sweeps.
+    pub(crate) logs: Arc<LogsService>,
     /// The log store (shared by Bedrock's delivery and the Logs API).
     pub(crate) log_store: Arc<LogStore>,
     /// The metric store (Bedrock's metrics, metric filters, CloudWatch).
     pub(crate) metric_store: Arc<MetricStore>,
-    /// CloudWatch and SNS, for alarm evaluation and the SNS message list.
+    /// CloudWatch and SNS, for alarm evaluation, the SNS message list and the dashboard pages.
     pub(crate) cloudwatch: Arc<CloudWatchService>,
     /// The emulator's clock (`POST /_emulator/clock` moves it forward).
     pub(crate) clock: Arc<AdjustableClock>,
@@ -75,7 +77,7 @@ impl Services {
             .with_metric_filters(Arc::clone(&metric_store), Some(filters))
             .map_err(|err| StartError::Service { service: "CloudWatch Logs", message: err.to_string() })?;
         let cloudwatch = CloudWatchService::open(env.clone(), &CloudWatchService::state_dir(&config.data_dir), Arc::clone(&metric_store))
-            .map(Arc::new)
+            .map(|cw| Arc::new(cw.with_logs(Arc::clone(&log_store))))
             .map_err(|err| StartError::Service { service: "CloudWatch", message: err.to_string() })?;
         let athena = AthenaService::open(env.clone(), &AthenaService::state_dir(&config.data_dir), Arc::clone(&buckets))
             .map_err(|err| StartError::Service { service: "Athena", message: err.to_string() })?;
@@ -84,11 +86,12 @@ impl Services {
         let bedrock = Arc::new(bedrock);
         let mut registry = Registry::default();
         registry.register(Arc::clone(&bedrock) as Arc<dyn service_kit::Service>);
-        registry.register(Arc::new(logs));
+        let logs = Arc::new(logs);
+        registry.register(Arc::clone(&logs) as Arc<dyn service_kit::Service>);
         registry.register(Arc::new(s3));
         registry.register(Arc::new(iam));
         registry.register(Arc::clone(&cloudwatch) as Arc<dyn service_kit::Service>);
         registry.register(Arc::new(athena));
-        Ok(Self { env, max_body_bytes: config.max_body_bytes, registry, bedrock, log_store, metric_store, cloudwatch, clock })
+        Ok(Self { env, max_body_bytes: config.max_body_bytes, registry, bedrock, logs, log_store, metric_store, cloudwatch, clock })
     }
 }

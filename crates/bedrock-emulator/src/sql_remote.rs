@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
-use futures_util::TryStreamExt;
+use futures::TryStreamExt;
 use object_store_s3::aws::{AmazonS3, AmazonS3Builder, AwsCredential};
 use object_store_s3::path::Path;
 use object_store_s3::{CredentialProvider, ObjectStore, ObjectStoreExt};
@@ -22,10 +22,11 @@ impl CredentialProvider for SdkCredentials {
     type Credential = AwsCredential;
 
     async fn get_credential(&self) -> object_store_s3::Result<Arc<AwsCredential>> {
-        let c = self.0.provide_credentials().await.map_err(|e| object_store_s3::Error::Generic {
-            store: "S3",
-            source: Box::new(e),
-        })?;
+        let c = self
+            .0
+            .provide_credentials()
+            .await
+            .map_err(|e| object_store_s3::Error::Generic { store: "S3", source: Box::new(e) })?;
         Ok(Arc::new(AwsCredential {
             key_id: c.access_key_id().to_owned(),
             secret_key: c.secret_access_key().to_owned(),
@@ -47,9 +48,9 @@ impl RemoteS3 {
     /// Reads the default chain's region and credentials.
     pub(crate) async fn from_default_chain() -> anyhow::Result<RemoteS3> {
         let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-        let credentials = config
-            .credentials_provider()
-            .ok_or_else(|| anyhow::anyhow!("no AWS credentials found by the default chain (environment, profile, SSO, instance role)"))?;
+        let credentials = config.credentials_provider().ok_or_else(|| {
+            anyhow::anyhow!("no AWS credentials found by the default chain (environment, profile, SSO, instance role)")
+        })?;
         let region = config.region().map_or_else(|| "us-east-1".to_owned(), |r| r.as_ref().to_owned());
         let endpoint = std::env::var("AWS_ENDPOINT_URL_S3").ok().or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
         Ok(RemoteS3 { credentials: Arc::new(SdkCredentials(credentials)), region, endpoint, stores: Mutex::default() })
@@ -82,8 +83,9 @@ impl ObjectSource for RemoteS3 {
     async fn list(&self, bucket: &str, prefix: &str) -> Result<Vec<ObjectEntry>, SqlError> {
         let store = self.store(bucket)?;
         let dir = prefix.trim_end_matches('/');
+        let dir_path = (!dir.is_empty()).then(|| path(dir));
         let listed: Vec<_> = store
-            .list(if dir.is_empty() { None } else { Some(&path(dir)) })
+            .list(dir_path.as_ref())
             .try_collect()
             .await
             .map_err(|e| SqlError::Storage(format!("listing s3://{bucket}/{prefix}: {e}")))?;

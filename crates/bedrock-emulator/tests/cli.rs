@@ -1,16 +1,17 @@
 //! The `bedrock-emulator serve` binary as a user runs it: port 0 with the bound address printed,
-//! `--now` moving the clock, a clean exit on SIGTERM, and the records on disk afterwards.
+//! `--now` setting the clock (`--freeze-clock` holding it there), a clean exit on SIGTERM, and the
+//! records on disk afterwards.
 
 mod common;
 
 use std::process::Command;
 
-use common::{converse, serve, signal};
+use common::{converse, serve_with, signal};
 
 #[test]
 fn serve_prints_its_address_honours_now_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut child, first, addr) = serve(dir.path());
+    let (mut child, first, addr) = serve_with(dir.path(), &["--freeze-clock"]);
     assert!(first.starts_with("bedrock-emulator listening on http://127.0.0.1:"), "{first}");
 
     let body = r#"{"messages":[{"role":"user","content":[{"text":"hello"}]}],"requestMetadata":{"team":"cli"}}"#;
@@ -23,10 +24,13 @@ fn serve_prints_its_address_honours_now_and_stops_cleanly_on_sigterm() {
     let store = log_store::LogStore::open(&dir.path().join("logs"), log_store::StoreOptions::default()).unwrap();
     let segments = store.segments("/aws/bedrock/modelinvocations", None, i64::MIN, i64::MAX).unwrap();
     let data = segments[0].read().unwrap();
-    let records: Vec<serde_json::Value> = data.events().map(|e| serde_json::from_slice(e.message).unwrap()).collect();
+    let events: Vec<_> = data.events().collect();
+    let records: Vec<serde_json::Value> = events.iter().map(|e| serde_json::from_slice(e.message).unwrap()).collect();
     assert_eq!(records.len(), 1);
-    let timestamp = records[0]["timestamp"].as_str().unwrap();
-    assert!(timestamp.starts_with("2024-12-15T09:30:0"), "{timestamp}");
+    // The record's times are the injected clock's to the millisecond, not however long the test
+    // took to get here.
+    assert_eq!(records[0]["timestamp"], "2024-12-15T09:30:00Z");
+    assert_eq!(events[0].ingestion_time, 1_734_255_000_000);
     assert_eq!(records[0]["requestMetadata"]["team"], "cli");
     drop(store);
 
@@ -80,4 +84,13 @@ fn bad_arguments_fail_with_a_message() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("invalid RFC 3339 instant"), "{stderr}");
+
+    // A retention CloudWatch does not allow is refused with its allowed values.
+    let out = Command::new(env!("CARGO_BIN_EXE_bedrock-emulator"))
+        .args(["serve", "--port", "0", "--retention-days", "2", "--data-dir", "/nonexistent-never-created"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--retention-days") && stderr.contains("enum value set: [1, 3, 5, 7"), "{stderr}");
 }

@@ -48,7 +48,7 @@ fn sigterm_writes_pending_s3_records_and_sigkill_loses_none() {
 
     // `query --s3` reads the delivered batches.
     let out = Command::new(env!("CARGO_BIN_EXE_bedrock-emulator"))
-        .args(["query", "stats count(*) as calls by operation", "--csv", "--s3", "s3://seed-logs/AWSLogs/", "--data-dir"])
+        .args(["query", "stats count(*) as calls by operation", "--csv", "--s3", "seed-logs/AWSLogs/", "--data-dir"])
         .arg(dir.path())
         .output()
         .unwrap();

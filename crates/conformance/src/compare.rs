@@ -19,7 +19,11 @@ pub(crate) enum Matcher {
     Absent,
     /// Exactly this string.
     Exact(String),
-    /// A number, compared with a relative tolerance (averages' digits are undocumented).
+    /// An integer (a token sum, a count), compared exactly: `"5000"` or `"5000.0"`, never
+    /// `"5004"`.
+    Int(i64),
+    /// A floating-point number (an average), compared with a relative tolerance (averages'
+    /// digits are undocumented).
     Num(f64),
     /// A number in `[lo, hi]` (a percentile when the service's method is not known).
     Between(f64, f64),
@@ -35,6 +39,7 @@ impl Matcher {
             (Matcher::Absent, None) => true,
             (Matcher::Absent, Some(_)) | (_, None) => false,
             (Matcher::Exact(e), Some(a)) => e == a,
+            (Matcher::Int(e), Some(a)) => a.parse::<i64>().map_or_else(|_| a.parse::<f64>().is_ok_and(|a| a == *e as f64), |a| a == *e),
             (Matcher::Num(e), Some(a)) => a.parse::<f64>().is_ok_and(|a| close(*e, a)),
             (Matcher::Between(lo, hi), Some(a)) => {
                 a.parse::<f64>().is_ok_and(|a| (*lo - 1e-9..=*hi + 1e-9).contains(&a))
@@ -49,6 +54,7 @@ impl Matcher {
         match self {
             Matcher::Absent => "∅".to_owned(),
             Matcher::Exact(s) => s.clone(),
+            Matcher::Int(i) => i.to_string(),
             Matcher::Num(f) => render_num(*f),
             Matcher::Between(lo, hi) => format!("{}..{}", render_num(*lo), render_num(*hi)),
             Matcher::Time { lo_ms, hi_ms } if lo_ms == hi_ms => format_timestamp(*lo_ms),
@@ -226,8 +232,8 @@ mod tests {
     fn multiset_match_ignores_order_without_sort() {
         let expected = Expected::Rows {
             required: vec![
-                exp(&[("App", Matcher::Exact("A".into())), ("n", Matcher::Num(1.0))]),
-                exp(&[("App", Matcher::Exact("B".into())), ("n", Matcher::Num(2.0))]),
+                exp(&[("App", Matcher::Exact("A".into())), ("n", Matcher::Int(1))]),
+                exp(&[("App", Matcher::Exact("B".into())), ("n", Matcher::Int(2))]),
             ],
             optional: vec![],
             fill: 0,
@@ -241,8 +247,8 @@ mod tests {
     fn wrong_value_gives_a_diff_and_order_is_checked() {
         let expected = Expected::Rows {
             required: vec![
-                exp(&[("App", Matcher::Exact("A".into())), ("n", Matcher::Num(1.0))]),
-                exp(&[("App", Matcher::Exact("B".into())), ("n", Matcher::Num(2.0))]),
+                exp(&[("App", Matcher::Exact("A".into())), ("n", Matcher::Int(1))]),
+                exp(&[("App", Matcher::Exact("B".into())), ("n", Matcher::Int(2))]),
             ],
             optional: vec![],
             fill: 0,
@@ -268,6 +274,11 @@ mod tests {
     fn numbers_times_and_errors() {
         assert!(Matcher::Num(88.88888888888889).matches(Some("88.889")));
         assert!(!Matcher::Num(88.0).matches(Some("89")));
+        // Within the float tolerance, but a token sum is off by four.
+        assert!(Matcher::Num(5000.0).matches(Some("5004")));
+        assert!(!Matcher::Int(5000).matches(Some("5004")));
+        assert!(Matcher::Int(5000).matches(Some("5000")) && Matcher::Int(5000).matches(Some("5000.0")));
+        assert!(!Matcher::Int(5000).matches(Some("5000.5")) && !Matcher::Int(5000).matches(Some("x")));
         let t = parse_iso8601("2025-12-03 10:00:05.000").unwrap();
         assert!(Matcher::Time { lo_ms: t - 1000, hi_ms: t }.matches(Some("2025-12-03 10:00:05.000")));
         let e = Expected::Error("MalformedQueryException".into());

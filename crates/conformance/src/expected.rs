@@ -85,7 +85,8 @@ fn event_value(e: Event<'_>, source: &Source, k: &Knowledge) -> Val {
 #[derive(Debug, Clone, PartialEq)]
 enum Val {
     Null,
-    Num(f64),
+    /// An integer the runtime returned (token counts, latency): compared exactly.
+    Int(i64),
     Text(String),
     /// A record time: the instant the harness believes (for grouping) and the window it is in.
     Time { at_ms: i64, lo_ms: i64, hi_ms: i64 },
@@ -98,10 +99,10 @@ fn value(call: &CallOutcome, source: &Source, k: &Knowledge) -> Val {
     // Records carry second-precision timestamps.
     let time = |floor: i64| time_value(call.sent_lo_ms, call.sent_hi_ms, floor, true, k);
     match source {
-        Source::InputTokens => Val::Num(usage.input_tokens as f64),
-        Source::OutputTokens => Val::Num(usage.output_tokens as f64),
-        Source::TotalTokens => Val::Num((usage.input_tokens + usage.output_tokens) as f64),
-        Source::LatencyMs => usage.latency_ms.map_or(Val::Null, |l| Val::Num(l as f64)),
+        Source::InputTokens => Val::Int(usage.input_tokens as i64),
+        Source::OutputTokens => Val::Int(usage.output_tokens as i64),
+        Source::TotalTokens => Val::Int((usage.input_tokens + usage.output_tokens) as i64),
+        Source::LatencyMs => usage.latency_ms.map_or(Val::Null, Val::Int),
         Source::ModelId => Val::Text(call.model_id.clone()),
         Source::Timestamp => time(1),
         Source::BinHour => time(HOUR_MS),
@@ -114,7 +115,7 @@ fn value(call: &CallOutcome, source: &Source, k: &Knowledge) -> Val {
 
 fn number(v: &Val) -> Option<f64> {
     match v {
-        Val::Num(n) => Some(*n),
+        Val::Int(n) => Some(*n as f64),
         Val::Text(t) => t.parse().ok(),
         Val::Time { at_ms, .. } => Some(*at_ms as f64),
         Val::Null | Val::Unknown => None,
@@ -139,7 +140,7 @@ fn passes(e: Event<'_>, filter: &Filter, k: &Knowledge) -> bool {
 fn cell(v: &Val) -> Matcher {
     match v {
         Val::Null => Matcher::Absent,
-        Val::Num(n) => Matcher::Num(*n),
+        Val::Int(n) => Matcher::Int(*n),
         Val::Text(t) => Matcher::Exact(t.clone()),
         Val::Time { lo_ms, hi_ms, .. } => Matcher::Time { lo_ms: *lo_ms, hi_ms: *hi_ms },
         Val::Unknown => Matcher::AnyPresent,
@@ -150,7 +151,7 @@ fn cell(v: &Val) -> Matcher {
 fn group_part(v: &Val) -> String {
     match v {
         Val::Null => "\u{0}null".to_owned(),
-        Val::Num(n) => n.to_string(),
+        Val::Int(n) => n.to_string(),
         Val::Text(t) => format!("t:{t}"),
         Val::Time { at_ms, .. } => format!("time:{at_ms:020}"),
         Val::Unknown => "\u{0}unknown".to_owned(),
@@ -189,8 +190,13 @@ pub(crate) fn expected(expect: &Expect, delivered: &Delivered<'_>, k: &Knowledge
                         by.iter().zip(&keys).map(|(g, v)| (g.name.clone(), cell(v))).collect();
                     let mut sort_key = None;
                     for a in aggregates {
-                        let vals: Vec<f64> = match &a.of {
-                            Some(src) => members.iter().filter_map(|e| number(&event_value(*e, src, k))).collect(),
+                        // The values the group's events have (the permission-check line has none).
+                        let vals: Vec<Val> = match &a.of {
+                            Some(src) => members
+                                .iter()
+                                .map(|e| event_value(*e, src, k))
+                                .filter(|v| !matches!(v, Val::Null))
+                                .collect(),
                             None => Vec::new(),
                         };
                         // count(*) counts every event of the group, count(field) the ones that have it.
@@ -214,12 +220,38 @@ pub(crate) fn expected(expect: &Expect, delivered: &Delivered<'_>, k: &Knowledge
     }
 }
 
-/// One aggregate's matcher and, when it is a plain number, its value (for sorting).
-fn aggregate(f: AggFn, p: Option<f64>, count: usize, vals: &[f64], k: &Knowledge) -> (Matcher, Option<f64>) {
-    let num = |x: Option<f64>| (x.map_or(Matcher::Absent, Matcher::Num), x);
+/// One aggregate's matcher and, when it is a plain number, its value (for sorting). Counts, and
+/// sums, minima, maxima and exact percentiles of integers are integers, compared exactly; only
+/// averages and aggregates of other numbers keep the float tolerance.
+fn aggregate(f: AggFn, p: Option<f64>, count: usize, of: &[Val], k: &Knowledge) -> (Matcher, Option<f64>) {
+    let int = |x: i64| (Matcher::Int(x), Some(x as f64));
     if f == AggFn::Count {
-        return num(Some(count as f64));
+        return int(count as i64);
     }
+    let ints: Option<Vec<i64>> = of
+        .iter()
+        .filter(|v| !matches!(v, Val::Null))
+        .map(|v| match v {
+            Val::Int(n) => Some(*n),
+            _ => None,
+        })
+        .collect();
+    if let Some(ints) = ints.filter(|i| !i.is_empty())
+        && f != AggFn::Avg
+        && (f != AggFn::Pct || k.exact_times)
+    {
+        let mut sorted = ints;
+        sorted.sort_unstable();
+        let n = sorted.len();
+        return match f {
+            AggFn::Sum => int(sorted.iter().sum()),
+            AggFn::Min => int(sorted[0]),
+            AggFn::Max => int(sorted[n - 1]),
+            _ => int(sorted[pct_rank(p, n) - 1]),
+        };
+    }
+    let vals: Vec<f64> = of.iter().filter_map(number).collect();
+    let num = |x: Option<f64>| (x.map_or(Matcher::Absent, Matcher::Num), x);
     if vals.is_empty() {
         return (Matcher::Absent, None);
     }
@@ -237,12 +269,15 @@ fn aggregate(f: AggFn, p: Option<f64>, count: usize, vals: &[f64], k: &Knowledge
             // account any value between the group's min and max is accepted.
             let mut sorted = vals.to_vec();
             sorted.sort_by(f64::total_cmp);
-            let n = sorted.len();
-            let rank = ((p.unwrap_or(50.0) / 100.0 * n as f64).ceil() as usize).clamp(1, n);
-            let v = sorted[rank - 1];
+            let v = sorted[pct_rank(p, sorted.len()) - 1];
             if k.exact_times { num(Some(v)) } else { (Matcher::Between(min, max), Some(v)) }
         }
     }
+}
+
+/// The nearest rank (1-based) of percentile `p` (default 50) among `n` sorted values.
+fn pct_rank(p: Option<f64>, n: usize) -> usize {
+    ((p.unwrap_or(50.0) / 100.0 * n as f64).ceil() as usize).clamp(1, n)
 }
 
 /// Sorts (nulls last when descending, first when ascending) and applies the limit, keeping the
@@ -343,9 +378,11 @@ mod tests {
         let Expected::Rows { required, optional, fill, .. } = expected(&spec, &delivered, &k) else { panic!() };
         assert_eq!(required.len(), 1);
         assert_eq!(required[0].cells[0].1, Matcher::Exact("a".into()));
-        assert_eq!(required[0].cells[1].1, Matcher::Num(25.0));
-        assert_eq!(required[0].cells[2].1, Matcher::Num(2.0));
+        // Integers exactly (a sum, a count); the average with the float tolerance.
+        assert_eq!(required[0].cells[1].1, Matcher::Int(25));
+        assert_eq!(required[0].cells[2].1, Matcher::Int(2));
         assert_eq!(required[0].cells[3].1, Matcher::Num(5.0));
+        assert!(!required[0].cells[1].1.matches(Some("25.02")), "within 1e-3, still wrong");
         assert_eq!(required[0].cells[4].1, Matcher::Absent);
         assert_eq!((optional.len(), fill), (2, 1));
     }
@@ -381,14 +418,14 @@ mod tests {
         let Expected::Rows { required, .. } = expected(&by_app, &delivered, &k) else { panic!() };
         assert_eq!(required.len(), 2);
         let keyless = required.iter().find(|r| r.cells[0].1 == Matcher::Absent).unwrap();
-        assert_eq!((&keyless.cells[1].1, &keyless.cells[2].1), (&Matcher::Absent, &Matcher::Num(1.0)));
+        assert_eq!((&keyless.cells[1].1, &keyless.cells[2].1), (&Matcher::Absent, &Matcher::Int(1)));
         // count(*) by hour counts it; a filter on a record field drops it.
         let per_hour: Expect = serde_json::from_str(
             r#"{"kind": "stats", "by": [{"name": "bin(1h)", "key": "bin:1h"}], "aggregates": [{"name": "n", "agg": "count"}]}"#,
         )
         .unwrap();
         let Expected::Rows { required, .. } = expected(&per_hour, &delivered, &k) else { panic!() };
-        assert_eq!(required[0].cells[1].1, Matcher::Num(2.0));
+        assert_eq!(required[0].cells[1].1, Matcher::Int(2));
         let filtered: Expect = serde_json::from_str(
             r#"{"kind": "events", "filter": [{"op": "gt", "field": "input", "value": 0}], "columns": [{"name": "@timestamp", "value": "timestamp"}]}"#,
         )

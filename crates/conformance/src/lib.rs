@@ -18,11 +18,13 @@
 //! | `monitoring.rs` | CloudWatch checks: `AWS/Bedrock` per `ModelId`, a metric filter's sum, an alarm reaching ALARM |
 //! | `compare.rs` | matching rows, sort order, limits, the readable diff |
 //! | `snapshot.rs` | redacted insta snapshots, one set for both targets |
+//! | `insta_env.rs` | the insta environment: inherited overrides cleared outside `--update-snapshots` |
 //! | `record.rs` | `--record`: scrubbed responses and records; replay in `--mock` |
 //! | `report.rs` | the plan and cost estimate, progress lines, the summary table |
 
 mod compare;
 mod expected;
+mod insta_env;
 mod monitoring;
 mod record;
 mod report;
@@ -47,7 +49,7 @@ pub(crate) fn workspace_root() -> PathBuf {
 }
 
 const USAGE: &str = "usage: cargo xtask e2e (--mock | --aws | --aws-via-emulator) [--scenario NAME]... \
-[--record | --record-dir DIR] [--replay-dir DIR | --no-replay] [--update-snapshots] [--logging-role-arn ARN] [--dry-run]";
+[--record | --record-dir DIR] [--replay-dir DIR | --no-replay] [--update-snapshots] [--allow-skip] [--logging-role-arn ARN] [--dry-run]";
 
 #[derive(Debug, Default)]
 struct Args {
@@ -59,6 +61,8 @@ struct Args {
     replay_dir: Option<PathBuf>,
     role_arn: Option<String>,
     dry_run: bool,
+    /// A skipped scenario does not fail the run.
+    allow_skip: bool,
 }
 
 fn parse(args: &[String]) -> anyhow::Result<Args> {
@@ -78,6 +82,7 @@ fn parse(args: &[String]) -> anyhow::Result<Args> {
             "--replay-dir" => out.replay_dir = Some(PathBuf::from(it.next().context(USAGE)?)),
             "--logging-role-arn" => out.role_arn = Some(it.next().context(USAGE)?.clone()),
             "--dry-run" => out.dry_run = true,
+            "--allow-skip" => out.allow_skip = true,
             other => anyhow::bail!("unknown option {other:?}\n{USAGE}"),
         }
     }
@@ -91,19 +96,18 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     if args.mode.as_deref() == Some("--aws-via-emulator") {
         return aws_via_emulator(&args);
     }
-    // insta: snapshots live under the workspace; never leave `.snap.new` files unless asked.
-    // SAFETY: set before the runtime starts any thread.
-    unsafe {
-        std::env::set_var("INSTA_WORKSPACE_ROOT", crate::workspace_root());
-        if args.update_snapshots {
-            std::env::set_var("INSTA_UPDATE", "always");
-        } else {
-            if std::env::var_os("INSTA_UPDATE").is_none() {
-                std::env::set_var("INSTA_UPDATE", "no");
-            }
-            // The harness prints its own diff of a differing snapshot.
-            if std::env::var_os("INSTA_OUTPUT").is_none() {
-                std::env::set_var("INSTA_OUTPUT", "none");
+    // insta: snapshots live under the workspace; rewritten only with --update-snapshots.
+    let root = crate::workspace_root();
+    let env = insta_env::insta_env(args.update_snapshots, &root.to_string_lossy(), |name| std::env::var(name).ok());
+    for notice in &env.notices {
+        println!("note: {notice}");
+    }
+    for (name, value) in env.vars {
+        // SAFETY: set before the runtime starts any thread.
+        unsafe {
+            match value {
+                Some(value) => std::env::set_var(name, value),
+                None => std::env::remove_var(name),
             }
         }
     }
@@ -176,7 +180,7 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
         if let Some(end) = previous_end {
             target.separate(end, target.knowledge.skew_ms).await;
         }
-        let run = runner::run(&target, s, i, &role_arn).await;
+        let run = runner::run(&target, s, i, &role_arn, args.update_snapshots).await;
         if let Some(dir) = &args.record_dir
             && !matches!(run.report.status, report::Status::Skipped(_))
             && let Err(err) = record::save(dir, &run)
@@ -191,7 +195,7 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
 
     restore_logging(&target, previous).await;
     target.shutdown().await;
-    let ok = report::summary(&reports, started.elapsed());
+    let ok = report::summary(&reports, started.elapsed(), args.allow_skip);
     anyhow::ensure!(ok, "e2e: at least one scenario failed (see the diffs above)");
     Ok(())
 }
@@ -278,6 +282,9 @@ fn aws_via_emulator(args: &Args) -> anyhow::Result<()> {
         let record_dir = tmp.path().join("recorded");
         let mut cmd = Command::new(&exe);
         cmd.args(["e2e", "--aws", "--record-dir"]).arg(&record_dir);
+        if args.allow_skip {
+            cmd.arg("--allow-skip");
+        }
         for s in &args.scenarios {
             cmd.args(["--scenario", s]);
         }
@@ -296,6 +303,9 @@ fn aws_via_emulator(args: &Args) -> anyhow::Result<()> {
         println!("== e2e --aws-via-emulator: 4. e2e --mock replaying what --record saved");
         let mut cmd = Command::new(&exe);
         cmd.args(["e2e", "--mock", "--replay-dir"]).arg(&record_dir);
+        if args.allow_skip {
+            cmd.arg("--allow-skip");
+        }
         for s in &args.scenarios {
             cmd.args(["--scenario", s]);
         }

@@ -126,8 +126,10 @@ pub(crate) fn detail(text: &str) {
     }
 }
 
-/// The summary table; returns whether everything passed (skips count as passing).
-pub(crate) fn summary(reports: &[ScenarioReport], total: Duration) -> bool {
+/// The summary table; returns whether everything passed. A skipped scenario fails the run
+/// unless `allow_skip` (`--allow-skip`): a routing regression that makes the target answer
+/// `UnknownOperationException` must not turn a run green.
+pub(crate) fn summary(reports: &[ScenarioReport], total: Duration, allow_skip: bool) -> bool {
     let mut out = String::new();
     let _ = writeln!(out, "\n== summary");
     let _ = writeln!(out, "| scenario | calls | queries passed | status | time |");
@@ -141,7 +143,10 @@ pub(crate) fn summary(reports: &[ScenarioReport], total: Duration) -> bool {
                 all_ok = false;
                 "FAIL".to_owned()
             }
-            Status::Skipped(why) => format!("skipped: {why}"),
+            Status::Skipped(why) => {
+                all_ok &= allow_skip;
+                format!("{}: {why}", if allow_skip { "skipped (allowed)" } else { "SKIPPED" })
+            }
         };
         let _ = writeln!(
             out,
@@ -151,6 +156,9 @@ pub(crate) fn summary(reports: &[ScenarioReport], total: Duration) -> bool {
             r.queries.len(),
             r.elapsed.as_secs_f64()
         );
+    }
+    if !allow_skip && reports.iter().any(|r| matches!(r.status, Status::Skipped(_))) {
+        let _ = writeln!(out, "\na skipped scenario fails the run; pass --allow-skip where the target lacks an operation on purpose");
     }
     for r in reports.iter().filter(|r| r.status == Status::Failed) {
         let _ = writeln!(out, "\n{} failed:", r.name);
@@ -213,4 +221,22 @@ pub(crate) fn print_plan(scenarios: &[Scenario], description: &str) {
         "  the logging configuration is put per scenario and the one found at start is restored at the end; \
          run in a region where nothing else logs to these groups."
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(name: &str, status: Status) -> ScenarioReport {
+        ScenarioReport { status, ..ScenarioReport::new(name) }
+    }
+
+    #[test]
+    fn a_skip_fails_the_run_unless_allowed() {
+        let reports = [report("a", Status::Passed), report("b", Status::Skipped("requires X".into()))];
+        assert!(!summary(&reports, Duration::ZERO, false));
+        assert!(summary(&reports, Duration::ZERO, true));
+        assert!(summary(&reports[..1], Duration::ZERO, false));
+        assert!(!summary(&[report("c", Status::Failed)], Duration::ZERO, true));
+    }
 }

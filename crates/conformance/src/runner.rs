@@ -76,8 +76,9 @@ pub(crate) struct ScenarioRun {
     pub(crate) logging_put: Option<(i64, i64)>,
 }
 
-/// Runs one scenario; `index` places it on the mock clock.
-pub(crate) async fn run(target: &Target, scenario: &Scenario, index: usize, role_arn: &str) -> ScenarioRun {
+/// Runs one scenario; `index` places it on the mock clock; `update_snapshots` lets a differing
+/// snapshot be rewritten (and only then).
+pub(crate) async fn run(target: &Target, scenario: &Scenario, index: usize, role_arn: &str, update_snapshots: bool) -> ScenarioRun {
     let started = Instant::now();
     let mut run = ScenarioRun {
         report: ScenarioReport::new(&scenario.name),
@@ -87,12 +88,12 @@ pub(crate) async fn run(target: &Target, scenario: &Scenario, index: usize, role
         logging_put: None,
     };
     report::scenario_header(scenario);
-    steps(target, scenario, index, role_arn, &mut run).await;
+    steps(target, scenario, index, role_arn, update_snapshots, &mut run).await;
     run.report.elapsed = started.elapsed();
     run
 }
 
-async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &str, run: &mut ScenarioRun) {
+async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &str, update_snapshots: bool, run: &mut ScenarioRun) {
     let report = &mut run.report;
 
     // 1. Logging configuration (on the mock clock, one call spacing before the first call).
@@ -174,7 +175,7 @@ async fn steps(target: &Target, scenario: &Scenario, index: usize, role_arn: &st
     // 5. Queries.
     for case in &scenario.queries {
         let delivered = expected::Delivered { calls: &run.outcomes, logging_put: run.logging_put };
-        let outcome = run_query(target, scenario, case, &delivered, start_ms, end_ms).await;
+        let outcome = run_query(target, scenario, case, &delivered, start_ms, end_ms, update_snapshots).await;
         report::step("query", &format!("{} {}", case.file, outcome.summary()), outcome.passed());
         if let Some(detail) = outcome.detail() {
             if let Some(note) = &case.note {
@@ -487,6 +488,7 @@ async fn run_query(
     delivered: &expected::Delivered<'_>,
     start_ms: i64,
     end_ms: i64,
+    update_snapshots: bool,
 ) -> QueryOutcome {
     let path = crate::workspace_root().join("fixtures/queries").join(&case.file);
     let query = match std::fs::read_to_string(&path) {
@@ -499,7 +501,7 @@ async fn run_query(
     };
     let expected = expected::expected(&case.expect, delivered, &target.knowledge);
     let verdict = compare::compare(&expected, &actual);
-    let snap = snapshot::check(&scenario.name, case, &actual);
+    let snap = snapshot::check(&scenario.name, case, &actual, update_snapshots);
     QueryOutcome::new(&case.file, &actual, verdict, snap)
 }
 

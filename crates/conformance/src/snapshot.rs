@@ -2,10 +2,12 @@
 //! scenario and query. What differs between runs or targets is redacted the same way on both
 //! targets (times, token counts, latencies, the caller's ARN, `@ptr`, error messages), and rows
 //! are sorted, so one set of snapshots serves `--mock` and `--aws`.
-//! `cargo xtask e2e --mock --update-snapshots` rewrites them.
+//! `cargo xtask e2e --mock --update-snapshots` rewrites them; without it a snapshot that differs
+//! fails, even when insta itself let it pass (see [`verdict`]).
 
 use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
 
 use super::compare::{Actual, Row};
 use super::scenario::{AggFn, Expect, QueryCase};
@@ -14,7 +16,7 @@ use super::scenario::{AggFn, Expect, QueryCase};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum SnapshotVerdict {
     Matched,
-    /// Written or rewritten (`--update-snapshots`, or a new snapshot with `INSTA_UPDATE`).
+    /// Written or rewritten under `--update-snapshots` (never otherwise).
     Updated,
     Mismatch(String),
     NotChecked,
@@ -105,7 +107,7 @@ pub(crate) fn render(case: &QueryCase, actual: &Actual) -> String {
 }
 
 /// Asserts the snapshot `<scenario>__<query file>` with insta, turning its panic into a verdict.
-pub(crate) fn check(scenario: &str, case: &QueryCase, actual: &Actual) -> SnapshotVerdict {
+pub(crate) fn check(scenario: &str, case: &QueryCase, actual: &Actual, update_snapshots: bool) -> SnapshotVerdict {
     let root = crate::workspace_root();
     let name = format!("{scenario}__{}", case.file.trim_end_matches(".insights").replace('/', "__"));
     let path = root.join("fixtures/scenarios/snapshots");
@@ -124,27 +126,38 @@ pub(crate) fn check(scenario: &str, case: &QueryCase, actual: &Actual) -> Snapsh
         settings.bind(|| insta::assert_snapshot!(name.clone(), content.clone()));
     }));
     std::panic::set_hook(hook);
-    match result {
-        Ok(()) if before.as_deref().is_some_and(|b| b.contains(content.trim_end())) => SnapshotVerdict::Matched,
-        Ok(()) => SnapshotVerdict::Updated,
-        Err(_) => {
-            let old = before.as_deref().map(body_of).unwrap_or_default();
-            let diff = similar::TextDiff::from_lines(&old, &content);
-            let mut text = format!("snapshot {} differs (- stored, + this run):\n", file.display());
-            for change in diff.iter_all_changes() {
-                let sign = match change.tag() {
-                    similar::ChangeTag::Delete => "-",
-                    similar::ChangeTag::Insert => "+",
-                    similar::ChangeTag::Equal => " ",
-                };
-                let _ = write!(text, "  {sign} {change}");
-            }
-            if before.is_none() {
-                text.push_str("  (no stored snapshot: run `cargo xtask e2e --mock --update-snapshots` and review the new file)\n");
-            }
-            SnapshotVerdict::Mismatch(text)
-        }
+    verdict(&file, before.as_deref(), &content, result.is_ok(), update_snapshots)
+}
+
+/// The verdict on a snapshot: the stored text (`before`) against this run's `content`, whether
+/// insta's assertion returned, and whether rewriting was asked for. Only an exact match passes,
+/// or a rewrite under `--update-snapshots`: a differing snapshot that insta let through (an
+/// inherited `INSTA_FORCE_PASS` or `INSTA_UPDATE`) is a mismatch all the same.
+pub(crate) fn verdict(file: &Path, before: Option<&str>, content: &str, asserted: bool, update_snapshots: bool) -> SnapshotVerdict {
+    let stored = before.map(body_of);
+    if stored.as_deref().is_some_and(|s| s.trim_end() == content.trim_end()) {
+        return SnapshotVerdict::Matched;
     }
+    if asserted && update_snapshots {
+        return SnapshotVerdict::Updated;
+    }
+    let diff = similar::TextDiff::from_lines(stored.as_deref().unwrap_or_default(), content);
+    let mut text = format!("snapshot {} differs (- stored, + this run):\n", file.display());
+    for change in diff.iter_all_changes() {
+        let sign = match change.tag() {
+            similar::ChangeTag::Delete => "-",
+            similar::ChangeTag::Insert => "+",
+            similar::ChangeTag::Equal => " ",
+        };
+        let _ = write!(text, "  {sign} {change}");
+    }
+    if before.is_none() {
+        text.push_str("  (no stored snapshot: run `cargo xtask e2e --mock --update-snapshots` and review the new file)\n");
+    }
+    if asserted {
+        text.push_str("  (insta let it pass: an INSTA_* override in the environment? Only --update-snapshots rewrites)\n");
+    }
+    SnapshotVerdict::Mismatch(text)
 }
 
 /// The snapshot file without insta's `---` header.
@@ -152,4 +165,29 @@ fn body_of(file: &str) -> String {
     let mut parts = file.splitn(3, "---\n");
     let (_, _, body) = (parts.next(), parts.next(), parts.next());
     body.unwrap_or(file).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STORED: &str = "---\nsource: fixtures/queries/q.insights\n---\nquery: q.insights\nrows: 1\n| n |\n|---|\n| 5 |\n";
+
+    #[test]
+    fn only_an_exact_match_or_an_asked_rewrite_passes() {
+        let file = Path::new("s__q.snap");
+        let same = "query: q.insights\nrows: 1\n| n |\n|---|\n| 5 |\n";
+        let other = "query: q.insights\nrows: 1\n| n |\n|---|\n| 6 |\n";
+        assert_eq!(verdict(file, Some(STORED), same, true, false), SnapshotVerdict::Matched);
+        assert_eq!(verdict(file, Some(STORED), other, true, true), SnapshotVerdict::Updated);
+        // insta returned (INSTA_FORCE_PASS, or INSTA_UPDATE rewriting it) without --update-snapshots.
+        let forced = verdict(file, Some(STORED), other, true, false);
+        assert!(!forced.passed(), "{forced:?}");
+        assert!(matches!(&forced, SnapshotVerdict::Mismatch(t) if t.contains("- | 5 |") && t.contains("insta let it pass")));
+        // A new snapshot written without being asked for fails too.
+        assert!(!verdict(file, None, same, true, false).passed());
+        // A stored snapshot that merely contains this run's text is not a match.
+        let prefix = "query: q.insights\nrows: 1\n| n |\n";
+        assert!(!verdict(file, Some(STORED), prefix, true, false).passed());
+    }
 }

@@ -3,7 +3,8 @@
 //! A batch is split by time window (almost always one), each part is encoded into one buffer
 //! and written with a single positioned `write` under the segment's mutex, so parts never
 //! interleave and a concurrent reader, bounded by the segment's committed length, only ever
-//! sees whole batches. Append handles stay open in a small FIFO cache.
+//! sees whole batches. Append handles stay open in a small FIFO cache (`handles.rs`), and an
+//! open that runs out of descriptors is retried once after the cache is emptied.
 //!
 //! With `fsync`, durability uses group commit: after its write a writer releases the segment
 //! mutex and waits until the segment's synced watermark passes its end; one waiting writer at
@@ -14,9 +15,10 @@ use std::fs::File;
 use std::fs::OpenOptions;
 use std::os::unix::fs::FileExt;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, PoisonError, TryLockError};
+use std::sync::{Arc, PoisonError};
 
 use crate::error::{IoContext, StoreError};
+use crate::handles::{open_file, relieved};
 use crate::meta;
 use crate::record::{self, MAX_MESSAGE_BYTES};
 use crate::segment::{Segment, file_name, window_start};
@@ -79,6 +81,7 @@ impl LogStore {
         if let Some(observer) = self.inner.observer.get() {
             observer.appended(group, stream, events);
         }
+        self.sweep_if_due(ingestion_time_ms);
         Ok(AppendReceipt {
             event_count: events.len(),
             bytes_written,
@@ -103,12 +106,13 @@ impl LogStore {
             min_ts = min_ts.min(e.timestamp);
             max_ts = max_ts.max(e.timestamp);
         }
-        self.append_bytes(s, window, &buf)?;
+        self.append_bytes(s, window, &buf, (min_ts, max_ts))?;
         s.stats.record(min_ts, max_ts, ingestion);
         Ok(buf.len() as u64)
     }
 
-    fn append_bytes(&self, s: &Stream, window: i64, bytes: &[u8]) -> Result<(), StoreError> {
+    /// Writes `bytes` (records whose timestamps span `span`) to the window's active segment.
+    fn append_bytes(&self, s: &Stream, window: i64, bytes: &[u8], span: (i64, i64)) -> Result<(), StoreError> {
         let options = &self.inner.options;
         let len = bytes.len() as u64;
         loop {
@@ -126,18 +130,18 @@ impl LogStore {
             let at = seg.committed();
             if at > 0 && at + len > options.max_segment_bytes {
                 seg.sealed.store(true, Ordering::Release);
+                // A full file takes no more appends: its descriptor goes now, not when the cache
+                // gets round to it (a busy stream fills a file every few seconds).
+                *writer = None;
                 continue;
             }
             let opened_now = writer.is_none();
             let file = match writer.as_ref() {
                 Some(f) => f.clone(),
                 None => {
-                    let f = OpenOptions::new()
-                        .write(true)
-                        .create(true)
-                        .truncate(false)
-                        .open(&seg.path)
-                        .at(&seg.path)?;
+                    let mut open = OpenOptions::new();
+                    open.write(true).create(true).truncate(false);
+                    let f = relieved(&self.inner.handles, || open_file(&open, &seg.path))?;
                     if options.fsync && at == 0 {
                         meta::sync_dir(&s.dir)?;
                     }
@@ -149,36 +153,17 @@ impl LogStore {
                 let _ = file.set_len(at);
                 return Err(e).at(&seg.path);
             }
+            // The span first: a reader that sees the new bytes also sees their times.
+            seg.widen_span(span.0, span.1);
             seg.committed.store(at + len, Ordering::Release);
             drop(writer);
             if opened_now {
-                self.track_open(&seg);
+                self.inner.handles.track(&seg);
             }
             if options.fsync {
                 wait_durable(&seg, &file, at + len)?;
             }
             return Ok(());
-        }
-    }
-
-    /// Remembers an opened append handle and closes the oldest idle ones past the cap.
-    fn track_open(&self, seg: &Arc<Segment>) {
-        let mut queue = lock(&self.inner.open_files);
-        queue.push_back(Arc::downgrade(seg));
-        while queue.len() > self.inner.options.max_open_files.max(1) {
-            let Some(victim) = queue.pop_front() else {
-                break;
-            };
-            let Some(v) = victim.upgrade() else { continue };
-            match v.writer.try_lock() {
-                Ok(mut w) => *w = None,
-                Err(TryLockError::Poisoned(p)) => *p.into_inner() = None,
-                Err(TryLockError::WouldBlock) => {
-                    // Busy right now, so not idle: keep it and stop for this round.
-                    queue.push_back(victim);
-                    break;
-                }
-            }
         }
     }
 }

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 ///
 /// Client-caused conditions (`*NotFound`, `*AlreadyExists`, `InvalidName`, `EventTooLarge`,
 /// `InvalidPtr`) are distinct variants so that the server can map them to CloudWatch errors;
-/// the rest are faults of the disk or of the data directory.
+/// `TooManyOpenFiles` is a transient fault (a 503); the rest are faults of the disk or of the
+/// data directory.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
@@ -39,12 +40,33 @@ pub enum StoreError {
     },
     #[error("{path} already exists on disk but is not a known {what} (left by an older run?)")]
     PathOccupied { path: PathBuf, what: &'static str },
+    /// Opening a file failed for lack of descriptors (`EMFILE`/`ENFILE`) even after the store
+    /// released its idle append handles: a transient fault, the next request may succeed.
+    #[error("out of file descriptors opening {path}: {source}")]
+    TooManyOpenFiles {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
     #[error("I/O error on {path}: {source}")]
     Io {
         path: PathBuf,
         #[source]
         source: io::Error,
     },
+}
+
+impl StoreError {
+    /// The error of an I/O operation on `path`: `TooManyOpenFiles` for `EMFILE`/`ENFILE`,
+    /// `Io` for everything else.
+    pub(crate) fn io(path: &std::path::Path, source: io::Error) -> StoreError {
+        let path = path.to_path_buf();
+        if fd_budget::is_exhaustion(&source) {
+            StoreError::TooManyOpenFiles { path, source }
+        } else {
+            StoreError::Io { path, source }
+        }
+    }
 }
 
 /// Attaches a path to an `io::Error`.
@@ -54,9 +76,6 @@ pub(crate) trait IoContext<T> {
 
 impl<T> IoContext<T> for io::Result<T> {
     fn at(self, path: &std::path::Path) -> Result<T, StoreError> {
-        self.map_err(|source| StoreError::Io {
-            path: path.to_path_buf(),
-            source,
-        })
+        self.map_err(|source| StoreError::io(path, source))
     }
 }

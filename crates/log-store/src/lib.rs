@@ -23,14 +23,17 @@
 mod append;
 pub mod bench;
 mod error;
+mod handles;
 mod meta;
 mod names;
 mod observer;
 mod open;
 mod ptr;
 mod record;
+mod retention;
 mod scan;
 mod segment;
+mod snapshot;
 mod store;
 mod sync;
 mod types;
@@ -39,10 +42,11 @@ pub use error::StoreError;
 pub use observer::AppendObserver;
 pub use ptr::EventPtr;
 pub use scan::{EventRef, Events, SegmentData, SegmentRef};
+pub use snapshot::{Snapshot, SnapshotSegment};
 pub use store::LogStore;
 pub use types::{
     AppendReceipt, InputLogEvent, LogGroupInfo, LogStreamInfo, RecoveryReport, StoreOptions,
-    StoredEvent,
+    StoredEvent, SweepReport,
 };
 
 #[cfg(test)]

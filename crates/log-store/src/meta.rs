@@ -22,6 +22,9 @@ pub(crate) struct Meta {
     pub(crate) name: String,
     #[serde(rename = "creationTime")]
     pub(crate) creation_time: i64,
+    /// A group's retention policy (PutRetentionPolicy), in days; absent without one.
+    #[serde(rename = "retentionInDays", default, skip_serializing_if = "Option::is_none")]
+    pub(crate) retention_in_days: Option<u32>,
 }
 
 pub(crate) fn read_meta(path: &Path) -> Option<Meta> {
@@ -85,6 +88,32 @@ pub(crate) fn create_dir_with_meta(
     if result.is_err() {
         let _ = fs::remove_dir_all(&stage);
     }
+    result
+}
+
+/// Replaces the metadata file `dest` with `meta` atomically: written under `tmp`, then renamed
+/// over it, so a crash leaves the old file or the new one.
+pub(crate) fn replace_meta(tmp: &Path, dest: &Path, meta: &Meta, fsync: bool) -> Result<(), StoreError> {
+    let stage = staging_dir(tmp)?;
+    let result = (|| {
+        let path = stage.join("meta.json");
+        let json = serde_json::to_vec(meta).map_err(|e| StoreError::Io {
+            path: path.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        let mut f = fs::File::create(&path).at(&path)?;
+        f.write_all(&json).at(&path)?;
+        if fsync {
+            f.sync_all().at(&path)?;
+        }
+        drop(f);
+        fs::rename(&path, dest).at(dest)?;
+        if fsync && let Some(parent) = dest.parent() {
+            sync_dir(parent)?;
+        }
+        Ok(())
+    })();
+    let _ = fs::remove_dir_all(&stage);
     result
 }
 

@@ -2,13 +2,14 @@
 //! group and stream metadata, and walk every segment to repair torn tails and rebuild the
 //! per-stream statistics.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File, OpenOptions};
 use std::path::Path;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use crate::error::{IoContext, StoreError};
+use crate::handles::HandleCache;
 use crate::meta::{self, GROUP_META, STREAM_META};
 use crate::names::encode_component;
 use crate::segment::{self, Segment};
@@ -64,14 +65,19 @@ impl LogStore {
             };
             groups.insert(group.name.to_string(), Arc::new(group));
         }
+        let retention_configured = groups.values().any(|g: &Arc<Group>| g.retention_days().is_some());
         let inner = Inner {
             root: root.to_path_buf(),
             groups_dir,
             tmp_dir,
+            handles: Arc::new(HandleCache::new(options.max_open_files)),
             options,
             groups: RwLock::new(groups),
             by_id: RwLock::new(by_id),
-            open_files: Mutex::new(VecDeque::new()),
+            default_retention_days: AtomicU32::new(0),
+            retention_configured: AtomicBool::new(retention_configured),
+            next_sweep_ms: AtomicI64::new(i64::MIN),
+            sweeping: Mutex::new(()),
             report,
             observer: std::sync::OnceLock::new(),
             _lock: lock,
@@ -138,6 +144,7 @@ fn load_group(
         name,
         dir: dir.to_path_buf(),
         creation_time: m.creation_time,
+        retention_days: AtomicU32::new(m.retention_in_days.unwrap_or(0)),
         streams: RwLock::new(streams),
     }))
 }
@@ -166,6 +173,9 @@ fn load_segments(
         let walk = segment::walk(&file).at(&path)?;
         report.segments_checked += 1;
         let seg = Segment::new(path.clone(), start, seq, walk.valid_len);
+        if let (Some(min), Some(max)) = (walk.min_timestamp, walk.max_timestamp) {
+            seg.widen_span(min, max);
+        }
         if walk.valid_len < walk.file_len {
             if walk.torn_tail {
                 file.set_len(walk.valid_len).at(&path)?;

@@ -57,9 +57,20 @@ mod tests {
             prop_assert_eq!(s.parse::<EventPtr>().unwrap(), p);
         }
 
+        /// Anything but 56 lower-case hex digits is refused; those parse and print back.
         #[test]
-        fn junk_ptr_is_an_error(s in "\\PC{0,80}") {
-            let _ = s.parse::<EventPtr>();
+        fn junk_ptr_is_an_error(s in "\\PC{0,80}|[0-9a-f]{50,60}") {
+            let well_formed = s.len() == 56 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+            match s.parse::<EventPtr>() {
+                Ok(p) => {
+                    prop_assert!(well_formed, "{s:?} was accepted");
+                    prop_assert_eq!(p.to_string(), s);
+                }
+                Err(e) => {
+                    prop_assert!(!well_formed, "{s:?} was refused: {e}");
+                    prop_assert!(matches!(e, StoreError::InvalidPtr(_)), "{e}");
+                }
+            }
         }
     }
 

@@ -1,11 +1,13 @@
 //! Reading side: [`SegmentRef`] (a segment chosen by a time range), [`SegmentData`] (its bytes)
 //! and the zero-copy event iterator.
 
-use std::fs::File;
+use std::fs::OpenOptions;
 use std::io::{ErrorKind, Read};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use crate::error::{IoContext, StoreError};
+use crate::handles::{HandleCache, open_file, relieved};
 use crate::ptr::EventPtr;
 use crate::record::{Decoded, decode_at};
 use crate::segment::{Segment, window_end};
@@ -18,6 +20,8 @@ pub struct SegmentRef {
     pub(crate) segment: Arc<Segment>,
     pub(crate) stream: Arc<Stream>,
     pub(crate) verify: bool,
+    /// The store's append handles, released when an open runs out of descriptors.
+    pub(crate) handles: Arc<HandleCache>,
 }
 
 impl SegmentRef {
@@ -54,16 +58,19 @@ impl SegmentRef {
         buf.clear();
         let committed = self.segment.committed();
         let path = &self.segment.path;
-        match File::open(path) {
+        match relieved(&self.handles, || open_file(OpenOptions::new().read(true), path)) {
             Ok(f) => {
                 buf.reserve_exact(committed as usize);
                 f.take(committed).read_to_end(&mut buf).at(path)?;
             }
-            // Never written (committed == 0) or removed with its group: nothing to read.
-            Err(e)
-                if e.kind() == ErrorKind::NotFound
-                    && (committed == 0 || self.stream.is_deleted()) => {}
-            Err(e) => return Err(e).at(path),
+            // Never written (committed == 0), removed with its stream or group, or expired by
+            // retention: nothing to read.
+            Err(StoreError::Io { source, .. })
+                if source.kind() == ErrorKind::NotFound
+                    && (committed == 0
+                        || self.stream.is_deleted()
+                        || self.segment.expired.load(Ordering::Acquire)) => {}
+            Err(e) => return Err(e),
         }
         Ok(SegmentData {
             buf,
@@ -86,6 +93,11 @@ pub struct SegmentData {
 }
 
 impl SegmentData {
+    /// The bytes of a segment read outside an open store (`snapshot.rs`).
+    pub(crate) fn from_parts(buf: Vec<u8>, stream_id: u64, window_start: i64, seq: u32, verify: bool) -> SegmentData {
+        SegmentData { buf, stream_id, window_start, seq, verify }
+    }
+
     /// Events in append order; messages are slices of this buffer.
     pub fn events(&self) -> Events<'_> {
         Events {

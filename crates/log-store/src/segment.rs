@@ -8,7 +8,7 @@
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
 use crate::record::{HEADER_LEN, Header, MAX_MESSAGE_BYTES};
@@ -48,8 +48,14 @@ pub(crate) struct Segment {
     pub(crate) seq: u32,
     /// Bytes of whole, acknowledged records. Readers never look past it.
     pub(crate) committed: AtomicU64,
-    /// No more appends: full, or holds corruption found on open.
+    /// Smallest and largest event timestamp in the committed records (`i64::MAX`/`i64::MIN`
+    /// while empty): time ranges skip the files of their hour they cannot overlap.
+    pub(crate) min_ts: AtomicI64,
+    pub(crate) max_ts: AtomicI64,
+    /// No more appends: full, holds corruption found on open, or expired.
     pub(crate) sealed: AtomicBool,
+    /// Deleted by retention: a reader that finds no file reads nothing.
+    pub(crate) expired: AtomicBool,
     /// The append handle, opened lazily and closed by the open-file cache. An `Arc` so a
     /// group-commit leader can `fdatasync` without holding the lock.
     pub(crate) writer: Mutex<Option<Arc<File>>>,
@@ -76,7 +82,10 @@ impl Segment {
             window_start,
             seq,
             committed: AtomicU64::new(committed),
+            min_ts: AtomicI64::new(i64::MAX),
+            max_ts: AtomicI64::new(i64::MIN),
             sealed: AtomicBool::new(false),
+            expired: AtomicBool::new(false),
             writer: Mutex::new(None),
             sync: Mutex::new(SyncState {
                 synced: committed,
@@ -89,6 +98,17 @@ impl Segment {
 
     pub(crate) fn committed(&self) -> u64 {
         self.committed.load(Ordering::Acquire)
+    }
+
+    /// Records that the segment holds events from `min` to `max`.
+    pub(crate) fn widen_span(&self, min: i64, max: i64) {
+        self.min_ts.fetch_min(min, Ordering::AcqRel);
+        self.max_ts.fetch_max(max, Ordering::AcqRel);
+    }
+
+    /// Whether an event of `[start, end]` may be in the segment.
+    pub(crate) fn may_overlap(&self, start: i64, end: i64) -> bool {
+        self.min_ts.load(Ordering::Acquire) <= end && self.max_ts.load(Ordering::Acquire) >= start
     }
 }
 

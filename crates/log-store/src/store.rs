@@ -1,14 +1,15 @@
 //! [`LogStore`]: the in-memory model of groups and streams and the operations on them.
 //! Opening is in `open.rs`, appending in `append.rs`.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::fs::{self, File};
+use std::collections::{BTreeMap, HashMap};
+use std::fs::{self, File, OpenOptions};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use crate::error::{IoContext, StoreError};
+use crate::handles::{HandleCache, open_file, relieved};
 use crate::meta::{self, GROUP_META, Meta, STREAM_META};
 use crate::names::{encode_component, stream_id};
 use crate::ptr::EventPtr;
@@ -46,8 +47,17 @@ pub(crate) struct Inner {
     pub(crate) options: StoreOptions,
     pub(crate) groups: RwLock<BTreeMap<String, Arc<Group>>>,
     pub(crate) by_id: RwLock<HashMap<u64, Arc<Stream>>>,
-    /// Segments whose append handle was opened, oldest first (see `append.rs`).
-    pub(crate) open_files: Mutex<VecDeque<Weak<Segment>>>,
+    /// The open append handles (see `handles.rs`).
+    pub(crate) handles: Arc<HandleCache>,
+    /// Retention of groups without a policy of their own, in days (0: none).
+    pub(crate) default_retention_days: AtomicU32,
+    /// Set once any retention (a group's or the default) has been configured: until then
+    /// appends never sweep.
+    pub(crate) retention_configured: AtomicBool,
+    /// The store time (an append's ingestion time) at which appends next sweep expired segments.
+    pub(crate) next_sweep_ms: AtomicI64,
+    /// Serializes sweeps.
+    pub(crate) sweeping: Mutex<()>,
     pub(crate) report: RecoveryReport,
     /// Told of every successful append (see `observer.rs`).
     pub(crate) observer: std::sync::OnceLock<Arc<dyn crate::AppendObserver>>,
@@ -60,6 +70,8 @@ pub(crate) struct Group {
     pub(crate) name: Arc<str>,
     pub(crate) dir: PathBuf,
     pub(crate) creation_time: i64,
+    /// The group's retention policy in days (0: none); persisted in `group.json`.
+    pub(crate) retention_days: AtomicU32,
     pub(crate) streams: RwLock<BTreeMap<String, Arc<Stream>>>,
 }
 
@@ -186,8 +198,23 @@ impl Group {
         LogGroupInfo {
             name: self.name.to_string(),
             creation_time: self.creation_time,
+            retention_in_days: self.retention_days(),
             stored_bytes: read(&self.streams).values().map(|s| s.stored_bytes()).sum(),
         }
+    }
+
+    /// The group's own retention policy, in days.
+    pub(crate) fn retention_days(&self) -> Option<u32> {
+        Some(self.retention_days.load(Ordering::Acquire)).filter(|d| *d > 0)
+    }
+}
+
+/// Removes a staged (already deleted) directory. Out of descriptors even after relief, it is
+/// left for the next open, which empties `tmp/`: the deletion itself has happened.
+fn remove_staged(inner: &Inner, staged: &Path) -> Result<(), StoreError> {
+    match relieved(&inner.handles, || fs::remove_dir_all(staged).at(staged)) {
+        Err(StoreError::TooManyOpenFiles { .. }) => Ok(()),
+        other => other,
     }
 }
 
@@ -209,6 +236,18 @@ impl LogStore {
 
     pub fn options(&self) -> &StoreOptions {
         &self.inner.options
+    }
+
+    /// Closes every idle append handle now (the store reopens them on demand). For a server
+    /// whose accept loop hit `EMFILE`; the store does it itself when one of its own opens does.
+    /// Returns how many were closed.
+    pub fn release_idle_handles(&self) -> usize {
+        self.inner.handles.release_idle()
+    }
+
+    /// Append handles open now (at most [`StoreOptions::max_open_files`], plus those in use).
+    pub fn open_append_handles(&self) -> usize {
+        self.inner.handles.open_handles()
     }
 
     /// What [`LogStore::open`] repaired or skipped.
@@ -248,21 +287,25 @@ impl LogStore {
         let meta = Meta {
             name: name.to_string(),
             creation_time: creation_time_ms,
+            retention_in_days: None,
         };
         let fsync = inner.options.fsync;
-        meta::create_dir_with_meta(
-            &inner.tmp_dir,
-            &dir,
-            GROUP_META,
-            &meta,
-            &[STREAMS_DIR],
-            fsync,
-            "log group",
-        )?;
+        relieved(&inner.handles, || {
+            meta::create_dir_with_meta(
+                &inner.tmp_dir,
+                &dir,
+                GROUP_META,
+                &meta,
+                &[STREAMS_DIR],
+                fsync,
+                "log group",
+            )
+        })?;
         let group = Group {
             name: name.into(),
             dir,
             creation_time: creation_time_ms,
+            retention_days: AtomicU32::new(0),
             streams: RwLock::new(BTreeMap::new()),
         };
         groups.insert(name.to_string(), Arc::new(group));
@@ -291,7 +334,7 @@ impl LogStore {
             }
             staged
         };
-        fs::remove_dir_all(&staged).at(&staged)
+        remove_staged(inner, &staged)
     }
 
     /// All groups, sorted by name (byte order).
@@ -332,17 +375,20 @@ impl LogStore {
         let meta = Meta {
             name: stream.to_string(),
             creation_time: creation_time_ms,
+            retention_in_days: None,
         };
         let fsync = inner.options.fsync;
-        meta::create_dir_with_meta(
-            &inner.tmp_dir,
-            &dir,
-            STREAM_META,
-            &meta,
-            &[],
-            fsync,
-            "log stream",
-        )?;
+        relieved(&inner.handles, || {
+            meta::create_dir_with_meta(
+                &inner.tmp_dir,
+                &dir,
+                STREAM_META,
+                &meta,
+                &[],
+                fsync,
+                "log stream",
+            )
+        })?;
         let s = Arc::new(Stream::new(g.name.clone(), stream, dir, creation_time_ms));
         write(&inner.by_id).insert(s.id, s.clone());
         streams.insert(stream.to_string(), s);
@@ -394,7 +440,7 @@ impl LogStore {
             }
             staged
         };
-        fs::remove_dir_all(&staged).at(&staged)
+        remove_staged(inner, &staged)
     }
 
     /// The group's streams, sorted by name (byte order). Errors: `GroupNotFound`.
@@ -409,8 +455,9 @@ impl LogStore {
     }
 
     /// Non-empty segments of `group` (all streams, or only the named ones; unknown names are
-    /// ignored) whose window overlaps `[start_ms, end_ms]` (both inclusive), ordered by stream
-    /// name, then window, then sequence. Decided from memory: no file is opened.
+    /// ignored) whose window, and whose events' time span, overlap `[start_ms, end_ms]` (both
+    /// inclusive), ordered by stream name, then window, then sequence. Decided from memory: no
+    /// file is opened.
     /// Errors: `GroupNotFound`.
     pub fn segments(
         &self,
@@ -443,11 +490,12 @@ impl LogStore {
                 if w > end_ms {
                     break;
                 }
-                if seg.committed() > 0 {
+                if seg.committed() > 0 && seg.may_overlap(start_ms, end_ms) {
                     out.push(SegmentRef {
                         segment: seg.clone(),
                         stream: s.clone(),
                         verify,
+                        handles: self.inner.handles.clone(),
                     });
                 }
             }
@@ -468,10 +516,11 @@ impl LogStore {
         if ptr.offset.saturating_add(HEADER_LEN as u64) > committed {
             return Ok(None);
         }
-        let file = match File::open(&seg.path) {
+        let opened = relieved(&self.inner.handles, || open_file(OpenOptions::new().read(true), &seg.path));
+        let file = match opened {
             Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e).at(&seg.path),
+            Err(StoreError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
         };
         let mut raw = [0u8; HEADER_LEN];
         file.read_exact_at(&mut raw, ptr.offset).at(&seg.path)?;

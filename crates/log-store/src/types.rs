@@ -15,9 +15,15 @@ pub struct StoreOptions {
     pub max_segment_bytes: u64,
     /// Verify each record's CRC-32 while scanning. Default `true`.
     pub verify_checksums: bool,
-    /// Append handles kept open at once (a soft cap; idle handles are closed first).
-    /// Default 256.
+    /// Append handles kept open at once (a soft cap; idle handles are closed first, and all
+    /// of them when an open runs out of descriptors). Default: the store's share of this
+    /// process's descriptor budget when the options are made ([`fd_budget::FdBudget`]: 56 at
+    /// a limit of 256, at most 1,024).
     pub max_open_files: usize,
+    /// Appends sweep expired segments when their ingestion time is this many milliseconds
+    /// past the previous sweep (the store's clock; only once a retention is configured).
+    /// Default one minute.
+    pub retention_sweep_every_ms: i64,
 }
 
 impl Default for StoreOptions {
@@ -26,7 +32,8 @@ impl Default for StoreOptions {
             fsync: false,
             max_segment_bytes: 16 << 20,
             verify_checksums: true,
-            max_open_files: 256,
+            max_open_files: fd_budget::FdBudget::current().store_handles,
+            retention_sweep_every_ms: 60_000,
         }
     }
 }
@@ -62,8 +69,19 @@ pub struct AppendReceipt {
 pub struct LogGroupInfo {
     pub name: String,
     pub creation_time: i64,
+    /// The group's own retention policy in days (the store's default is not shown here).
+    pub retention_in_days: Option<u32>,
     /// Sum of the group's segment file sizes.
     pub stored_bytes: u64,
+}
+
+/// What [`crate::LogStore::sweep_expired`] deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Segment files deleted.
+    pub segments_deleted: usize,
+    /// Bytes of records they held.
+    pub bytes_deleted: u64,
 }
 
 /// A log stream as DescribeLogStreams needs it. Event fields are `None` until the stream

@@ -131,7 +131,7 @@ fn corruption_in_the_middle_is_reported_sealed_and_skipped() {
         if round == 0 {
             // New appends for the window go to a fresh file, readable in full.
             put(&store, "g", "s", T0 + 9, "after");
-            let segs = store.segments("g", None, T0, T0).unwrap();
+            let segs = store.segments("g", None, T0, T0 + 9).unwrap();
             assert_eq!(segs.len(), 2);
             let data = segs[1].read().unwrap();
             assert_eq!(

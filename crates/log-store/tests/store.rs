@@ -150,13 +150,13 @@ fn unknown_format_is_refused() {
 }
 
 #[test]
-fn time_range_selects_only_overlapping_windows() {
+fn time_range_selects_only_overlapping_windows_and_spans() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
     store.ensure_log_stream("g", "a", 0).unwrap();
     store.ensure_log_stream("g", "b", 0).unwrap();
     for h in 0..5 {
-        put(&store, "g", "a", T0 + h * HOUR + 1, &format!("a{h}"));
+        put(&store, "g", "a", T0 + h * HOUR, &format!("a{h}"));
     }
     put(&store, "g", "b", T0 + 2 * HOUR, "b2");
     put(&store, "g", "a", -HOUR / 2, "negative");
@@ -180,9 +180,11 @@ fn time_range_selects_only_overlapping_windows() {
         [a(1), a(2), a(3)]
     );
     assert_eq!(
-        windows(T0 + 2 * HOUR + 5, T0 + 2 * HOUR + 6, None),
+        windows(T0 + 2 * HOUR, T0 + 2 * HOUR + 6, None),
         [a(2), ("b".into(), 2)]
     );
+    // Inside a window but after its events: no file.
+    assert_eq!(windows(T0 + 2 * HOUR + 5, T0 + 2 * HOUR + 6, None), []);
     assert_eq!(windows(T0 + 10 * HOUR, i64::MAX, None), []);
     assert_eq!(windows(T0 + HOUR, T0, None), []);
     assert_eq!(
@@ -473,24 +475,73 @@ fn oversized_and_empty_batches() {
     assert!(all_events(&store, "g").is_empty());
 }
 
+/// The delete happens while appends are running (the appender has already succeeded once when
+/// it starts, and keeps going until it sees the group gone): appends before it succeed, every
+/// append after it fails with a not-found error, none fails otherwise.
 #[test]
 fn appends_racing_a_group_delete_fail_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(open(dir.path()));
     store.ensure_log_stream("g", "s", 0).unwrap();
-    std::thread::scope(|scope| {
+    let deleted = std::sync::atomic::AtomicBool::new(false);
+    let (first_ok_tx, first_ok) = std::sync::mpsc::channel();
+    let (oks, oks_after_delete) = std::thread::scope(|scope| {
         let st = store.clone();
-        scope.spawn(move || {
-            for i in 0..2000 {
+        let deleted = &deleted;
+        let appender = scope.spawn(move || {
+            let (mut oks, mut oks_after_delete) = (0usize, 0usize);
+            for i in 0.. {
+                let was_deleted = deleted.load(std::sync::atomic::Ordering::SeqCst);
                 match st.put_log_events("g", "s", &[InputLogEvent::new(T0, "x")], i) {
-                    Ok(_)
-                    | Err(StoreError::GroupNotFound(_) | StoreError::StreamNotFound { .. }) => {}
+                    Ok(_) => {
+                        oks += 1;
+                        oks_after_delete += usize::from(was_deleted);
+                        if oks == 1 {
+                            first_ok_tx.send(()).unwrap();
+                        }
+                    }
+                    Err(StoreError::GroupNotFound(_) | StoreError::StreamNotFound { .. }) => break,
                     Err(e) => panic!("{e}"),
                 }
             }
+            (oks, oks_after_delete)
         });
-        std::thread::sleep(std::time::Duration::from_millis(2));
+        first_ok.recv().unwrap();
         store.delete_log_group("g").unwrap();
+        deleted.store(true, std::sync::atomic::Ordering::SeqCst);
+        appender.join().unwrap()
     });
+    assert!(oks >= 1, "appends ran before the delete");
+    assert_eq!(oks_after_delete, 0, "no append succeeded once the delete had returned");
     assert!(store.log_group("g").is_none());
+}
+
+/// The files of one hour are chosen by their events' time span too (kept in memory, rebuilt on
+/// open): the last seconds of a busy hour read its last file, not the whole hour.
+#[test]
+fn a_range_within_an_hour_reads_only_the_files_it_overlaps() {
+    let dir = tempfile::tempdir().unwrap();
+    // Ten 30-byte records per file.
+    let options = StoreOptions { max_segment_bytes: 300, ..StoreOptions::default() };
+    let store = LogStore::open(dir.path(), options.clone()).unwrap();
+    store.ensure_log_stream("g", "s", 0).unwrap();
+    for second in 0..100 {
+        put(&store, "g", "s", T0 + second * 1000, &format!("{second:06}"));
+    }
+    let all = store.segments("g", None, T0, T0 + HOUR).unwrap();
+    assert_eq!(all.len(), 10);
+    let last = |store: &LogStore| store.segments("g", None, T0 + 95_000, T0 + 99_000).unwrap();
+    assert_eq!(last(&store).len(), 1);
+    let data = last(&store)[0].read().unwrap();
+    assert_eq!(data.events().next().unwrap().timestamp, T0 + 90_000);
+    // A late event lands in a new file whose span is its own: both files holding 5.5 s match.
+    put(&store, "g", "s", T0 + 5_500, "late");
+    let spans = |store: &LogStore, at: i64| store.segments("g", None, at, at).unwrap().len();
+    assert_eq!(spans(&store, T0 + 5_500), 2);
+    // Spans are rebuilt on open.
+    drop(store);
+    let store = LogStore::open(dir.path(), options).unwrap();
+    assert_eq!(last(&store).len(), 1);
+    assert_eq!(spans(&store, T0 + 5_500), 2);
+    assert_eq!(store.segments("g", None, T0 + 10_000, T0 + 19_000).unwrap().len(), 1);
 }

@@ -2,8 +2,10 @@
 //!
 //! A comparison whose selector names nothing is false (so `!=` too). Numbers compare as `f64`;
 //! a text value matches a string with `*` wildcards; a number compared with a string compares its
-//! text (`$.code = 200` matches `"200"`); `true`/`false` text matches a boolean; any other pairing
-//! (a `null`, an object, an array, a number against text) is unequal, so only `!=` holds.
+//! text (`$.code = 200` matches `"200"`); a text value (with its wildcards) matches a number or a
+//! boolean by their JSON text, so `{ $.input.inputTokenCount = * }`, the metric-filter pattern
+//! AWS's documentation uses, matches every record with a token count; any other pairing (a
+//! `null`, an object, an array) is unequal, so only `!=` holds.
 
 use serde_json::Value;
 
@@ -53,7 +55,8 @@ fn compare(found: &Value, op: CmpOp, value: &Literal) -> bool {
             CmpOp::Ne => *s != format_number(*k),
             _ => false,
         },
-        (Value::Bool(b), Literal::Text(t)) => equality(op, t == if *b { "true" } else { "false" }),
+        (Value::Number(n), Literal::Text(pattern)) => equality(op, wildcard_match(pattern, &n.to_string())),
+        (Value::Bool(b), Literal::Text(pattern)) => equality(op, wildcard_match(pattern, if *b { "true" } else { "false" })),
         _ => op == CmpOp::Ne,
     }
 }

@@ -42,6 +42,47 @@ pub enum Command {
     Dedup { fields: Vec<Expr>, span: Span },
     /// `parse [field] "glob" as a, b` or `parse [field] /regex with (?<name>...)/`
     Parse(Parse),
+    /// The row-shaping commands: `unnest`, `expand`, `filldown`, `fillmissing`, `accum`, `addtotals`.
+    Shape(Shape),
+}
+
+/// A row-shaping command and its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shape {
+    pub kind: ShapeKind,
+    pub span: Span,
+}
+
+/// What a row-shaping command does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ShapeKind {
+    /// `unnest field into item`: one row per element of a LIST (other values: one row).
+    Unnest { field: Expr, into: Ident },
+    /// `expand field`: one row per element of the field's JSON array, the field holding it.
+    Expand { field: Expr },
+    /// `filldown [field ...]`: the last non-null value carried into later rows; names may end
+    /// with `*`; no names means every column.
+    FillDown { fields: Vec<Ident> },
+    /// `fillmissing [with value for field, ...]`: rows for empty `bin()` buckets.
+    FillMissing { fills: Vec<(Expr, Ident)> },
+    /// `accum field [as out]`: the running sum.
+    Accum { field: Expr, alias: Option<Ident> },
+    /// `addtotals [fieldname=Name] [row=bool] [col=bool] [field, ...]`.
+    AddTotals { fieldname: Option<Ident>, row: bool, col: bool, fields: Vec<Ident> },
+}
+
+impl ShapeKind {
+    /// The command keyword.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ShapeKind::Unnest { .. } => "unnest",
+            ShapeKind::Expand { .. } => "expand",
+            ShapeKind::FillDown { .. } => "filldown",
+            ShapeKind::FillMissing { .. } => "fillmissing",
+            ShapeKind::Accum { .. } => "accum",
+            ShapeKind::AddTotals { .. } => "addtotals",
+        }
+    }
 }
 
 impl Command {
@@ -56,6 +97,7 @@ impl Command {
             | Command::Dedup { span, .. } => *span,
             Command::Stats(s) => s.span,
             Command::Parse(p) => p.span,
+            Command::Shape(s) => s.span,
         }
     }
 
@@ -70,6 +112,7 @@ impl Command {
             Command::Limit { .. } => "limit",
             Command::Dedup { .. } => "dedup",
             Command::Parse(_) => "parse",
+            Command::Shape(s) => s.kind.name(),
         }
     }
 }
@@ -343,6 +386,30 @@ impl Query {
                             aliases.iter_mut().for_each(|a| a.span = Span::default());
                         }
                         ParsePattern::Regex { span, .. } => *span = Span::default(),
+                    }
+                }
+                Command::Shape(shape) => {
+                    shape.span = Span::default();
+                    let clear = |i: &mut Ident| i.span = Span::default();
+                    match &mut shape.kind {
+                        ShapeKind::Unnest { field, into } => {
+                            field.clear_spans();
+                            clear(into);
+                        }
+                        ShapeKind::Expand { field } => field.clear_spans(),
+                        ShapeKind::FillDown { fields } => fields.iter_mut().for_each(clear),
+                        ShapeKind::FillMissing { fills } => fills.iter_mut().for_each(|(v, f)| {
+                            v.clear_spans();
+                            clear(f);
+                        }),
+                        ShapeKind::Accum { field, alias } => {
+                            field.clear_spans();
+                            alias.iter_mut().for_each(clear);
+                        }
+                        ShapeKind::AddTotals { fieldname, fields, .. } => {
+                            fieldname.iter_mut().for_each(clear);
+                            fields.iter_mut().for_each(clear);
+                        }
                     }
                 }
             }

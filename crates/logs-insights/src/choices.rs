@@ -16,12 +16,15 @@ pub(crate) const SORT_DEFAULT_DESCENDING: bool = false;
 /// "default columns": what an event query without `fields`/`display` returns.
 pub(crate) const DEFAULT_EVENT_COLUMNS: &[&str] = &["@timestamp", "@message"];
 
-/// "pct": per group, `pct` is exact while it has seen at most this many values. One more
-/// and the sample is compressed: sorted, and each neighbouring pair merged into its weighted
-/// mean (8,193 entries become 4,097); it compresses again whenever it grows past this bound.
-/// From then on `pct` is approximate (as AWS documents `pct`): the answer can be a mean no
-/// event had, and it can differ with the thread count, since threads compress separately.
+/// "pct": per group, `pct` is exact while it has seen at most this many values. Past that the
+/// group keeps a sketch of all its values instead (`eval/pct.rs`): counts per logarithmic
+/// bucket, so the answer is within `PCT_RELATIVE_ACCURACY` of the exact one and, like the exact
+/// answer, the same on any number of threads.
 pub(crate) const PCT_EXACT_VALUES: usize = 8_192;
+
+/// "pct": the relative accuracy of the sketch past `PCT_EXACT_VALUES` values: the answer is a
+/// bucket's representative, within 0.5% of the exact nearest-rank value.
+pub(crate) const PCT_RELATIVE_ACCURACY: f64 = 0.005;
 
 /// "float rendering": integral floats print without a decimal point (`3`), other floats
 /// in Rust's shortest round-trip form (`88.88888888888889`). Non-finite values are null.

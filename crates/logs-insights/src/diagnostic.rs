@@ -70,6 +70,8 @@ pub enum Code {
     E217NotAnAggregate,
     /// A `SOURCE` form this engine does not understand: `SOURCE logGroups(foo: ['x'])`.
     E218BadSource,
+    /// `fillmissing` without a `stats ... by bin()` before it: `fields a | fillmissing`, `stats count(*) by a | fillmissing`.
+    E219FillMissingWithoutBin,
     /// A field the caller's schema never has: `fields inputTokenCount` over Bedrock records.
     W301UnknownField,
     /// A `bin()`/`datefloor()` period above its unit cap, which AWS silently shrinks: `stats count(*) by bin(300s)`.
@@ -112,6 +114,7 @@ impl Code {
             E216NestedAggregate => "E216",
             E217NotAnAggregate => "E217",
             E218BadSource => "E218",
+            E219FillMissingWithoutBin => "E219",
             W301UnknownField => "W301",
             W302PeriodCapped => "W302",
             W303DoubleMinus => "W303",
@@ -304,6 +307,6 @@ mod tests {
             checked += 1;
             doc.clear();
         }
-        assert_eq!(checked, 32, "every code of the registry is checked");
+        assert_eq!(checked, 33, "every code of the registry is checked");
     }
 }

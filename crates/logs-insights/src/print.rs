@@ -212,6 +212,60 @@ impl fmt::Display for Command {
                     ParsePattern::Regex { regex, .. } => f.write_str(&regex_text(regex)),
                 }
             }
+            Command::Shape(shape) => write!(f, "{}", shape.kind),
+        }
+    }
+}
+
+/// A `filldown`/`addtotals` name: a field, or a pattern ending in `*`.
+fn name_pattern_text(name: &str) -> String {
+    match name.strip_suffix('*') {
+        Some("") => "*".into(),
+        Some(stem) => format!("{}*", field_text(stem)),
+        None => field_text(name),
+    }
+}
+
+impl fmt::Display for ShapeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ShapeKind::Unnest { field, into } => write!(f, "unnest {field} into {}", field_text(&into.name)),
+            ShapeKind::Expand { field } => write!(f, "expand {field}"),
+            ShapeKind::FillDown { fields } => {
+                f.write_str("filldown")?;
+                for n in fields {
+                    write!(f, " {}", name_pattern_text(&n.name))?;
+                }
+                Ok(())
+            }
+            ShapeKind::FillMissing { fills } => {
+                f.write_str("fillmissing")?;
+                for (i, (v, n)) in fills.iter().enumerate() {
+                    write!(f, "{} {v} for {}", if i == 0 { " with" } else { "," }, field_text(&n.name))?;
+                }
+                Ok(())
+            }
+            ShapeKind::Accum { field, alias } => match alias {
+                Some(a) => write!(f, "accum {field} as {}", field_text(&a.name)),
+                None => write!(f, "accum {field}"),
+            },
+            ShapeKind::AddTotals { fieldname, row, col, fields } => {
+                f.write_str("addtotals")?;
+                if let Some(n) = fieldname {
+                    write!(f, " fieldname={}", field_text(&n.name))?;
+                }
+                if !row {
+                    f.write_str(" row=false")?;
+                }
+                if *col {
+                    f.write_str(" col=true")?;
+                }
+                let names: Vec<String> = fields.iter().map(|n| name_pattern_text(&n.name)).collect();
+                if !names.is_empty() {
+                    write!(f, " {}", names.join(", "))?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -359,6 +413,9 @@ pub fn dump(q: &Query) -> String {
                         let _ = write!(out, " regex {}", regex_text(regex));
                     }
                 }
+            }
+            Command::Shape(shape) => {
+                let _ = write!(out, " {}", shape.kind);
             }
         }
         out.push('\n');

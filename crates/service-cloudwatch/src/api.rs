@@ -8,6 +8,7 @@ use service_kit::{Call, CallFuture, Service};
 
 use crate::CloudWatchService;
 use crate::alarms::{describe, manage, put};
+use crate::dashboards::api as dashboards;
 use crate::error::{CloudWatchError, SnsError};
 use crate::input::{cloudwatch_input, sns_input};
 use crate::metrics::{get_metric_data, get_metric_statistics, list_metrics, put_metric_data};
@@ -27,6 +28,10 @@ const OPERATIONS: &[(ServiceId, &str)] = &[
     (ServiceId::CloudWatch, "SetAlarmState"),
     (ServiceId::CloudWatch, "EnableAlarmActions"),
     (ServiceId::CloudWatch, "DisableAlarmActions"),
+    (ServiceId::CloudWatch, "PutDashboard"),
+    (ServiceId::CloudWatch, "GetDashboard"),
+    (ServiceId::CloudWatch, "ListDashboards"),
+    (ServiceId::CloudWatch, "DeleteDashboards"),
     (ServiceId::Sns, "CreateTopic"),
     (ServiceId::Sns, "DeleteTopic"),
     (ServiceId::Sns, "ListTopics"),
@@ -107,6 +112,12 @@ fn cloudwatch(state: &CloudWatchService, call: Call<'_>) -> Result<Reply, CloudW
         "DisableAlarmActions" => {
             manage::set_actions_enabled(state, cloudwatch_input(call)?, false)?;
             Reply::empty()
+        }
+        "PutDashboard" => Reply::shape("PutDashboardOutput", dashboards::put_dashboard(state, cloudwatch_input(call)?)?),
+        "GetDashboard" => Reply::shape("GetDashboardOutput", dashboards::get_dashboard(state, cloudwatch_input(call)?)?),
+        "ListDashboards" => Reply::shape("ListDashboardsOutput", dashboards::list_dashboards(state, cloudwatch_input(call)?)?),
+        "DeleteDashboards" => {
+            Reply::shape("DeleteDashboardsOutput", dashboards::delete_dashboards(state, cloudwatch_input(call)?)?)
         }
         other => return Err(CloudWatchError::Internal(format!("The operation {other} is not implemented by this emulator"))),
     })

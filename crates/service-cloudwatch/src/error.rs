@@ -6,6 +6,8 @@
 use aws_protocol::AwsError;
 use aws_shapes::{Rejection, RejectionKind};
 
+use crate::dashboards::validate::ValidationMessage;
+
 /// A CloudWatch error (the model's error shapes, reference §1.3).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CloudWatchError {
@@ -36,6 +38,13 @@ pub enum CloudWatchError {
     /// Coral's `SerializationException`: a body or parameter of the wrong type.
     #[error("SerializationException: {0}")]
     Serialization(String),
+    /// `DashboardInvalidInputError` / `InvalidParameterInput` (400): a dashboard name or body
+    /// CloudWatch refuses, with the body's validation messages.
+    #[error("InvalidParameterInput: {message}")]
+    DashboardInvalidInput { message: String, messages: Vec<ValidationMessage> },
+    /// `DashboardNotFoundError` / `ResourceNotFound` (404).
+    #[error("ResourceNotFound: {0}")]
+    DashboardNotFound(String),
     /// `InternalServiceFault` / `InternalServiceError` (500).
     #[error("InternalServiceError: {0}")]
     Internal(String),
@@ -56,6 +65,16 @@ impl CloudWatchError {
             Self::InvalidFormat(m) => ("InvalidFormatFault", "InvalidFormat", 400, m),
             Self::LimitExceeded(m) => ("LimitExceededFault", "LimitExceeded", 400, m),
             Self::Serialization(m) => return AwsError::serialization(m.clone()),
+            Self::DashboardInvalidInput { message, messages } => {
+                let error = AwsError::new("DashboardInvalidInputError", 400, message.clone())
+                    .with_query_code("InvalidParameterInput");
+                if messages.is_empty() {
+                    return error;
+                }
+                let list = serde_json::to_value(messages).unwrap_or_default();
+                return error.with_field("dashboardValidationMessages", list);
+            }
+            Self::DashboardNotFound(m) => ("DashboardNotFoundError", "ResourceNotFound", 404, m),
             Self::Internal(m) => ("InternalServiceFault", "InternalServiceError", 500, m),
         };
         AwsError::new(shape, status, message.clone()).with_query_code(query)
@@ -116,5 +135,21 @@ mod tests {
         let e = CloudWatchError::Validation("x".into()).to_aws();
         assert_eq!(e.wire_query_code(), "ValidationError");
         assert_eq!(SnsError::NotFound("Topic does not exist".into()).to_aws().status, 404);
+    }
+
+    #[test]
+    fn an_invalid_dashboard_carries_its_messages_in_the_models_member_names() {
+        let messages = vec![ValidationMessage::new("/widgets/0", "Should have required property 'type'")];
+        let e = CloudWatchError::DashboardInvalidInput { message: "The dashboard body is invalid".into(), messages }.to_aws();
+        assert_eq!((e.code.as_ref(), e.wire_query_code(), e.status), ("DashboardInvalidInputError", "InvalidParameterInput", 400));
+        assert_eq!(
+            e.fields[0],
+            (
+                "dashboardValidationMessages".into(),
+                serde_json::json!([{"DataPath": "/widgets/0", "Message": "Should have required property 'type'"}]).into()
+            )
+        );
+        let e = CloudWatchError::DashboardNotFound("Dashboard x does not exist".into()).to_aws();
+        assert_eq!((e.code.as_ref(), e.wire_query_code(), e.status), ("DashboardNotFoundError", "ResourceNotFound", 404));
     }
 }

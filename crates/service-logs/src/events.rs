@@ -1,4 +1,4 @@
-//! PutLogEvents (AWS's batch and time rules against the emulator's clock), GetLogEvents
+//! PutLogEvents (AWS's batch, time and retention rules against the emulator's clock), GetLogEvents
 //! (forward/backward tokens `f/<position>/s`, `b/<position>/s`) and GetLogRecord.
 
 use std::collections::BTreeMap;
@@ -22,6 +22,8 @@ pub(crate) const EVENT_OVERHEAD_BYTES: usize = 26;
 const MAX_BATCH_SPAN_MS: i64 = 24 * 3_600_000;
 /// Events older than this (relative to now) are rejected as too old.
 const MAX_AGE_MS: i64 = 14 * 24 * 3_600_000;
+/// One day: retention is counted in days.
+const DAY_MS: i64 = 24 * 3_600_000;
 /// Events newer than this (relative to now) are rejected as too new.
 const MAX_AHEAD_MS: i64 = 2 * 3_600_000;
 /// GetLogEvents: events per page by default (also bounded by 1 MB).
@@ -50,20 +52,28 @@ pub(super) fn put_log_events(state: &LogsService, req: PutLogEventsRequest) -> R
     }
     // The stream must exist even when every event is rejected.
     state.store.log_stream(&req.log_group_name, &req.log_stream_name).map_err(store_error)?;
+    let retention = state.store.effective_retention_days(&req.log_group_name).map_err(store_error)?;
 
     let now = state.env.now_ms();
-    // Chronological order makes the too-old events a prefix and the too-new ones a suffix.
+    // Chronological order makes the too-old and expired events a prefix, the too-new a suffix.
     let old_end = events.iter().take_while(|e| e.timestamp < now - MAX_AGE_MS).count();
-    let new_start = events.iter().position(|e| e.timestamp > now + MAX_AHEAD_MS).unwrap_or(events.len()).max(old_end);
+    let expired_end = match retention {
+        Some(days) => events.iter().take_while(|e| e.timestamp < now - i64::from(days) * DAY_MS).count().max(old_end),
+        None => old_end,
+    };
+    let new_start = events.iter().position(|e| e.timestamp > now + MAX_AHEAD_MS).unwrap_or(events.len()).max(expired_end);
     let accepted: Vec<InputLogEvent<'_>> =
-        events[old_end..new_start].iter().map(|e| InputLogEvent::new(e.timestamp, &e.message)).collect();
+        events[expired_end..new_start].iter().map(|e| InputLogEvent::new(e.timestamp, &e.message)).collect();
     state.store.put_log_events(&req.log_group_name, &req.log_stream_name, &accepted, now).map_err(store_error)?;
 
     let rejected = RejectedLogEventsInfo {
         too_new_log_event_start_index: (new_start < events.len()).then_some(new_start),
         too_old_log_event_end_index: (old_end > 0).then_some(old_end),
+        expired_log_event_end_index: (expired_end > old_end).then_some(expired_end),
     };
-    let any_rejected = rejected.too_new_log_event_start_index.is_some() || rejected.too_old_log_event_end_index.is_some();
+    let any_rejected = rejected.too_new_log_event_start_index.is_some()
+        || rejected.too_old_log_event_end_index.is_some()
+        || rejected.expired_log_event_end_index.is_some();
     let response = PutLogEventsResponse {
         next_sequence_token: format!("{:056}", now.max(0)),
         rejected_log_events_info: any_rejected.then_some(rejected),

@@ -62,6 +62,7 @@ pub(super) fn describe_log_groups(
     let more = selected.next().is_some();
 
     let (region, account) = (&ctx.region, &state.env.account_id);
+    let default_retention = state.store.default_retention_days();
     let log_groups = page
         .iter()
         .map(|g| {
@@ -69,6 +70,8 @@ pub(super) fn describe_log_groups(
             LogGroup {
                 log_group_name: g.name.clone(),
                 creation_time: g.creation_time,
+                // AWS omits `retentionInDays` for a group whose events never expire.
+                retention_in_days: g.retention_in_days.or(default_retention),
                 metric_filter_count: 0,
                 arn: format!("{arn}:*"),
                 stored_bytes: g.stored_bytes,

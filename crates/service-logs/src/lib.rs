@@ -12,6 +12,7 @@
 //! | `queries.rs`, `query_registry.rs` | StartQuery, GetQueryResults, StopQuery, DescribeQueries |
 //! | `metric_filters.rs` | Put/Describe/Delete/TestMetricFilter and the rules on a transformation |
 //! | `metric_publisher.rs` | the log store's append observer: matching events → metric datapoints |
+//! | `retention.rs` | PutRetentionPolicy, DeleteRetentionPolicy, the allowed `retentionInDays` |
 //! | `names.rs`, `paging.rs` | identifiers and ARNs, store errors, `nextToken`s |
 
 mod events;
@@ -24,6 +25,7 @@ mod names;
 mod paging;
 mod queries;
 mod query_registry;
+pub mod retention;
 mod streams;
 
 use query_registry::QueryRegistry;
@@ -51,11 +53,23 @@ pub struct LogsConfig {
     /// How long `GetQueryResults` waits for an unfinished query before answering `Running`
     /// (saves clients a polling round; see ARCHITECTURE.md).
     pub query_results_wait: Duration,
+    /// Retention of log groups without a policy of their own (`serve --retention-days`);
+    /// `None`: their events never expire.
+    pub default_retention_days: Option<u32>,
+    /// Scan threads per query (each holds one segment file open). Default: the cores, within
+    /// the scanners' share of the process's descriptor budget.
+    pub scan_threads: usize,
 }
 
 impl Default for LogsConfig {
     fn default() -> Self {
-        Self { max_concurrent_queries: DEFAULT_MAX_CONCURRENT_QUERIES, query_results_wait: Duration::from_secs(1) }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Self {
+            max_concurrent_queries: DEFAULT_MAX_CONCURRENT_QUERIES,
+            query_results_wait: Duration::from_secs(1),
+            default_retention_days: None,
+            scan_threads: fd_budget::FdBudget::current().scan_threads(DEFAULT_MAX_CONCURRENT_QUERIES, cores),
+        }
     }
 }
 
@@ -71,15 +85,22 @@ pub struct LogsService {
 }
 
 impl LogsService {
-    /// The service over `store`.
+    /// The service over `store` (whose default retention it sets).
     pub fn new(env: Environment, store: Arc<LogStore>, config: LogsConfig) -> Self {
+        store.set_default_retention_days(config.default_retention_days);
         Self {
             env,
             store,
-            queries: QueryRegistry::new(config.max_concurrent_queries),
+            queries: QueryRegistry::new(config.max_concurrent_queries, config.scan_threads),
             query_results_wait: config.query_results_wait,
             metric_filters: None,
         }
+    }
+
+    /// Deletes the segments expired at the emulator's clock now (appends also do this once a
+    /// minute; a timer calling this keeps an idle emulator's disk bounded too).
+    pub fn sweep_retention(&self) -> Result<log_store::SweepReport, log_store::StoreError> {
+        self.store.sweep_expired(self.env.now_ms())
     }
 
     /// Runs metric filters from now on: the filters saved at `path` are loaded, and every event
@@ -168,6 +189,8 @@ async fn dispatch(state: &Arc<LogsService>, ctx: &RequestContext, op: LogsOperat
         Op::DescribeMetricFilters => metric_filters::describe_metric_filters(state, req(op, body)?),
         Op::DeleteMetricFilter => metric_filters::delete_metric_filter(state, req(op, body)?),
         Op::TestMetricFilter => metric_filters::test_metric_filter(req(op, body)?),
+        Op::PutRetentionPolicy => retention::put_retention_policy(state, req(op, body)?),
+        Op::DeleteRetentionPolicy => retention::delete_retention_policy(state, req(op, body)?),
     }
 }
 

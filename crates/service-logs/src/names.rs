@@ -64,6 +64,10 @@ pub(crate) fn store_error(err: StoreError) -> LogsError {
         StoreError::EventTooLarge { len, max, .. } => {
             LogsError::invalid_parameter(format!("Log event too large: {len} bytes exceeds limit of {max}"))
         }
+        StoreError::TooManyOpenFiles { .. } => LogsError::new(
+            LogsErrorCode::ServiceUnavailableException,
+            "The emulator is out of file descriptors; it released its idle files, try the request again.",
+        ),
         other => LogsError::new(LogsErrorCode::ServiceUnavailableException, format!("The log store failed: {other}")),
     }
 }

@@ -115,11 +115,17 @@ impl QueryEntry {
 pub(crate) struct QueryRegistry {
     entries: Mutex<VecDeque<Arc<QueryEntry>>>,
     permits: Arc<Semaphore>,
+    /// Scan threads per query.
+    threads: usize,
 }
 
 impl QueryRegistry {
-    pub(crate) fn new(max_concurrent: usize) -> Self {
-        QueryRegistry { entries: Mutex::new(VecDeque::new()), permits: Arc::new(Semaphore::new(max_concurrent)) }
+    pub(crate) fn new(max_concurrent: usize, threads: usize) -> Self {
+        QueryRegistry {
+            entries: Mutex::new(VecDeque::new()),
+            permits: Arc::new(Semaphore::new(max_concurrent)),
+            threads: threads.max(1),
+        }
     }
 
     /// Queries not finished yet.
@@ -165,8 +171,8 @@ pub(crate) fn submit(state: &Arc<LogsService>, entry: Arc<QueryEntry>, plan: Pla
             return;
         }
         let scan_entry = Arc::clone(&entry);
+        let threads = state.queries.threads;
         let outcome = tokio::task::spawn_blocking(move || {
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
             let req = ScanRequest {
                 groups: &scan_entry.log_groups,
                 start_ms,

@@ -1,9 +1,11 @@
 //! Raw HTTP against the emulator, for what an SDK would never send (malformed bodies, unknown
-//! routes, exact header checks): an async request through hyper's client, and a blocking one
-//! over a plain TCP socket (`connection: close`) for tests of the binary.
+//! routes, exact header checks): an async request through hyper's client, and, for tests of the
+//! binary, a blocking one over a plain TCP socket (`connection: close`) or a blocking keep-alive
+//! [`Connection`].
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -71,4 +73,65 @@ pub fn tcp_request(addr: &str, method: &str, path: &str, body: &str) -> String {
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("the response is read");
     response
+}
+
+/// A blocking HTTP/1.1 keep-alive connection: one request at a time, answered in order.
+#[derive(Debug)]
+pub struct Connection {
+    addr: String,
+    reader: BufReader<TcpStream>,
+}
+
+impl Connection {
+    /// Connects to `addr` (`host:port`). Reads give up after `timeout` (a test's failure bound,
+    /// not a wait: answers come as soon as the server writes them).
+    pub fn open(addr: &str, timeout: Duration) -> std::io::Result<Connection> {
+        let stream = TcpStream::connect(addr)?;
+        stream.set_nodelay(true)?;
+        stream.set_read_timeout(Some(timeout))?;
+        Ok(Connection { addr: addr.to_owned(), reader: BufReader::new(stream) })
+    }
+
+    /// Sends one request and reads its answer: the status and the body (`content-length` framed,
+    /// as the emulator answers).
+    pub fn request(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> std::io::Result<(u16, String)> {
+        let mut head = format!("{method} {path} HTTP/1.1\r\nhost: {}\r\ncontent-length: {}\r\n", self.addr, body.len());
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("\r\n");
+        let stream = self.reader.get_mut();
+        stream.write_all(head.as_bytes())?;
+        stream.write_all(body.as_bytes())?;
+        let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_owned());
+        let mut line = String::new();
+        if self.reader.read_line(&mut line)? == 0 {
+            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the connection was closed"));
+        }
+        let status: u16 = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| bad(&line))?;
+        let mut length = 0usize;
+        loop {
+            line.clear();
+            self.reader.read_line(&mut line)?;
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().map_err(|_| bad(header))?;
+            }
+        }
+        let mut body = vec![0; length];
+        self.reader.read_exact(&mut body)?;
+        Ok((status, String::from_utf8_lossy(&body).into_owned()))
+    }
+
+    /// A CloudWatch Logs operation (awsJson1.1) with a JSON body.
+    pub fn logs(&mut self, operation: &str, body: &serde_json::Value) -> std::io::Result<(u16, String)> {
+        let target = format!("Logs_20140328.{operation}");
+        let headers = [("content-type", "application/x-amz-json-1.1"), ("x-amz-target", target.as_str())];
+        self.request("POST", "/", &headers, &body.to_string())
+    }
 }

@@ -1,12 +1,23 @@
-//! The clients besides aws-sdk-rust that `.ci/run` installs: the aws CLI
-//! (`BEDROCK_EMULATOR_AWS_CLI`) and a Python with boto3 (`BEDROCK_EMULATOR_PYTHON`) in `.venv`,
-//! and aws-sdk-js v3 run by node (`BEDROCK_EMULATOR_NODE`, `BEDROCK_EMULATOR_JS_DIR`: the
-//! `tests/js` folder after `npm ci`), as scripts (`run_js`) or `node --test` files (`run_node_test`).
+//! The clients besides aws-sdk-rust that `.ci/run` installs. The aws CLI and a Python with
+//! boto3: each test says which one it uses; outside CI a missing tool fails the test with how to
+//! get it, unless `BEDROCK_EMULATOR_SKIP_PYTHON_CLIENTS` is set (then the test says it was
+//! skipped); under CI (`CI` set) nothing may be skipped. They are looked for in
+//! `BEDROCK_EMULATOR_AWS_CLI` / `BEDROCK_EMULATOR_PYTHON`, the workspace's `.venv/bin/`, then `PATH`
+//! (`aws`; a `python3` that imports boto3). And aws-sdk-js v3 run by node
+//! (`BEDROCK_EMULATOR_NODE`, `BEDROCK_EMULATOR_JS_DIR`: the `tests/js` folder after `npm ci`), as
+//! scripts (`run_js`) or `node --test` files (`run_node_test`).
 
 use std::path::{Path, PathBuf};
 
+/// The variable that skips the Python-client tests outside CI.
+pub const SKIP_VAR: &str = "BEDROCK_EMULATOR_SKIP_PYTHON_CLIENTS";
+
+/// How to get the tools, for the failure message.
+const HOW_TO_GET_THEM: &str = "python3 -m venv .venv && .venv/bin/pip install awscli boto3 (what .ci/run does), \
+or point BEDROCK_EMULATOR_AWS_CLI / BEDROCK_EMULATOR_PYTHON at an aws CLI and a Python with boto3";
+
 /// A Python-side client tool.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PyTool {
     /// The aws CLI.
     AwsCli,
@@ -14,26 +25,91 @@ pub enum PyTool {
     Python,
 }
 
-/// The path of `tool`. Without it the calling test is skipped with a message, except under CI
-/// (`CI` set), where a missing tool fails the test: CI must run every client.
-pub fn py_tool(tool: PyTool) -> Option<PathBuf> {
-    let (var, venv_bin) = match tool {
-        PyTool::AwsCli => ("BEDROCK_EMULATOR_AWS_CLI", "aws"),
-        PyTool::Python => ("BEDROCK_EMULATOR_PYTHON", "python"),
-    };
-    let from_env = std::env::var_os(var).map(PathBuf::from);
-    let from_venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin").join(venv_bin);
-    let found = from_env.or_else(|| from_venv.exists().then_some(from_venv)).filter(|p| p.exists());
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{var} is not set and .venv/bin/{venv_bin} does not exist; .ci/run installs it"
-        );
-        eprintln!(
-            "skipped: {var} not set and no .venv (run .ci/run once, or python3 -m venv .venv && .venv/bin/pip install awscli boto3)"
-        );
+impl PyTool {
+    /// The variable naming the tool, its name in `.venv/bin`, its names on `PATH`.
+    fn names(self) -> (&'static str, &'static str, &'static [&'static str]) {
+        match self {
+            PyTool::AwsCli => ("BEDROCK_EMULATOR_AWS_CLI", "aws", &["aws"]),
+            PyTool::Python => ("BEDROCK_EMULATOR_PYTHON", "python", &["python3", "python"]),
+        }
     }
-    found
+}
+
+/// What a test does about a tool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ToolChoice {
+    /// Run with this tool (found as the message says).
+    Use(PathBuf, String),
+    /// Skipped on purpose, with the message to print.
+    Skip(String),
+    /// Fail, with the message.
+    Fail(String),
+}
+
+/// Decides for `tool`, given the environment (`var`), the workspace's `.venv/bin` and whether a
+/// candidate is a working tool (`works`: it exists, and for Python, imports boto3).
+pub fn choose_tool(
+    tool: PyTool,
+    var: impl Fn(&str) -> Option<String>,
+    venv_bin: &Path,
+    works: impl Fn(&Path) -> bool,
+) -> ToolChoice {
+    let (env_name, venv_name, path_names) = tool.names();
+    let ci = var("CI").is_some();
+    if let Some(skip) = var(SKIP_VAR) {
+        if ci {
+            return ToolChoice::Fail(format!("{SKIP_VAR}={skip} is refused under CI: CI must run every client"));
+        }
+        return ToolChoice::Skip(format!("skipped: {SKIP_VAR}={skip} is set, so this test runs no {tool:?} client"));
+    }
+    if let Some(path) = var(env_name).map(PathBuf::from) {
+        return if works(&path) {
+            ToolChoice::Use(path.clone(), format!("using {tool:?} {} (from {env_name})", path.display()))
+        } else {
+            ToolChoice::Fail(format!("{env_name}={} is not a working {tool:?} client; {HOW_TO_GET_THEM}", path.display()))
+        };
+    }
+    let venv = venv_bin.join(venv_name);
+    if works(&venv) {
+        return ToolChoice::Use(venv.clone(), format!("using {tool:?} {} (the workspace's .venv)", venv.display()));
+    }
+    let on_path = var("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .flat_map(|dir| path_names.iter().map(move |n| dir.join(n)))
+        .find(|candidate| works(candidate));
+    match on_path {
+        Some(path) => ToolChoice::Use(path.clone(), format!("using {tool:?} {} (from PATH)", path.display())),
+        None => ToolChoice::Fail(format!(
+            "no {tool:?} client: {env_name} is not set, .venv/bin/{venv_name} does not exist and PATH has none; \
+             {HOW_TO_GET_THEM}; or set {SKIP_VAR}=1 to skip these tests outside CI"
+        )),
+    }
+}
+
+/// The path of `tool` for the calling test, printing which one it uses; `None` when the test is
+/// to be skipped (printed). Panics with how to get the tool when it is missing.
+pub fn py_tool(tool: PyTool) -> Option<PathBuf> {
+    let venv_bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin");
+    let works = |path: &Path| {
+        path.is_file()
+            && (tool != PyTool::Python
+                || std::process::Command::new(path)
+                    .args(["-c", "import boto3"])
+                    .output()
+                    .is_ok_and(|out| out.status.success()))
+    };
+    match choose_tool(tool, |name| std::env::var(name).ok(), &venv_bin, works) {
+        ToolChoice::Use(path, message) => {
+            eprintln!("{message}");
+            Some(path)
+        }
+        ToolChoice::Skip(message) => {
+            eprintln!("{message}");
+            None
+        }
+        ToolChoice::Fail(message) => panic!("{message}"),
+    }
 }
 
 /// Runs a Python client tool against `url` with static credentials (`access_key`, `secret_key`,
@@ -118,8 +194,14 @@ pub fn run_js(tool: &JsTool, script: &Path, url: &str, access_key: &str, secret_
 /// Runs `node --test FILE` (a file of `tests/js`) against `url` with static credentials;
 /// returns (status, stdout, stderr).
 pub fn run_node_test(tool: &JsTool, file: &str, url: &str) -> (i32, String, String) {
+    run_node_test_with(tool, file, url, &[])
+}
+
+/// [`run_node_test`] with more environment variables for the test file.
+pub fn run_node_test_with(tool: &JsTool, file: &str, url: &str, env: &[(&str, &str)]) -> (i32, String, String) {
     let out = std::process::Command::new(&tool.node)
         .args(["--test", "--test-reporter=spec", file])
+        .envs(env.iter().copied())
         .current_dir(&tool.modules)
         .env("AWS_ENDPOINT_URL", url)
         .env("AWS_ACCESS_KEY_ID", "AKIDJSTEST")
@@ -133,4 +215,39 @@ pub fn run_node_test(tool: &JsTool, file: &str, url: &str) -> (i32, String, Stri
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+    }
+
+    #[test]
+    fn a_missing_tool_fails_with_how_to_get_it() {
+        let choice = choose_tool(PyTool::Python, env(&[("PATH", "/nowhere")]), Path::new("/no-venv"), |_| false);
+        let ToolChoice::Fail(message) = choice else { panic!("{choice:?}") };
+        assert!(message.contains("pip install awscli boto3") && message.contains(SKIP_VAR), "{message}");
+    }
+
+    #[test]
+    fn skipping_is_explicit_and_refused_under_ci() {
+        let choice = choose_tool(PyTool::AwsCli, env(&[(SKIP_VAR, "1")]), Path::new("/no-venv"), |_| true);
+        assert!(matches!(&choice, ToolChoice::Skip(m) if m.contains(SKIP_VAR)), "{choice:?}");
+        let choice = choose_tool(PyTool::AwsCli, env(&[(SKIP_VAR, "1"), ("CI", "true")]), Path::new("/no-venv"), |_| true);
+        assert!(matches!(choice, ToolChoice::Fail(_)), "{choice:?}");
+    }
+
+    #[test]
+    fn the_variable_then_the_venv_then_path_and_the_choice_is_named() {
+        let works = |p: &Path| p.starts_with("/bin") || p == Path::new("/venv/bin/aws");
+        let choice = choose_tool(PyTool::AwsCli, env(&[("PATH", "/bin")]), Path::new("/venv/bin"), works);
+        assert!(matches!(&choice, ToolChoice::Use(p, m) if p == Path::new("/venv/bin/aws") && m.contains(".venv")), "{choice:?}");
+        let choice = choose_tool(PyTool::Python, env(&[("PATH", "/usr:/bin")]), Path::new("/venv/bin"), works);
+        assert!(matches!(&choice, ToolChoice::Use(p, m) if p == Path::new("/bin/python3") && m.contains("PATH")), "{choice:?}");
+        let choice = choose_tool(PyTool::Python, env(&[("BEDROCK_EMULATOR_PYTHON", "/opt/py")]), Path::new("/venv/bin"), works);
+        assert!(matches!(choice, ToolChoice::Fail(_)), "a named tool that does not work fails: {choice:?}");
+    }
 }

@@ -35,6 +35,20 @@ pub(crate) enum Document {
     Struct(Vec<(String, Document)>),
 }
 
+impl Document {
+    /// The same document with every map read as a structure (JSON objects whose keys are
+    /// member names, as an error's structured members are).
+    pub(crate) fn maps_as_structures(self) -> Document {
+        match self {
+            Document::Map(entries) | Document::Struct(entries) => {
+                Document::Struct(entries.into_iter().map(|(k, v)| (k, v.maps_as_structures())).collect())
+            }
+            Document::List(items) => Document::List(items.into_iter().map(Document::maps_as_structures).collect()),
+            other => other,
+        }
+    }
+}
+
 /// Why a value could not be serialized.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]

@@ -60,7 +60,8 @@ pub(super) fn error(service: Option<ServiceId>, request_id: &str, err: &AwsError
     response
 }
 
-/// An error's extra members as elements (a JSON member that does not serialize is left out).
+/// An error's extra members as elements, JSON objects as structures (a JSON member that does
+/// not serialize is left out).
 pub(super) fn extra_fields(xml: &mut XmlWriter, err: &AwsError) {
     for (name, field) in &err.fields {
         match field {
@@ -68,7 +69,9 @@ pub(super) fn extra_fields(xml: &mut XmlWriter, err: &AwsError) {
                 xml.elem(name, t);
             }
             ErrorField::Json(v) => {
-                if let Ok(doc) = to_document(v) {
+                // An error's JSON members are structures (`queryCompileError`,
+                // `dashboardValidationMessages`): their keys are element names.
+                if let Ok(doc) = to_document(v).map(|d| d.maps_as_structures()) {
                     let mut part = XmlWriter::new(ListStyle::Member);
                     if part.member(name, &doc).is_ok() {
                         xml.raw(&part.finish());

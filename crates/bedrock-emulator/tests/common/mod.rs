@@ -12,7 +12,12 @@ pub(crate) use test_support::raw_http::tcp_request as request;
 /// Starts this package's binary: `serve --port 0 --now 2024-12-15T09:30:00Z` on `dir`; returns
 /// the child, the first line it printed, and the bound address.
 pub(crate) fn serve(dir: &Path) -> (Child, String, String) {
-    test_support::process::serve(Path::new(env!("CARGO_BIN_EXE_bedrock-emulator")), dir, &[])
+    serve_with(dir, &[])
+}
+
+/// [`serve`] with extra `serve` arguments.
+pub(crate) fn serve_with(dir: &Path, extra: &[&str]) -> (Child, String, String) {
+    test_support::process::serve(Path::new(env!("CARGO_BIN_EXE_bedrock-emulator")), dir, extra)
 }
 
 /// A Converse call on Claude 3 Haiku with `body`; returns the raw response.

@@ -211,8 +211,9 @@ impl Checker<'_> {
     fn call(&mut self, st: &mut Stage, e: &Expr, name: &str, args: &[Expr], mut item: Option<&mut ItemCtx>) -> CResult {
         let span = e.span;
         let Some(def) = functions::lookup(name) else {
-            if let Some(known) = functions::UNSUPPORTED.iter().find(|n| n.eq_ignore_ascii_case(name)) {
-                return Err(Diagnostic::new(Code::E202UnsupportedFunction, span, format!("the Insights function `{known}` is not supported by this engine")));
+            if let Some((known, why)) = functions::UNSUPPORTED.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                return Err(Diagnostic::new(Code::E202UnsupportedFunction, span, format!("the Insights function `{known}` is not supported by this engine"))
+                    .with_help(format!("`{known}` is refused because {why}")));
             }
             let mut d = Diagnostic::new(Code::E201UnknownFunction, span, format!("`{name}` is not a Logs Insights function"));
             if name.eq_ignore_ascii_case("ago") {

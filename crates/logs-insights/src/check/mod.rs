@@ -6,6 +6,7 @@
 mod expr;
 mod parse_cmd;
 mod schema;
+mod shape;
 mod stage;
 mod stats;
 
@@ -176,6 +177,14 @@ impl Checker<'_> {
                     table.push(TableOp::Dedup(keys));
                     after_dedup = Some(*span);
                 }
+                Command::Shape(shape) => match self.shape(&mut st, &shape.kind, shape.span, &sink, &table) {
+                    Some(shape::Shaped::Row(op)) => push_row(op, &sink, &mut stream, &mut table),
+                    Some(shape::Shaped::Table(op)) => {
+                        self.barrier(&mut sink, &mut st);
+                        table.push(op);
+                    }
+                    None => {}
+                },
                 Command::Stats(s) => {
                     n_stats += 1;
                     if n_stats > 2 {
@@ -234,9 +243,7 @@ impl Checker<'_> {
             };
             rows.cap = match rest.first() {
                 Some(TableOp::Limit(n)) => Some(*n as usize),
-                _ if first_stats_in_table.is_none() && rest.iter().all(|op| matches!(op, TableOp::Row(RowOp::Compute { .. }))) => {
-                    Some(DEFAULT_ROW_LIMIT as usize)
-                }
+                _ if first_stats_in_table.is_none() && rest.iter().all(TableOp::keeps_prefix) => Some(DEFAULT_ROW_LIMIT as usize),
                 _ => None,
             };
         }

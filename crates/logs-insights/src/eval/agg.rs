@@ -3,7 +3,8 @@
 
 use super::keys::encode;
 use super::natural::natural_cmp;
-use crate::choices::{percentile_rank, stddev, PCT_EXACT_VALUES};
+use super::pct::PctState;
+use crate::choices::stddev;
 use crate::functions::AggKind;
 use crate::value::{Num, Value};
 use std::cmp::Ordering;
@@ -17,7 +18,7 @@ pub(crate) enum AggState {
     Avg { sum: f64, n: u64 },
     /// Numeric extreme and the value that produced it (so timestamps stay timestamps).
     Extreme { best: Option<(f64, Value<'static>)>, max: bool },
-    Pct { values: Vec<(f64, u64)>, p: f64 },
+    Pct { state: PctState, p: f64 },
     Stddev { n: u64, mean: f64, m2: f64 },
     /// Earliest/latest: (timestamp, row sequence, value).
     ByTime { best: Option<(i64, u64, Value<'static>)>, latest: bool },
@@ -33,7 +34,7 @@ impl AggState {
             AggKind::Avg => AggState::Avg { sum: 0.0, n: 0 },
             AggKind::Min => AggState::Extreme { best: None, max: false },
             AggKind::Max => AggState::Extreme { best: None, max: true },
-            AggKind::Pct => AggState::Pct { values: Vec::new(), p: pct },
+            AggKind::Pct => AggState::Pct { state: PctState::default(), p: pct },
             AggKind::Stddev => AggState::Stddev { n: 0, mean: 0.0, m2: 0.0 },
             AggKind::Earliest => AggState::ByTime { best: None, latest: false },
             AggKind::Latest => AggState::ByTime { best: None, latest: true },
@@ -91,12 +92,9 @@ impl AggState {
                     }
                 }
             }
-            AggState::Pct { values, .. } => {
+            AggState::Pct { state, .. } => {
                 if let Some(x) = v.f64() {
-                    values.push((x, 1));
-                    if values.len() > PCT_EXACT_VALUES {
-                        compress(values);
-                    }
+                    state.add(x);
                 }
             }
             AggState::Stddev { n, mean, m2 } => {
@@ -165,12 +163,7 @@ impl AggState {
                     }
                 }
             }
-            (AggState::Pct { values, .. }, AggState::Pct { values: v2, .. }) => {
-                values.extend(v2);
-                while values.len() > PCT_EXACT_VALUES {
-                    compress(values);
-                }
-            }
+            (AggState::Pct { state, .. }, AggState::Pct { state: s2, .. }) => state.merge(s2),
             (AggState::Stddev { n, mean, m2 }, AggState::Stddev { n: n2, mean: mean2, m2: m22 }) => {
                 if n2 == 0 {
                     return;
@@ -222,76 +215,10 @@ impl AggState {
             },
             AggState::Avg { sum, n } => if n == 0 { Value::Null } else { Value::float(sum / n as f64) },
             AggState::Extreme { best, .. } => best.map_or(Value::Null, |(_, v)| v),
-            AggState::Pct { mut values, p } => {
-                if values.is_empty() {
-                    return Value::Null;
-                }
-                values.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(Ordering::Equal));
-                let total: u64 = values.iter().map(|v| v.1).sum();
-                let rank = percentile_rank(p, total);
-                let mut acc = 0;
-                for (x, w) in &values {
-                    acc += w;
-                    if acc >= rank {
-                        return Value::float(*x);
-                    }
-                }
-                Value::float(values[values.len() - 1].0)
-            }
+            AggState::Pct { state, p } => state.finish(p),
             AggState::Stddev { n, m2, .. } => stddev(n, m2),
             AggState::ByTime { best, .. } => best.map_or(Value::Null, |(_, _, v)| v),
             AggState::Sorts { best, .. } => best.unwrap_or(Value::Null),
         }
-    }
-}
-
-/// Halves a percentile sample: sorts, then merges neighbours into weighted means.
-fn compress(values: &mut Vec<(f64, u64)>) {
-    values.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(Ordering::Equal));
-    let merged: Vec<(f64, u64)> = values
-        .chunks(2)
-        .map(|c| match c {
-            [a, b] => ((a.0 * a.1 as f64 + b.0 * b.1 as f64) / (a.1 + b.1) as f64, a.1 + b.1),
-            [a] => *a,
-            _ => unreachable!(),
-        })
-        .collect();
-    *values = merged;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn pct_state(n: usize) -> AggState {
-        let mut st = AggState::new(AggKind::Pct, 50.0);
-        let mut scratch = Vec::new();
-        // The even numbers 0, 2, 4, ... in a scrambled order: merged neighbours give odd means.
-        for i in 0..n {
-            st.update(&Value::Int(((i * 7919) % n) as i64 * 2), 0, i as u64, &mut scratch);
-        }
-        st
-    }
-
-    fn sample_len(st: &AggState) -> usize {
-        match st {
-            AggState::Pct { values, .. } => values.len(),
-            _ => unreachable!(),
-        }
-    }
-
-    /// `choices::PCT_EXACT_VALUES` (CHOICES.md, "pct"): exact up to 8,192 values; the
-    /// 8,193rd compresses the sample to 4,097 weighted means.
-    #[test]
-    fn pct_is_exact_up_to_the_bound_then_compresses() {
-        assert_eq!(PCT_EXACT_VALUES, 8_192);
-        let exact = pct_state(PCT_EXACT_VALUES);
-        assert_eq!(sample_len(&exact), PCT_EXACT_VALUES);
-        // Nearest rank 4,096 of 0, 2, ..., 16,382 is 8,190: a value an event had.
-        assert_eq!(exact.finish(), Value::Float(8_190.0));
-        let compressed = pct_state(PCT_EXACT_VALUES + 1);
-        assert_eq!(sample_len(&compressed), PCT_EXACT_VALUES / 2 + 1);
-        // The median is now the mean of a neighbouring pair: odd, so no event had it.
-        assert_eq!(compressed.finish(), Value::Float(8_193.0));
     }
 }

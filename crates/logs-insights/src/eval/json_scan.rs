@@ -15,9 +15,11 @@ use std::borrow::Cow;
 impl Extractor {
     fn child(&self, node: u32, key: &[u8]) -> Option<u32> {
         let mut cur = node;
-        // Fast path: a key without dots is one segment.
-        if memchr::memchr(b'.', key).is_none() {
-            return self.nodes[cur as usize].children.iter().find(|(k, _)| &k[..] == key).map(|(_, n)| *n);
+        // Fast path: a key without dots is one segment. Keys are short: plain loops beat the
+        // calls to memchr and memcmp here.
+        #[allow(clippy::manual_contains, reason = "`contains` calls memchr, slower on keys of a few bytes")]
+        if !key.iter().any(|&c| c == b'.') {
+            return self.nodes[cur as usize].children.iter().find(|(k, _)| same(k, key)).map(|(_, n)| *n);
         }
         for seg in key.split(|&b| b == b'.') {
             cur = self.nodes[cur as usize].children.iter().find(|(k, _)| &k[..] == seg).map(|(_, n)| *n)?;
@@ -73,7 +75,7 @@ impl<'a> Scanner<'a> {
         let start = self.i + 1;
         let mut j = start;
         loop {
-            let q = j + memchr::memchr(b'"', &self.b[j..]).ok_or(Stop::Malformed)?;
+            let q = next_quote(self.b, j).ok_or(Stop::Malformed)?;
             let mut k = q;
             while k > start && self.b[k - 1] == b'\\' {
                 k -= 1;
@@ -179,6 +181,16 @@ impl<'a> Scanner<'a> {
         let n = &ex.nodes[node as usize];
         let slot = n.slot;
         match self.peek() {
+            Some(b'{' | b'[') if n.raw => {
+                let start = self.i;
+                self.skip()?;
+                let b = self.b;
+                let end = self.i;
+                self.capture(slot, row, || match serde_json::from_slice::<serde_json::Value>(&b[start..end]) {
+                    Ok(v) => Value::Json(std::sync::Arc::new(v)),
+                    Err(_) => Value::Null,
+                })
+            }
             Some(b'{') if !n.children.is_empty() => self.object(ex, node, row),
             Some(b'[') if !n.children.is_empty() => self.array(ex, node, row),
             Some(b'"') => {
@@ -224,26 +236,8 @@ impl<'a> Scanner<'a> {
         match self.peek() {
             Some(b'"') => self.string().map(|_| ()),
             Some(b'{' | b'[') => {
-                let mut depth = 0usize;
-                while let Some(c) = self.peek() {
-                    match c {
-                        b'"' => {
-                            self.string()?;
-                            continue;
-                        }
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                self.i += 1;
-                                return Ok(());
-                            }
-                        }
-                        _ => {}
-                    }
-                    self.i += 1;
-                }
-                Err(Stop::Malformed)
+                self.i = super::json_skip::skip_container(self.b, self.i).ok_or(Stop::Malformed)?;
+                Ok(())
             }
             Some(_) => {
                 while let Some(c) = self.peek() {
@@ -257,6 +251,33 @@ impl<'a> Scanner<'a> {
             None => Err(Stop::Malformed),
         }
     }
+}
+
+/// Whether two short byte strings are equal (length and first byte first).
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.first() == b.first() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// The next `"` at or after `from`. Keys and short values end within a few bytes, so the
+/// first 32 bytes are searched eight at a time in a register (SWAR); longer strings go to memchr.
+#[inline]
+fn next_quote(b: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    let near_end = (from + 32).min(b.len());
+    while i + 8 <= near_end {
+        let word = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+        let x = word ^ (ONES * u64::from(b'"'));
+        // The lowest set high bit marks the first zero byte of `x`: the first quote.
+        let found = x.wrapping_sub(ONES) & !x & HIGHS;
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    memchr::memchr(b'"', b.get(i..)?).map(|k| i + k)
 }
 
 fn fmt_index(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {

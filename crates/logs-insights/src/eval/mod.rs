@@ -7,11 +7,14 @@ mod agg;
 mod expr;
 mod groups;
 mod json_scan;
+mod json_skip;
 mod keys;
 mod natural;
 mod partial;
+mod pct;
 mod row_ops;
 mod rows;
+mod shape;
 mod table;
 
 pub use partial::Partial;

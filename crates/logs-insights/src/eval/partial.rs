@@ -5,7 +5,7 @@
 use super::groups::GroupTable;
 use super::rows::RowBuffer;
 use super::{row_ops, table};
-use crate::plan::{Plan, Sink, SystemField};
+use crate::plan::{Plan, RowOp, Sink, SystemField};
 use crate::result::{LogEvent, QueryResult, ResultField, Statistics};
 use crate::value::Value;
 use std::borrow::Cow;
@@ -110,6 +110,15 @@ impl Plan {
 }
 
 impl<'p> Partial<'p> {
+    /// Numbers the next events from `first_seq`, for a caller that feeds one partial unit
+    /// after unit (a chunk, a segment), each unit numbered from its own increasing base: the
+    /// rows come out as if each unit had its own `partial_from(base)` merged in, without the
+    /// merge. `first_seq` must not be below any number already used.
+    pub fn continue_from(&mut self, first_seq: u64) {
+        debug_assert!(first_seq >= self.seq, "event numbers only grow");
+        self.seq = self.seq.max(first_seq);
+    }
+
     /// Scans one event.
     pub fn push(&mut self, ev: &LogEvent<'_>) {
         let plan = self.plan;
@@ -132,17 +141,34 @@ impl<'p> Partial<'p> {
             };
         }
         plan.extractor.extract(ev.message, &mut row);
-        for op in &plan.stream {
+        if self.stream(&plan.stream, row, seq) {
+            self.stats.records_matched += 1;
+        }
+    }
+
+    /// Runs the streaming operations over `row` into the sink; an `unnest` fans the row out
+    /// (its rows share the event's sequence number). True when a row reached the sink.
+    fn stream(&mut self, ops: &'p [RowOp], mut row: Vec<Value<'_>>, seq: u64) -> bool {
+        for (i, op) in ops.iter().enumerate() {
+            if let RowOp::Unnest { input, slot } = op {
+                let mut any = false;
+                for item in row_ops::elements(input.eval(&row)) {
+                    let mut fanned = row.clone();
+                    fanned[*slot as usize] = item;
+                    any |= self.stream(&ops[i + 1..], fanned, seq);
+                }
+                return any;
+            }
             if !row_ops::apply(op, &mut row) {
-                return;
+                return false;
             }
         }
-        self.stats.records_matched += 1;
-        match (&mut self.state, &plan.sink) {
+        match (&mut self.state, &self.plan.sink) {
             (State::Stats(g), Sink::Stats(spec)) => g.push(spec, &row, seq),
             (State::Rows(r), Sink::Rows(spec)) => r.push(spec, &row, seq),
             _ => unreachable!("a partial is made by its own plan"),
         }
+        true
     }
 
     /// Folds another partial of the same plan into this one.

@@ -1,18 +1,41 @@
-//! Operations over materialized rows after the sink: row ops, `sort`, `limit`, `dedup`,
-//! and a second `stats`.
+//! Operations over materialized rows after the sink: row ops (`unnest` fanning rows out),
+//! `sort`, `limit`, `dedup`, a second `stats`, and the order-dependent shaping commands
+//! (`filldown`, `accum`, `addtotals`, `fillmissing`, in `eval/shape.rs`).
 
 use super::groups::GroupTable;
 use super::keys::{encode, FxBuild};
 use super::rows::cmp_keys;
 use super::row_ops;
-use crate::plan::TableOp;
+use super::shape;
+use crate::plan::{RowOp, TableOp};
 use crate::value::Value;
 use std::collections::HashSet;
 
 pub(crate) fn run(ops: &[TableOp], mut rows: Vec<Vec<Value<'static>>>) -> Vec<Vec<Value<'static>>> {
     for op in ops {
         match op {
+            TableOp::Row(RowOp::Unnest { input, slot }) => {
+                rows = rows
+                    .into_iter()
+                    .flat_map(|row| {
+                        row_ops::elements(input.eval(&row))
+                            .into_iter()
+                            .map(|item| {
+                                let mut fanned = row.clone();
+                                fanned[*slot as usize] = item.into_owned();
+                                fanned
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+            }
             TableOp::Row(op) => rows.retain_mut(|row| row_ops::apply(op, row)),
+            TableOp::FillDown(slots) => shape::fill_down(&mut rows, slots),
+            TableOp::Accum { input, slot } => shape::accum(&mut rows, input, *slot),
+            TableOp::AddTotals { fields, row_slot, col } => shape::add_totals(&mut rows, fields, *row_slot, *col),
+            TableOp::FillMissing { bin_slot, period, keys, fills } => {
+                rows = shape::fill_missing(rows, *bin_slot, *period, keys, fills);
+            }
             TableOp::Sort(keys) => {
                 let mut decorated: Vec<(Vec<Value<'static>>, Vec<Value<'static>>)> =
                     rows.into_iter().map(|r| (keys.iter().map(|k| k.expr.eval(&r)).collect(), r)).collect();

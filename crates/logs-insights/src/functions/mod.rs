@@ -6,6 +6,7 @@
 
 mod datetime;
 mod general;
+mod hash;
 mod ip;
 mod json;
 mod numeric;
@@ -25,6 +26,7 @@ pub(crate) enum Group {
     String,
     Ip,
     Json,
+    Hash,
     Aggregate,
 }
 
@@ -37,6 +39,7 @@ impl Group {
             Group::String => "string",
             Group::Ip => "ip",
             Group::Json => "json",
+            Group::Hash => "hash",
             Group::Aggregate => "aggregate",
         }
     }
@@ -180,6 +183,9 @@ pub(crate) static REGISTRY: &[FnDef] = &[
     def("jsonStringify", Json, 1, Some(1), Scalar(json::json_stringify)),
     def("jsonArraySize", Json, 1, Some(1), Scalar(json::json_array_size)),
     def("jsonArrayContains", Json, 2, Some(2), Scalar(json::json_array_contains)),
+    // hashing
+    def("md5", Hash, 1, Some(1), Scalar(hash::md5)),
+    def("sha256", Hash, 1, Some(1), Scalar(hash::sha256)),
     // aggregates
     def("count", Group::Aggregate, 0, Some(1), Kind::Aggregate(AggKind::Count)),
     def("count_distinct", Group::Aggregate, 1, Some(1), Kind::Aggregate(AggKind::CountDistinct)),
@@ -193,11 +199,19 @@ pub(crate) static REGISTRY: &[FnDef] = &[
     def("latest", Group::Aggregate, 1, Some(1), Kind::Aggregate(AggKind::Latest)),
     def("sortsFirst", Group::Aggregate, 1, Some(1), Kind::Aggregate(AggKind::SortsFirst)),
     def("sortsLast", Group::Aggregate, 1, Some(1), Kind::Aggregate(AggKind::SortsLast)),
+    // time series (stats ... by bin(...)): counts and sums per bucket
+    def("countOverTime", Group::Aggregate, 1, Some(1), Kind::Aggregate(AggKind::Count)),
+    def("count_over_time", Group::Aggregate, 1, Some(1), Kind::Aggregate(AggKind::Count)),
+    def("sumOverTime", Group::Aggregate, 1, Some(1), Kind::Aggregate(AggKind::Sum)),
+    def("sum_over_time", Group::Aggregate, 1, Some(1), Kind::Aggregate(AggKind::Sum)),
 ];
 
-/// Documented Insights functions this engine rejects by name instead of ignoring:
-/// `unmask(@message)` needs the data-protection permission model, which is not emulated.
-pub(crate) static UNSUPPORTED: &[&str] = &["unmask"];
+/// Documented Insights functions this engine rejects by name instead of ignoring, each with why.
+pub(crate) static UNSUPPORTED: &[(&str, &str)] = &[
+    ("unmask", "it needs the data-protection policies and the logs:Unmask permission, which the emulator does not model"),
+    ("rate", "the documentation does not define its window or units precisely enough to emulate; use `stats sum(x) by bin(period)` and divide"),
+    ("histogram", "the documentation does not define its bucket bounds or the MAP it returns precisely enough to emulate"),
+];
 
 /// Finds a function by its name, case-insensitively.
 pub(crate) fn lookup(name: &str) -> Option<&'static FnDef> {
@@ -217,4 +231,4 @@ pub(crate) fn to_ms(v: &Value<'_>) -> Option<i64> {
     }
 }
 
-pub(crate) use json::{get_path as json_get_path, index as json_index};
+pub(crate) use json::{from_json, get_path as json_get_path, index as json_index};

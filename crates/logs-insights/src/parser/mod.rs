@@ -13,16 +13,33 @@ use crate::span::Span;
 
 pub(crate) type PResult<T> = Result<T, Diagnostic>;
 
-/// Commands of the Insights language that this engine recognizes but does not run.
-pub(crate) const UNSUPPORTED_COMMANDS: &[&str] = &[
-    "pattern", "diff", "anomaly", "unmask", "unnest", "lookup", "filterIndex", "join", "addtotals",
-    "expand", "fillmissing", "filldown", "accum", "appendcols", "sessionize", "countFrequent",
-    "outlier", "autoregress", "logcompare", "cidrlookup", "relevantfields", "search", "head", "tail",
-    "order",
+/// Commands of the Insights language that this engine recognizes but does not run, each with
+/// why (shown as the diagnostic's help).
+pub(crate) const UNSUPPORTED_COMMANDS: &[(&str, &str)] = &[
+    ("pattern", "it clusters events with CloudWatch's pattern-analysis service, which the emulator does not have"),
+    ("diff", "it compares the `pattern` clusters of two periods, and pattern analysis is a CloudWatch service the emulator does not have"),
+    ("anomaly", "it runs CloudWatch's machine-learning anomaly detection, which the emulator does not have"),
+    ("unmask", "it needs the data-protection policies and the logs:Unmask permission, which the emulator does not model"),
+    ("lookup", "it reads lookup tables (CreateLookupTable), which the emulator's Logs API does not store"),
+    ("cidrlookup", "it reads lookup tables (CreateLookupTable), which the emulator's Logs API does not store"),
+    ("filterIndex", "it selects events through field indexes (PutIndexPolicy), which the emulator does not build; use `filter`"),
+    ("relevantfields", "it ranks fields with CloudWatch's machine-learning service, which the emulator does not have"),
+    ("outlier", "it scores events with CloudWatch's machine-learning service, which the emulator does not have"),
+    ("autoregress", "it fits CloudWatch's machine-learning time-series model, which the emulator does not have"),
+    ("logcompare", "it compares pattern clusters across periods, and pattern analysis is a CloudWatch service the emulator does not have"),
+    ("join", "joins and subqueries are not implemented by this engine yet"),
+    ("appendcols", "it appends the columns of a subquery, and subqueries are not implemented by this engine yet"),
+    ("sessionize", "it is not implemented by this engine yet"),
+    ("countFrequent", "it is not implemented by this engine yet"),
+    ("search", "it is legacy grammar that AWS no longer documents; use `filter @message like ...`"),
+    ("head", "it is legacy grammar that AWS no longer documents; use `sort @timestamp asc|desc | limit N`"),
+    ("tail", "it is legacy grammar that AWS no longer documents; use `sort @timestamp asc|desc | limit N`"),
+    ("order", "it is legacy grammar that AWS no longer documents; use `sort`"),
 ];
 
 /// The supported commands, for "expected" messages.
-const COMMANDS: &str = "fields, display, filter, stats, sort, limit, dedup, parse";
+const COMMANDS: &str =
+    "fields, display, filter, stats, sort, limit, dedup, parse, unnest, expand, filldown, fillmissing, accum, addtotals";
 
 /// Parses an Insights query into its AST, or returns every syntax error found.
 pub fn parse(src: &str) -> Result<Query, Vec<Diagnostic>> {
@@ -205,6 +222,14 @@ impl Parser {
                 self.bump();
                 let items = self.items("stats", true)?;
                 let by = if self.eat_word("by") { self.items("`by`", false)? } else { Vec::new() };
+                if self.at_word("offset") {
+                    return Err(Diagnostic::new(
+                        Code::E102UnsupportedCommand,
+                        self.peek().span,
+                        "`stats ... by bin() offset <duration>` is not supported by this engine",
+                    )
+                    .with_help("time-shifted bins are not implemented yet; compare two queries over shifted time ranges instead"));
+                }
                 Command::Stats(Stats { items, by, span: head.span.to(self.prev_span()) })
             }
             "sort" => {
@@ -228,6 +253,8 @@ impl Parser {
             }
             "limit" => {
                 self.bump();
+                // `limit any N` (newest docs): any N rows; this engine's N are its usual ones.
+                self.eat_word("any");
                 let t = self.peek().clone();
                 let n = match &t.tok {
                     Tok::Number(_, text) if text.bytes().all(|b| b.is_ascii_digit()) => text.parse::<u64>().unwrap_or(u64::MAX),
@@ -251,19 +278,19 @@ impl Parser {
                 self.bump();
                 self.parse_command(head.span)?
             }
+            "unnest" | "expand" | "filldown" | "fillmissing" | "accum" | "addtotals" => {
+                self.bump();
+                let kind = self.shape(&lower)?;
+                Command::Shape(Shape { kind, span: head.span.to(self.prev_span()) })
+            }
             _ => {
-                if let Some(name) = UNSUPPORTED_COMMANDS.iter().find(|c| c.eq_ignore_ascii_case(word)) {
-                    let help = match *name {
-                        "order" => "use `sort`".to_string(),
-                        "head" | "tail" => "use `sort @timestamp asc|desc | limit N`".to_string(),
-                        _ => format!("supported commands: {COMMANDS}, and a leading SOURCE"),
-                    };
+                if let Some((name, why)) = UNSUPPORTED_COMMANDS.iter().find(|(c, _)| c.eq_ignore_ascii_case(word)) {
                     return Err(Diagnostic::new(
                         Code::E102UnsupportedCommand,
                         head.span,
                         format!("the Insights command `{name}` is not supported by this engine"),
                     )
-                    .with_help(help));
+                    .with_help(format!("`{name}` is refused because {why}")));
                 }
                 return Err(Diagnostic::new(
                     Code::E101UnknownCommand,
@@ -273,6 +300,97 @@ impl Parser {
             }
         };
         Ok(cmd)
+    }
+
+    /// The arguments of a row-shaping command (its keyword already read).
+    fn shape(&mut self, cmd: &str) -> PResult<ShapeKind> {
+        let who = format!("`{cmd}`");
+        Ok(match cmd {
+            "unnest" => {
+                let field = self.field_ref(&who)?;
+                if !self.eat_word("into") {
+                    return Err(self.unexpected_in(&who, "`into` and a name"));
+                }
+                ShapeKind::Unnest { field, into: self.alias()? }
+            }
+            "expand" => ShapeKind::Expand { field: self.field_ref(&who)? },
+            "filldown" => ShapeKind::FillDown { fields: self.name_patterns()? },
+            "fillmissing" => {
+                let mut fills = Vec::new();
+                if self.eat_word("with") {
+                    loop {
+                        let value = self.expr()?;
+                        if !self.eat_word("for") {
+                            return Err(self.unexpected_in("`fillmissing with`", "`for` and a field"));
+                        }
+                        fills.push((value, self.alias()?));
+                        if !self.eat(&Tok::Comma) {
+                            break;
+                        }
+                    }
+                }
+                ShapeKind::FillMissing { fills }
+            }
+            "accum" => {
+                let field = self.expr()?;
+                let alias = if self.eat_word("as") { Some(self.alias()?) } else { None };
+                ShapeKind::Accum { field, alias }
+            }
+            _ => {
+                let (mut fieldname, mut row, mut col) = (None, true, false);
+                loop {
+                    let key = match &self.peek().tok {
+                        Tok::Ident(k) if matches!(self.peek_at(1).tok, Tok::Eq) => k.to_ascii_lowercase(),
+                        _ => break,
+                    };
+                    if !matches!(key.as_str(), "fieldname" | "row" | "col") {
+                        return Err(self.unexpected_in("`addtotals`", "fieldname=, row=, col= or field names"));
+                    }
+                    self.bump();
+                    self.bump();
+                    if key == "fieldname" {
+                        fieldname = Some(self.alias()?);
+                        continue;
+                    }
+                    let value = match &self.peek().tok {
+                        Tok::Ident(b) if b.eq_ignore_ascii_case("true") => true,
+                        Tok::Ident(b) if b.eq_ignore_ascii_case("false") => false,
+                        _ => return Err(self.unexpected_in(&format!("`{key}=`"), "true or false")),
+                    };
+                    self.bump();
+                    if key == "row" { row = value } else { col = value }
+                }
+                ShapeKind::AddTotals { fieldname, row, col, fields: self.name_patterns()? }
+            }
+        })
+    }
+
+    /// Field names or `name*` patterns up to the end of the stage, spaces or commas between.
+    fn name_patterns(&mut self) -> PResult<Vec<Ident>> {
+        let mut names = Vec::new();
+        loop {
+            let t = self.peek().clone();
+            match t.tok {
+                Tok::Ident(name) | Tok::Field(name) => {
+                    self.bump();
+                    let next = self.peek().clone();
+                    if next.tok == Tok::Star && next.span.start == t.span.end {
+                        self.bump();
+                        names.push(Ident { name: format!("{name}*"), span: t.span.to(next.span) });
+                    } else {
+                        names.push(Ident { name, span: t.span });
+                    }
+                }
+                Tok::Star => {
+                    self.bump();
+                    names.push(Ident { name: "*".into(), span: t.span });
+                }
+                Tok::Comma if !names.is_empty() => {
+                    self.bump();
+                }
+                _ => return Ok(names),
+            }
+        }
     }
 
     fn prev_span(&self) -> Span {
@@ -322,8 +440,18 @@ impl Parser {
     fn parse_command(&mut self, start: Span) -> PResult<Command> {
         let field = match self.peek().tok {
             Tok::Str(_) | Tok::Regex(_) => None,
+            _ if self.at_parse_mode() => None,
             _ => Some(self.field_ref("`parse`")?),
         };
+        if self.at_parse_mode() {
+            let mode = self.peek().clone();
+            return Err(Diagnostic::new(
+                Code::E102UnsupportedCommand,
+                mode.span,
+                format!("`parse ... {}` is not supported by this engine", describe(&mode.tok).trim_matches('`')),
+            )
+            .with_help("the logfmt, csv and json modes of `parse` are not implemented yet; use a glob or a /regex/ with named groups"));
+        }
         let t = self.peek().clone();
         let pattern = match t.tok {
             Tok::Str(glob) => {
@@ -347,6 +475,13 @@ impl Parser {
             _ => return Err(self.unexpected_in("`parse`", "a \"glob\" string or a /regex/")),
         };
         Ok(Command::Parse(Parse { field, pattern, span: start.to(self.prev_span()) }))
+    }
+
+    /// At a `parse` mode word (`logfmt`, `csv`, `json`) followed by the end of the stage or more
+    /// mode arguments, rather than at a field of that name followed by a pattern.
+    fn at_parse_mode(&self) -> bool {
+        let is_mode = matches!(&self.peek().tok, Tok::Ident(w) if ["logfmt", "csv", "json"].iter().any(|m| w.eq_ignore_ascii_case(m)));
+        is_mode && !matches!(self.peek_at(1).tok, Tok::Str(_) | Tok::Regex(_))
     }
 
     fn source(&mut self, source: &mut Option<Source>) -> PResult<()> {

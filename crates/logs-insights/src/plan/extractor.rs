@@ -10,6 +10,9 @@ pub(crate) struct Node {
     pub(crate) children: Vec<(Box<[u8]>, u32)>,
     /// The row slot a value at this node is captured into, when the path ends here.
     pub(crate) slot: Option<u32>,
+    /// Capture an object or array here whole, as a JSON value (`expand` of a record's array),
+    /// instead of treating only leaves as fields.
+    pub(crate) raw: bool,
 }
 
 /// A compiled set of wanted paths: a trie of key segments.
@@ -28,6 +31,18 @@ impl Default for Extractor {
 }
 
 impl Extractor {
+    /// Makes the leaf bound to `slot` capture objects and arrays whole (see [`Node::raw`]);
+    /// false when no path is bound to it.
+    pub(crate) fn capture_whole(&mut self, slot: u32) -> bool {
+        match self.nodes.iter_mut().find(|n| n.slot == Some(slot)) {
+            Some(n) => {
+                n.raw = true;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Adds a flattened path (`input.inputTokenCount`, `items.0.id`) captured into `slot`.
     pub(crate) fn add(&mut self, path: &str, slot: u32) {
         let mut node = 0usize;

@@ -52,6 +52,9 @@ pub(crate) enum RowOp {
     Filter(CExpr),
     /// Regex captures (group index, slot); the glob form is compiled to a regex too.
     Parse { input: CExpr, re: Regex, groups: Vec<(usize, u32)> },
+    /// `unnest`/`expand`: one row per element of `input`'s LIST, the element in `slot` (any
+    /// other value: one row holding it). Callers fan the row out (`eval/row_ops.rs`, `elements`).
+    Unnest { input: CExpr, slot: u32 },
 }
 
 #[derive(Clone, Debug)]
@@ -111,6 +114,30 @@ pub(crate) enum TableOp {
     Limit(u64),
     Dedup(Vec<CExpr>),
     Stats(StatsSpec),
+    /// `filldown`: each slot's last non-null value carried into later rows.
+    FillDown(Vec<u32>),
+    /// `accum`: the running sum of `input` in row order, into `slot`.
+    Accum { input: CExpr, slot: u32 },
+    /// `addtotals`: each row's sum of the numeric `fields` into `row_slot`; with `col`, a last
+    /// row holding each field's column sum.
+    AddTotals { fields: Vec<u32>, row_slot: Option<u32>, col: bool },
+    /// `fillmissing`: rows for the empty buckets of `bin_slot` between each group's first and
+    /// last bucket (groups: the other `keys`), with `fills` set.
+    FillMissing { bin_slot: u32, period: Period, keys: Vec<u32>, fills: Vec<(u32, CExpr)> },
+}
+
+impl TableOp {
+    /// Whether the first N rows out depend only on the first N rows in (so the row buffer
+    /// before it may keep just the rows the query can return).
+    pub(crate) fn keeps_prefix(&self) -> bool {
+        matches!(
+            self,
+            TableOp::Row(RowOp::Compute { .. })
+                | TableOp::FillDown(_)
+                | TableOp::Accum { .. }
+                | TableOp::AddTotals { col: false, .. }
+        )
+    }
 }
 
 /// A checked, compiled query.

@@ -1,7 +1,10 @@
 //! One invocation's record, split into what each configured destination receives: the
 //! CloudWatch record (media and large bodies moved to `largeDataDeliveryS3Config` when set) and
-//! the S3 record (media and large bodies moved under `s3Config`). `invocation_log.rs` appends the first and
-//! hands the second to [`queue_s3`].
+//! the S3 record (media and large bodies moved under `s3Config`), each as its JSON line.
+//! `invocation_log.rs` appends the first and hands the second to [`queue_s3`].
+//!
+//! Nearly every record has nothing to move (no media `source`, under 100 KB in all): then both
+//! destinations log the record as built, serialized once, without a copy.
 
 use std::collections::BTreeSet;
 
@@ -14,15 +17,25 @@ use crate::delivery::media::{self, MediaDestination};
 use crate::delivery::keys as names;
 use crate::BedrockService;
 
-/// The versions of one record, per destination.
+/// The versions of one record, per destination, as JSON lines.
 #[derive(Debug)]
 pub(crate) struct Destinations {
     /// For the CloudWatch log group, when one is configured.
-    pub(crate) cloud_watch: Option<ModelInvocationLog>,
+    pub(crate) cloud_watch: Option<String>,
     /// For the S3 bucket, when `s3Config` is set.
-    s3: Option<(DataLocation, ModelInvocationLog)>,
+    s3: Option<(DataLocation, String)>,
     /// The record's instant (epoch ms), which times its S3 batch.
     at_ms: i64,
+    /// The CloudWatch event timestamp (the record's second).
+    pub(crate) event_timestamp_ms: i64,
+    request_id: String,
+}
+
+/// Whether delivering `line` (a record's JSON) can move nothing: no key `source` (compact JSON
+/// escapes the quotes inside strings, so `"source":` is only ever a key: no media block to
+/// move or drop), and the whole record, so each body, within the large-body limit.
+fn nothing_to_move(line: &str) -> bool {
+    line.len() <= large_body::LARGE_BODY_BYTES && !line.contains("\"source\":")
 }
 
 /// The bucket and normalized prefix of an `S3Config` (validated at PUT).
@@ -43,12 +56,24 @@ pub(crate) fn prepare(
     let store = state.s3.store();
     let mut written = BTreeSet::new();
     let at_ms = (record.context.timestamp.unix_timestamp_nanos() / 1_000_000) as i64;
+    let event_timestamp_ms = record.event_timestamp_ms();
+    let request_id = record.context.request_id.clone();
     let region = record.context.region.clone();
     let location = |s3: &S3Config| {
         let target = target(s3)?;
         let hour_dir = names::hour_dir(&target.prefix, account, &region, at_ms);
         Ok::<_, ServiceError>(DataLocation { target, hour_dir })
     };
+    let s3_location = cfg.s3_config.as_ref().map(location).transpose()?;
+    let to_cloud_watch = cfg.log_group_name().is_some();
+    let line = record.to_json_string();
+    if nothing_to_move(&line) {
+        let (cloud_watch, s3) = match s3_location {
+            Some(location) => (to_cloud_watch.then(|| line.clone()), Some((location, line))),
+            None => (to_cloud_watch.then_some(line), None),
+        };
+        return Ok(Destinations { cloud_watch, s3, at_ms, event_timestamp_ms, request_id });
+    }
     // One destination's version of the record, given its S3 location (if any).
     let mut version = |mut record: ModelInvocationLog, location: Option<&DataLocation>| {
         let dest = MediaDestination { store, location, now_ms };
@@ -60,30 +85,29 @@ pub(crate) fn prepare(
         }
         Ok::<_, ServiceError>(record)
     };
-    let s3 = match &cfg.s3_config {
-        Some(s3) => {
-            let location = location(s3)?;
+    let s3 = match s3_location {
+        Some(location) => {
             let copy = version(record.clone(), Some(&location))?;
-            Some((location, copy))
+            Some((location, copy.to_json_string()))
         }
         None => None,
     };
-    let cloud_watch = match cfg.log_group_name() {
-        Some(_) => {
+    let cloud_watch = match to_cloud_watch {
+        true => {
             let large = cfg.large_data_s3().map(location).transpose()?;
-            Some(version(record, large.as_ref())?)
+            Some(version(record, large.as_ref())?.to_json_string())
         }
-        None => None,
+        false => None,
     };
-    Ok(Destinations { cloud_watch, s3, at_ms })
+    Ok(Destinations { cloud_watch, s3, at_ms, event_timestamp_ms, request_id })
 }
 
 /// Queues the S3 record (journaled before this returns).
 pub(crate) fn queue_s3(state: &BedrockService, destinations: Destinations) -> Result<(), ServiceError> {
-    let Some((location, record)) = destinations.s3 else { return Ok(()) };
+    let Some((location, line)) = destinations.s3 else { return Ok(()) };
     state
         .s3
-        .enqueue(&location.target.bucket, &location.hour_dir, destinations.at_ms, &record.context.request_id, record.to_json_string())
+        .enqueue(&location.target.bucket, &location.hour_dir, destinations.at_ms, &destinations.request_id, line)
         .map_err(|err| ServiceError::internal(format!("failed to queue the invocation log record for Amazon S3: {err}")))
 }
 
@@ -108,4 +132,17 @@ pub(crate) fn prepare_locations(state: &BedrockService, cfg: &LoggingConfig) -> 
             .map_err(|err| ServiceError::internal(format!("cannot prepare S3 bucket {bucket}: {err}")))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nothing_to_move;
+
+    #[test]
+    fn only_a_source_key_or_a_large_record_can_move_something() {
+        assert!(nothing_to_move(r#"{"input":{"inputBodyJson":{"messages":[{"content":[{"text":"the \"source\": field"}]}]}}}"#));
+        assert!(!nothing_to_move(r#"{"content":[{"image":{"format":"png","source":{"bytes":"iVBOR"}}}]}"#));
+        let large = format!(r#"{{"text":"{}"}}"#, "x".repeat(crate::delivery::large_body::LARGE_BODY_BYTES));
+        assert!(!nothing_to_move(&large));
+    }
 }

@@ -4,7 +4,7 @@
 //! fails the call).
 
 use bedrock_model::converse::{ConverseRequest, ConverseResponse};
-use bedrock_model::error::ServiceError;
+use bedrock_model::error::{ErrorCode, ServiceError};
 use bedrock_model::logging::LoggingConfig;
 use bedrock_model::record::{InvocationContext, ModelInvocationLog, Operation};
 use log_store::InputLogEvent;
@@ -58,8 +58,8 @@ pub(crate) fn deliver_with(
     // Per destination: large bodies moved to S3 `data/` objects where configured.
     let destinations = crate::delivery::destinations::prepare(state, &cfg, record, now_ms)?;
     use crate::metrics::Destination;
-    if let (Some(group), Some(record)) = (cfg.log_group_name(), &destinations.cloud_watch) {
-        let delivered = append_to_cloud_watch(state, ctx, group, record, now_ms);
+    if let (Some(group), Some(line)) = (cfg.log_group_name(), &destinations.cloud_watch) {
+        let delivered = append_to_cloud_watch(state, ctx, group, destinations.event_timestamp_ms, line, now_ms);
         state.metrics(|m, now| m.delivery(Destination::CloudWatch, matches!(delivered, Ok(true)), now));
         delivered?;
     }
@@ -71,18 +71,25 @@ pub(crate) fn deliver_with(
     queued
 }
 
-/// Appends one record to the Bedrock stream of `group`; `Ok(false)` when it was dropped (the
-/// group is gone: AWS's delivery failure).
+/// Appends one record (its JSON `message`) to the Bedrock stream of `group`; `Ok(false)` when it
+/// was dropped (the group is gone: AWS's delivery failure).
 fn append_to_cloud_watch(
     state: &BedrockService,
     ctx: &RequestContext,
     group: &str,
-    record: &ModelInvocationLog,
+    timestamp_ms: i64,
+    message: &str,
     now_ms: i64,
 ) -> Result<bool, ServiceError> {
-    let message = record.to_json_string();
-    let event = InputLogEvent::new(record.event_timestamp_ms(), &message);
-    let failed = |err| ServiceError::internal(format!("failed to deliver the invocation log record: {err}"));
+    let event = InputLogEvent::new(timestamp_ms, message);
+    let failed = |err| match err {
+        // Transient: the store released its idle files, so the client's retry succeeds.
+        log_store::StoreError::TooManyOpenFiles { .. } => ServiceError::new(
+            ErrorCode::ServiceUnavailableException,
+            "The emulator is out of file descriptors; it released its idle files, try the request again.",
+        ),
+        err => ServiceError::internal(format!("failed to deliver the invocation log record: {err}")),
+    };
     match state.logs.put_log_events(group, LOG_STREAM, &[event], now_ms) {
         Ok(_) => Ok(true),
         // Bedrock creates its stream when it is missing (deleted through DeleteLogStream).

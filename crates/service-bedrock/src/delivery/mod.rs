@@ -9,6 +9,7 @@
 //! | `media.rs` | Converse image/document/video/audio bytes → `data/…_input_media_NN.<format>` |
 //! | `large_body.rs` | bodies over 100 KB → `data/{requestId}_{input,output}.json.gz` |
 //! | `s3_batches.rs` | the S3 batcher: journal, per (bucket, hour) batches, flushes |
+//! | `s3_writer.rs` | [`S3Delivery`]: the batcher and its background writer (gzip and objects off the request path) |
 //! | `keys.rs` | the object keys Bedrock writes |
 //! | `records.rs` | every delivered record under a prefix, read back (`query --s3`) |
 
@@ -19,6 +20,8 @@ pub mod large_body;
 pub(crate) mod media;
 pub mod records;
 pub mod s3_batches;
+pub mod s3_writer;
 
 pub use records::{ReadRecordsError, delivered_records};
-pub use s3_batches::{DeliveryError, FlushReport, S3Delivery};
+pub use s3_batches::{DeliveryError, FlushReport};
+pub use s3_writer::S3Delivery;

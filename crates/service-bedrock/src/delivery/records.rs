@@ -1,7 +1,8 @@
-//! Reading delivered records back: every `ModelInvocationLog` in the batch objects under an S3
-//! delivery prefix of a data directory, for `bedrock-emulator query --s3 bucket/prefix` and
-//! tests. Offline: it reads `<data-dir>/s3/<bucket>/` directly (records still pending in a
-//! running emulator are not there until it flushes).
+//! Reading delivered records back from a data directory: the keys of the batch objects under an
+//! S3 delivery prefix ([`delivered_object_keys`], which `bedrock-emulator query --s3` and
+//! `import --s3` read in parallel through the record-source crate), and every record in them at
+//! once ([`delivered_records`], for tests). Offline: it reads `<data-dir>/s3/<bucket>/`
+//! directly (records still pending in a running emulator are not there until it flushes).
 
 use std::path::{Path, PathBuf};
 
@@ -26,6 +27,17 @@ pub enum ReadRecordsError {
     /// A line of an object is not a record with a `timestamp`.
     #[error("s3://{bucket}/{key} line {line}: {message}")]
     Record { bucket: String, key: String, line: usize, message: String },
+}
+
+/// The keys of the batch objects (`…/YYYY/MM/DD/HH/{YYYYMMDDTHHMMSSmmmZ}_{hex}.json.gz`) whose keys
+/// start with `prefix` in `bucket` under `data_dir`, in key order; the permission-check marker
+/// and `data/` body objects are left out.
+pub fn delivered_object_keys(data_dir: &Path, bucket: &str, prefix: &str) -> Result<Vec<String>, ReadRecordsError> {
+    let store = BucketStore::new(bucket_root(data_dir), false);
+    let mut keys: Vec<String> =
+        store.list_objects(bucket, prefix)?.into_iter().map(|info| info.key).filter(|k| names::is_batch_object_key(k)).collect();
+    keys.sort();
+    Ok(keys)
 }
 
 /// Every record in the batch objects (`…/YYYY/MM/DD/HH/{YYYYMMDDTHHMMSSmmmZ}_{hex}.json.gz`)

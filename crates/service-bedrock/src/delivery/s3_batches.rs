@@ -2,11 +2,17 @@
 //! (bucket, hour directory) and are written as one gzipped, newline-delimited JSON object per
 //! batch, named `{YYYYMMDDTHHMMSSmmmZ}_{16 hex}.json.gz` after the batch's first record.
 //!
-//! Batches are written on [`S3Delivery::flush`], called by a short real-time timer, when a batch
-//! grows past its limits, by `RunningEmulator::flush_deliveries`, by
-//! `POST /_emulator/flush-deliveries`, and on clean shutdown. Until then every record is also in
-//! a journal (`<data-dir>/bedrock/s3-pending.jsonl`, written before the call's response leaves),
-//! replayed on start, so an acknowledged call keeps its record even through a process kill.
+//! [`Batches::enqueue`] (on the request path) only appends the record to a journal
+//! (`<data-dir>/bedrock/s3-pending.jsonl`, written before the call's response leaves, replayed
+//! on start, so an acknowledged call keeps its record even through a process kill) and to the
+//! pending batch; it says when a batch is full. [`Batches::flush`] (gzip and object writes) runs
+//! off the request path: in the background writer (`s3_writer.rs`) when a batch is full, from a
+//! short real-time timer, `RunningEmulator::flush_deliveries`, `POST
+//! /_emulator/flush-deliveries`, and at clean shutdown.
+//!
+//! A journal line is the entry's header as JSON, a tab, and the record's compact JSON as it
+//! will be delivered (so the record is not escaped into a string again); lines of the older
+//! all-JSON form are still replayed.
 //!
 //! Object names are deterministic: the 16 hex digits are an FNV-1a hash of (bucket, hour
 //! directory, first request id). A name already taken by other bytes takes the next hash; a
@@ -43,6 +49,12 @@ pub enum DeliveryError {
         #[source]
         source: std::io::Error,
     },
+    /// The background writer thread could not be started.
+    #[error("cannot start the S3 delivery writer: {source}")]
+    Writer {
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// What a flush wrote.
@@ -54,8 +66,8 @@ pub struct FlushReport {
     pub records: usize,
 }
 
-/// One pending record, as journaled.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One pending record; the journal holds its [`Head`] and its `line`.
+#[derive(Debug, Clone, Deserialize)]
 struct Entry {
     bucket: String,
     /// `…/YYYY/MM/DD/HH/`.
@@ -67,6 +79,15 @@ struct Entry {
     line: String,
 }
 
+/// An entry without its record: the JSON before the tab of a journal line.
+#[derive(Debug, Serialize, Deserialize)]
+struct Head<'a> {
+    bucket: std::borrow::Cow<'a, str>,
+    dir: std::borrow::Cow<'a, str>,
+    at_ms: i64,
+    request_id: std::borrow::Cow<'a, str>,
+}
+
 #[derive(Debug, Default)]
 struct Pending {
     batches: BTreeMap<(String, String), Vec<Entry>>,
@@ -74,9 +95,9 @@ struct Pending {
     journal: Option<File>,
 }
 
-/// The S3 delivery pipeline of one emulator.
+/// The journal and the pending batches of one emulator's S3 delivery.
 #[derive(Debug)]
-pub struct S3Delivery {
+pub(crate) struct Batches {
     store: Arc<BucketStore>,
     journal_path: PathBuf,
     fsync: bool,
@@ -85,9 +106,9 @@ pub struct S3Delivery {
     flushing: Mutex<()>,
 }
 
-impl S3Delivery {
+impl Batches {
     /// Opens the pipeline over `store`, replaying the journal left by a previous run.
-    pub fn open(store: Arc<BucketStore>, journal_path: PathBuf, fsync: bool) -> Result<Self, DeliveryError> {
+    pub(crate) fn open(store: Arc<BucketStore>, journal_path: PathBuf, fsync: bool) -> Result<Self, DeliveryError> {
         let this = Self { store, journal_path, fsync, pending: Mutex::new(Pending::default()), flushing: Mutex::new(()) };
         let mut replayed = Vec::new();
         for path in [this.rotated_path(), this.journal_path.clone()] {
@@ -107,7 +128,7 @@ impl S3Delivery {
     }
 
     /// The bucket store deliveries write to.
-    pub fn store(&self) -> &BucketStore {
+    pub(crate) fn store(&self) -> &BucketStore {
         &self.store
     }
 
@@ -137,37 +158,33 @@ impl S3Delivery {
         Ok(file)
     }
 
-    /// Queues one record line for `bucket` under the hour directory `dir`; journals it first.
-    /// Writes the batches at once when this one is full.
-    pub(crate) fn enqueue(&self, bucket: &str, dir: &str, at_ms: i64, request_id: &str, line: String) -> Result<(), DeliveryError> {
+    /// Queues one record line for `bucket` under the hour directory `dir`, journaled first
+    /// (when this returns `Ok` the record survives a process kill). Returns whether its batch is
+    /// now full (time to flush; this never flushes itself).
+    pub(crate) fn enqueue(&self, bucket: &str, dir: &str, at_ms: i64, request_id: &str, line: String) -> Result<bool, DeliveryError> {
         let entry = Entry { bucket: bucket.to_owned(), dir: dir.to_owned(), at_ms, request_id: request_id.to_owned(), line };
-        let full = {
-            let mut pending = self.lock();
-            let Some(journal) = pending.journal.as_mut() else {
-                return Err(self.journal_err(&self.journal_path)(std::io::Error::other("journal not open")));
-            };
-            journal.write_all(&journal_line(&entry)).map_err(self.journal_err(&self.journal_path))?;
-            if self.fsync {
-                journal.sync_data().map_err(self.journal_err(&self.journal_path))?;
-            }
-            let key = (entry.bucket.clone(), entry.dir.clone());
-            add(&mut pending, entry);
-            pending.batches[&key].len() >= MAX_BATCH_RECORDS || pending.bytes[&key] >= MAX_BATCH_BYTES
+        let journaled = journal_line(&entry);
+        let mut pending = self.lock();
+        let Some(journal) = pending.journal.as_mut() else {
+            return Err(self.journal_err(&self.journal_path)(std::io::Error::other("journal not open")));
         };
-        if full {
-            self.flush()?;
+        journal.write_all(&journaled).map_err(self.journal_err(&self.journal_path))?;
+        if self.fsync {
+            journal.sync_data().map_err(self.journal_err(&self.journal_path))?;
         }
-        Ok(())
+        let key = (entry.bucket.clone(), entry.dir.clone());
+        add(&mut pending, entry);
+        Ok(pending.batches[&key].len() >= MAX_BATCH_RECORDS || pending.bytes[&key] >= MAX_BATCH_BYTES)
     }
 
     /// Number of records waiting for the next flush.
-    pub fn pending_records(&self) -> usize {
+    pub(crate) fn pending_records(&self) -> usize {
         self.lock().batches.values().map(Vec::len).sum()
     }
 
     /// Writes every pending batch. On failure the unwritten records stay pending (and
     /// journaled) for the next flush.
-    pub fn flush(&self) -> Result<FlushReport, DeliveryError> {
+    pub(crate) fn flush(&self) -> Result<FlushReport, DeliveryError> {
         let _one_at_a_time = self.flushing.lock().unwrap_or_else(|p| p.into_inner());
         let rotated = self.rotated_path();
         let batches = {
@@ -218,6 +235,12 @@ impl S3Delivery {
         }
     }
 
+    /// Holds every flush off until the guard is dropped (tests of the request path).
+    #[cfg(test)]
+    pub(crate) fn hold_flushes(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.flushing.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     fn write_batch(&self, bucket: &str, dir: &str, entries: &[Entry]) -> Result<(), BucketStoreError> {
         let Some(first) = entries.first() else { return Ok(()) };
         let mut body = Vec::new();
@@ -246,10 +269,39 @@ fn add(pending: &mut Pending, entry: Entry) {
     pending.batches.entry(key).or_default().push(entry);
 }
 
+/// `<head JSON>\t<record JSON>\n`: compact JSON holds no raw tab or newline, so the first tab
+/// ends the head and the newline the record.
 fn journal_line(entry: &Entry) -> Vec<u8> {
-    let mut line = serde_json::to_vec(entry).unwrap_or_default();
-    line.push(b'\n');
-    line
+    let head = Head {
+        bucket: entry.bucket.as_str().into(),
+        dir: entry.dir.as_str().into(),
+        at_ms: entry.at_ms,
+        request_id: entry.request_id.as_str().into(),
+    };
+    let mut out = Vec::with_capacity(entry.line.len() + entry.dir.len() + 128);
+    serde_json::to_writer(&mut out, &head).expect("a head serializes");
+    out.push(b'\t');
+    out.extend_from_slice(entry.line.as_bytes());
+    out.push(b'\n');
+    out
+}
+
+/// One journal line back as an entry: the tab form, or the older all-JSON form. `None` for a
+/// line cut short or damaged.
+fn parse_journal_line(line: &[u8]) -> Option<Entry> {
+    let Some(tab) = line.iter().position(|&b| b == b'\t') else {
+        return serde_json::from_slice::<Entry>(line).ok();
+    };
+    let head: Head<'_> = serde_json::from_slice(&line[..tab]).ok()?;
+    let record = std::str::from_utf8(&line[tab + 1..]).ok()?;
+    serde_json::from_str::<serde::de::IgnoredAny>(record).ok()?;
+    Some(Entry {
+        bucket: head.bucket.into_owned(),
+        dir: head.dir.into_owned(),
+        at_ms: head.at_ms,
+        request_id: head.request_id.into_owned(),
+        line: record.to_owned(),
+    })
 }
 
 /// Entries of a journal; a torn last line (a write cut short: its call was never answered) is
@@ -261,14 +313,21 @@ fn read_journal(path: &Path) -> Result<Vec<Entry>, DeliveryError> {
         Err(source) => return Err(DeliveryError::Journal { path: path.to_owned(), source }),
     };
     let mut out = Vec::new();
-    for line in std::io::BufReader::new(file).split(b'\n') {
-        let line = line.map_err(|source| DeliveryError::Journal { path: path.to_owned(), source })?;
-        match serde_json::from_slice::<Entry>(&line) {
-            Ok(entry) => out.push(entry),
-            Err(err) => tracing::warn!(%err, path = %path.display(), "skipping a torn S3 journal line"),
+    let mut reader = std::io::BufReader::new(file);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = reader.read_until(b'\n', &mut line).map_err(|source| DeliveryError::Journal { path: path.to_owned(), source })?;
+        if n == 0 {
+            return Ok(out);
+        }
+        // Only a line with its newline was written whole.
+        let whole = line.pop() == Some(b'\n');
+        match parse_journal_line(&line).filter(|_| whole) {
+            Some(entry) => out.push(entry),
+            None => tracing::warn!(path = %path.display(), "skipping a torn S3 journal line"),
         }
     }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -276,10 +335,10 @@ mod tests {
     use super::*;
     use std::fs::OpenOptions;
 
-    fn open(dir: &Path) -> S3Delivery {
+    fn open(dir: &Path) -> Batches {
         let store = BucketStore::new(dir.join("s3"), false);
         store.ensure_bucket("logs", 0).unwrap();
-        S3Delivery::open(Arc::new(store), dir.join("pending.jsonl"), false).unwrap()
+        Batches::open(Arc::new(store), dir.join("pending.jsonl"), false).unwrap()
     }
 
     const DIR: &str = "AWSLogs/1/BedrockModelInvocationLogs/us-east-1/2025/12/03/10/";
@@ -356,13 +415,36 @@ mod tests {
     }
 
     #[test]
-    fn a_full_batch_is_written_at_once() {
+    fn enqueue_says_when_a_batch_is_full_and_writes_no_object() {
         let tmp = tempfile::tempdir().unwrap();
         let d = open(tmp.path());
         for i in 0..MAX_BATCH_RECORDS {
-            d.enqueue("logs", DIR, 1_000 + i as i64, &format!("r{i}"), "{}".into()).unwrap();
+            let full = d.enqueue("logs", DIR, 1_000 + i as i64, &format!("r{i}"), "{}".into()).unwrap();
+            assert_eq!(full, i + 1 == MAX_BATCH_RECORDS, "record {i}");
         }
-        assert_eq!(d.pending_records(), 0);
-        assert_eq!(d.store().list_objects("logs", "").unwrap().len(), 1);
+        assert_eq!(d.pending_records(), MAX_BATCH_RECORDS);
+        assert!(d.store().list_objects("logs", "").unwrap().is_empty());
+    }
+
+    #[test]
+    fn journal_lines_of_both_forms_replay_and_torn_ones_do_not() {
+        let tmp = tempfile::tempdir().unwrap();
+        drop(open(tmp.path()));
+        let journal = tmp.path().join("pending.jsonl");
+        let entry = Entry { bucket: "logs".into(), dir: DIR.into(), at_ms: 1_000, request_id: "r1".into(), line: "{\"t\":\"a\\tb\"}".into() };
+        let tab_form = journal_line(&entry);
+        assert_eq!(tab_form.iter().filter(|&&b| b == b'\t').count(), 1, "the record's own tab stays escaped");
+        let legacy = format!("{{\"bucket\":\"logs\",\"dir\":\"{DIR}\",\"at_ms\":2000,\"request_id\":\"r2\",\"line\":\"{{\\\"old\\\":1}}\"}}\n");
+        let mut bytes = tab_form.clone();
+        bytes.extend_from_slice(legacy.as_bytes());
+        // A line cut short by a kill: no newline, and its record incomplete.
+        bytes.extend_from_slice(&tab_form[..tab_form.len() - 5]);
+        std::fs::write(&journal, &bytes).unwrap();
+        let d = open(tmp.path());
+        assert_eq!(d.pending_records(), 2);
+        d.flush().unwrap();
+        let key = &d.store().list_objects("logs", "").unwrap()[0].key;
+        let gz = d.store().get_object("logs", key).unwrap().unwrap().0;
+        assert_eq!(gzip::decompress(&gz).unwrap(), b"{\"t\":\"a\\tb\"}\n{\"old\":1}\n");
     }
 }

@@ -48,11 +48,13 @@ pub enum LogsOperation {
     DescribeMetricFilters,
     DeleteMetricFilter,
     TestMetricFilter,
+    PutRetentionPolicy,
+    DeleteRetentionPolicy,
 }
 
 impl LogsOperation {
     /// Every operation served.
-    pub const ALL: [LogsOperation; 18] = [
+    pub const ALL: [LogsOperation; 20] = [
         LogsOperation::CreateLogGroup,
         LogsOperation::DeleteLogGroup,
         LogsOperation::DescribeLogGroups,
@@ -71,6 +73,8 @@ impl LogsOperation {
         LogsOperation::DescribeMetricFilters,
         LogsOperation::DeleteMetricFilter,
         LogsOperation::TestMetricFilter,
+        LogsOperation::PutRetentionPolicy,
+        LogsOperation::DeleteRetentionPolicy,
     ];
 
     /// The operation name, as after `Logs_20140328.` in `X-Amz-Target`.
@@ -94,6 +98,8 @@ impl LogsOperation {
             LogsOperation::DescribeMetricFilters => "DescribeMetricFilters",
             LogsOperation::DeleteMetricFilter => "DeleteMetricFilter",
             LogsOperation::TestMetricFilter => "TestMetricFilter",
+            LogsOperation::PutRetentionPolicy => "PutRetentionPolicy",
+            LogsOperation::DeleteRetentionPolicy => "DeleteRetentionPolicy",
         }
     }
 

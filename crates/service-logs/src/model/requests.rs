@@ -154,3 +154,19 @@ pub struct DescribeQueriesRequest {
 pub struct GetLogRecordRequest {
     pub log_record_pointer: String,
 }
+
+/// `PutRetentionPolicyRequest` (`retentionInDays`: one of the values of
+/// [`crate::retention::ALLOWED_RETENTION_DAYS`], checked by the operation).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PutRetentionPolicyRequest {
+    pub log_group_name: String,
+    pub retention_in_days: i32,
+}
+
+/// `DeleteRetentionPolicyRequest`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteRetentionPolicyRequest {
+    pub log_group_name: String,
+}

@@ -24,6 +24,8 @@ pub struct RejectedLogEventsInfo {
     pub too_new_log_event_start_index: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub too_old_log_event_end_index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expired_log_event_end_index: Option<usize>,
 }
 
 /// `OutputLogEvent`.
@@ -83,6 +85,8 @@ pub struct FilterLogEventsResponse {
 pub struct LogGroup {
     pub log_group_name: String,
     pub creation_time: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention_in_days: Option<u32>,
     pub metric_filter_count: u32,
     pub arn: String,
     pub stored_bytes: u64,
