@@ -163,7 +163,8 @@ pub fn to_table(out: &QueryOutput) -> String {
         }
     }
     let line = |values: Vec<String>| {
-        let cells: Vec<String> = values.iter().enumerate().map(|(i, v)| format!("{v:<w$}", w = widths.get(i).copied().unwrap_or(0))).collect();
+        let cells: Vec<String> =
+            values.iter().enumerate().map(|(i, v)| format!("{v:<w$}", w = widths.get(i).copied().unwrap_or(0))).collect();
         cells.join(" | ").trim_end().to_owned() + "\n"
     };
     let mut text = line(out.columns.iter().map(|c| c.name.clone()).collect());
