@@ -36,9 +36,9 @@ struct StartOutput {
 
 /// `s3://bucket/prefix/` → (bucket, prefix with a trailing `/` or empty).
 pub(crate) fn split_output_location(location: &str) -> Result<(String, String), AthenaError> {
-    let rest = location.strip_prefix("s3://").ok_or_else(|| {
-        AthenaError::InvalidRequest(format!("outputLocation is not a valid S3 path. Provided {location}"))
-    })?;
+    let rest = location
+        .strip_prefix("s3://")
+        .ok_or_else(|| AthenaError::InvalidRequest(format!("outputLocation is not a valid S3 path. Provided {location}")))?;
     let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
     if bucket.is_empty() {
         return Err(AthenaError::InvalidRequest(format!("outputLocation is not a valid S3 path. Provided {location}")));
@@ -78,7 +78,11 @@ pub(crate) fn start(service: &Arc<AthenaService>, call: Call<'_>) -> Result<Repl
     }
     let from_group = group.configuration.result_configuration.as_ref().and_then(|r| r.output_location.clone());
     let from_request = i.result_configuration.as_ref().and_then(|r| r.output_location.clone());
-    let location = if group.configuration.enforce_work_group_configuration { from_group.or(from_request) } else { from_request.or(from_group) };
+    let location = if group.configuration.enforce_work_group_configuration {
+        from_group.or(from_request)
+    } else {
+        from_request.or(from_group)
+    };
     let location = location.ok_or_else(|| {
         AthenaError::InvalidRequest(
             "No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input."
@@ -99,7 +103,10 @@ pub(crate) fn start(service: &Arc<AthenaService>, call: Call<'_>) -> Result<Repl
         query_execution_id: id.clone(),
         query: i.query_string.clone(),
         statement_type: statement_type.as_str().to_owned(),
-        result_configuration: ResultConfiguration { output_location: Some(format!("s3://{bucket}/{key}")), expected_bucket_owner: None },
+        result_configuration: ResultConfiguration {
+            output_location: Some(format!("s3://{bucket}/{key}")),
+            expected_bucket_owner: None,
+        },
         query_execution_context: context,
         status: QueryExecutionStatus {
             state: "QUEUED".to_owned(),
@@ -172,7 +179,7 @@ pub(crate) fn list(service: &AthenaService, call: Call<'_>) -> Result<Reply, Ath
         return Err(AthenaError::InvalidRequest(format!("WorkGroup {group} is not found.")));
     }
     let mut all: Vec<&Execution> = st.executions.values().filter(|e| e.execution.work_group == group).collect();
-    all.sort_by(|a, b| b.seq.cmp(&a.seq));
+    all.sort_by_key(|b| std::cmp::Reverse(b.seq));
     let start = crate::paging::start(i.next_token.as_deref())?;
     let max = i.max_results.unwrap_or(50);
     let page: Vec<&String> = all.iter().skip(start).take(max).map(|e| &e.execution.query_execution_id).collect();

@@ -24,7 +24,7 @@ type Row = BTreeMap<String, String>;
 /// One measured process: wall time, peak resident set (bytes), stdout. The peak comes from GNU
 /// time's `%M` when `/usr/bin/time` exists (it forks from a small process); otherwise from
 /// `wait4`, which can include this process's own peak at the moment of `exec`.
-fn measured(cmd: &mut Command) -> anyhow::Result<(Duration, u64, Vec<u8>)> {
+pub(crate) fn measured(cmd: &mut Command) -> anyhow::Result<(Duration, u64, Vec<u8>)> {
     const MARK: &str = "bench-peak-rss-kib=";
     let gnu_time = std::path::Path::new("/usr/bin/time");
     let mut cmd = if gnu_time.exists() {
