@@ -6,6 +6,8 @@ mod support;
 
 mod account_clients;
 mod account_fuzz;
+mod athena_api;
+mod athena_seed;
 mod bedrock_catalog;
 mod bedrock_metrics;
 mod cloudwatch_alarms;
@@ -27,6 +29,7 @@ mod invoke_model;
 mod js_clients;
 mod logging_config;
 mod logs_api;
+mod python_athena;
 mod python_clients;
 mod python_cloudwatch;
 mod python_faults;

@@ -10,9 +10,9 @@
 //! `bedrock-emulator query` binary over `--events`, `--s3` and `--data-dir`, beside DuckDB
 //! (`paths.rs`). Figures only: neither asserts anything about speed.
 
-mod duckdb;
+pub(crate) mod duckdb;
 pub(crate) mod forms;
-mod paths;
+pub(crate) mod paths;
 mod sql;
 
 pub(crate) use paths::measured;

@@ -10,6 +10,8 @@
 //! - `bench insights`: Logs Insights scan speed over a synthetic corpus.
 //! - `bench metrics`: PutMetricData datapoints/s, GetMetricData latency over a million datapoints,
 //!   Converse with Bedrock's metrics on beside off.
+//! - `bench sql`: Athena's SQL (`bedrock-emulator sql`) over the corpus's gzip S3 batches,
+//!   beside DuckDB's `read_json`.
 //! - `gen-logs`: write the deterministic synthetic corpus of invocation-log records.
 //! - `e2e --mock | --aws | --aws-via-emulator`: the conformance harness (the `conformance` crate).
 //! - `soak --minutes N`: Converse with both destinations plus concurrent StartQuery and
@@ -22,6 +24,7 @@ mod bench_enforced;
 mod bench_cost;
 mod bench_insights;
 mod bench_metrics;
+mod bench_sql;
 mod emulator_process;
 mod gen_logs;
 mod load;
@@ -54,7 +57,8 @@ fn run() -> anyhow::Result<()> {
             Some("cost") => bench_cost::run(&rest[1..]),
             Some("insights") => bench_insights::run(&rest[1..]),
             Some("metrics") => bench_metrics::run(&rest[1..]),
-            other => anyhow::bail!("usage: cargo xtask bench <converse|cost|insights|metrics> (got {other:?})"),
+            Some("sql") => bench_sql::run(&rest[1..]),
+            other => anyhow::bail!("usage: cargo xtask bench <converse|cost|insights|metrics|sql> (got {other:?})"),
         },
         "gen-logs" => gen_logs::run(&rest),
         "soak" => soak::run(&rest),
@@ -62,7 +66,7 @@ fn run() -> anyhow::Result<()> {
         "tidy" => tidy::run(&rest),
         "trim-model" => trim_model::run(&rest),
         _ => anyhow::bail!(
-            "usage: cargo xtask <bench converse|bench cost|bench insights|bench metrics|gen-logs|e2e|soak|tidy|trim-model> [options]\n(unknown command {cmd:?})"
+            "usage: cargo xtask <bench converse|bench cost|bench insights|bench metrics|bench sql|gen-logs|e2e|soak|tidy|trim-model> [options]\n(unknown command {cmd:?})"
         ),
     }
 }

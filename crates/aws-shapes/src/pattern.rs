@@ -2,7 +2,8 @@
 //!
 //! Bedrock full-matches patterns (the real modelId error in n8n-io/n8n #9084 rejects a value that
 //! *contains* matching substrings). Java's `\s` is ASCII (`[ \t\n\x0B\f\r]`) while Rust's is
-//! Unicode, so `\s` is rewritten to the explicit ASCII set before compiling.
+//! Unicode, so `\s` is rewritten to the explicit ASCII set before compiling; a surrogate-pair
+//! range (`\uD800\uDC00-\uDBFF\uDFFF`) becomes the supplementary planes.
 
 use regex::Regex;
 
@@ -18,7 +19,10 @@ impl ModelPattern {
     /// Compiles a model pattern. Panics only on a pattern the shipped models do not contain
     /// (the embedded models are checked by a unit test).
     pub fn new(source: &str) -> ModelPattern {
-        let translated = translate_java(source);
+        // Java patterns spell the supplementary planes as a surrogate-pair range (Athena's
+        // strings); Rust's regex works on scalar values, so that range is written as one.
+        let source_scalars = source.replace(r"\uD800\uDC00-\uDBFF\uDFFF", r"\x{10000}-\x{10FFFF}");
+        let translated = translate_java(&source_scalars);
         let regex = Regex::new(&format!("^(?:{translated})$"))
             .unwrap_or_else(|e| panic!("model pattern {source:?} does not compile: {e}"));
         ModelPattern { source: source.to_owned(), regex }
@@ -112,6 +116,13 @@ fn translate_java(source: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn surrogate_pair_ranges_are_the_supplementary_planes() {
+        let p = ModelPattern::new(r"[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*");
+        assert!(p.is_match("SELECT 1 -- 😀\t"));
+        assert!(!p.is_match("a\u{1}"));
+    }
 
     #[test]
     fn request_metadata_class_is_ascii_and_comma_range() {

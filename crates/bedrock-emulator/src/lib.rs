@@ -26,6 +26,8 @@ pub mod error;
 mod identities;
 mod inject;
 pub mod query_command;
+pub mod sql_command;
+mod sql_remote;
 mod registry;
 mod server;
 mod services;

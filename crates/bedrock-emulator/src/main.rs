@@ -3,7 +3,8 @@
 //! `query` runs a Logs Insights query over a data directory, a records file or delivered S3
 //! objects (local or on any S3 endpoint); `import` loads records into a data directory's log group;
 //! `cost` prices records per group of any record fields;
-//! `dashboard init` puts the starter dashboards into a running emulator.
+//! `dashboard init` puts the starter dashboards into a running emulator; `sql` runs Athena's SQL
+//! over the data directory's buckets, local files or real S3.
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
@@ -37,6 +38,8 @@ enum Command {
     Serve(ServeArgs),
     /// Run a Logs Insights query over a data directory, a file of records or delivered S3 objects (no server needed).
     Query(QueryArgs),
+    /// Run Athena SQL (Hive DDL, Trino SELECT) over the data directory's buckets, local files or real S3.
+    Sql(SqlArgs),
     /// Load records (a JSON lines file, a local or S3 delivery prefix) into a log group of a data directory.
     Import(import_command::ImportArgs),
     /// What the records cost, per group of any record fields (same inputs as query; no server needed).
@@ -79,6 +82,37 @@ struct DashboardInitArgs {
     /// The log group the log widgets query (the lab configures /aws/bedrock/model-invocations).
     #[arg(long, default_value = bedrock_emulator::DEFAULT_LOG_GROUP)]
     log_group: String,
+}
+
+#[derive(Debug, clap::Args)]
+struct SqlArgs {
+    /// The statements, separated by `;` (or use --file).
+    #[arg(required_unless_present = "file", conflicts_with = "file")]
+    sql: Option<String>,
+    /// Read the statements from this file.
+    #[arg(long, short = 'f')]
+    file: Option<PathBuf>,
+    /// Data directory: its Athena catalog (read only) and its buckets for s3:// locations.
+    #[arg(long, default_value = ".bedrock-emulator", env = "BEDROCK_EMULATOR_DATA_DIR")]
+    data_dir: PathBuf,
+    /// Create the seed's invocation-log table NAME over LOCATION (s3://bucket/prefix/ or a local path) first (repeatable).
+    #[arg(long = "table", value_name = "NAME=LOCATION")]
+    tables: Vec<String>,
+    /// The database unqualified table names are looked up in.
+    #[arg(long, default_value = "default")]
+    database: String,
+    /// Read s3:// locations from Amazon S3 (default credential chain and region; AWS_ENDPOINT_URL honoured).
+    #[arg(long)]
+    remote_s3: bool,
+    /// Print a JSON array of rows.
+    #[arg(long, conflicts_with = "csv")]
+    json: bool,
+    /// Print CSV, as Athena writes its result files.
+    #[arg(long)]
+    csv: bool,
+    /// Never print progress (it is printed on stderr when stderr is a terminal).
+    #[arg(long)]
+    no_progress: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -225,6 +259,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(args),
         Command::Query(args) => query(args),
+        Command::Sql(args) => sql_command(args),
         Command::Import(args) => import_command::run(args),
         Command::Cost(args) => cost_cli::run(args),
         Command::Dashboard(DashboardCommand::Init(args)) => dashboard_init(args),
@@ -239,6 +274,41 @@ fn dashboard_init(args: DashboardInitArgs) -> anyhow::Result<()> {
         let _ = writeln!(out, "put dashboard {name}: {}/_emulator/dashboards/{name}", args.endpoint.trim_end_matches('/'));
     }
     let _ = out.flush();
+    Ok(())
+}
+
+fn sql_command(args: SqlArgs) -> anyhow::Result<()> {
+    use bedrock_emulator::sql_command::{SqlCommand, SqlFormat, stderr_is_terminal, to_csv, to_json, to_table};
+    let sql = match (&args.sql, &args.file) {
+        (Some(q), _) => q.clone(),
+        (None, Some(path)) => read(path)?,
+        (None, None) => anyhow::bail!("give the statements or --file"),
+    };
+    let tables = args
+        .tables
+        .iter()
+        .map(|t| t.split_once('=').map(|(n, l)| (n.to_owned(), l.to_owned())).context("--table takes NAME=LOCATION"))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let format = if args.json { SqlFormat::Json } else if args.csv { SqlFormat::Csv } else { SqlFormat::Table };
+    let command = SqlCommand {
+        sql,
+        data_dir: args.data_dir,
+        tables,
+        database: args.database,
+        remote_s3: args.remote_s3,
+        format,
+        progress: !args.no_progress && stderr_is_terminal(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("tokio runtime")?;
+    let out = runtime.block_on(command.run())?;
+    let text = match format {
+        SqlFormat::Table => to_table(&out),
+        SqlFormat::Csv => to_csv(&out),
+        SqlFormat::Json => to_json(&out),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
     Ok(())
 }
 

@@ -11,6 +11,7 @@ use metric_store::MetricStore;
 use service_cloudwatch::CloudWatchService;
 use service_kit::AdjustableClock;
 use object_store::BucketStore;
+use service_athena::AthenaService;
 use service_bedrock::BedrockService;
 use service_iam::IamService;
 use service_kit::Environment;
@@ -109,6 +110,8 @@ impl Services {
         let cloudwatch = CloudWatchService::open(env.clone(), &CloudWatchService::state_dir(&config.data_dir), Arc::clone(&metric_store))
             .map(|cw| Arc::new(cw.with_logs(Arc::clone(&log_store))))
             .map_err(|err| StartError::Service { service: "CloudWatch", message: err.to_string() })?;
+        let athena = AthenaService::open(env.clone(), &AthenaService::state_dir(&config.data_dir), Arc::clone(&buckets))
+            .map_err(|err| StartError::Service { service: "Athena", message: err.to_string() })?;
         let s3 = S3Service::new(env.clone(), buckets);
         let iam = IamService::new(env.clone(), iam);
         let bedrock = Arc::new(bedrock);
@@ -119,6 +122,7 @@ impl Services {
         registry.register(Arc::new(s3));
         registry.register(Arc::new(iam));
         registry.register(Arc::clone(&cloudwatch) as Arc<dyn service_kit::Service>);
+        registry.register(Arc::new(athena));
         Ok(Self {
             env,
             max_body_bytes: config.max_body_bytes,

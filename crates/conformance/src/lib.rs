@@ -15,6 +15,7 @@
 //! | `target.rs` | `--mock` / `--aws`: SDK clients, clock, what the harness knows of the target |
 //! | `runner.rs` | one scenario: logging, calls, record delivery and checks, queries |
 //! | `expected.rs` | each query's expected rows, from the calls' metadata and usage; the metric sums |
+//! | `athena.rs` | S3 delivery and Athena: the run's database and table, its queries against the harness's sums |
 //! | `monitoring.rs` | CloudWatch checks: `AWS/Bedrock` per `ModelId`, a metric filter's sum, an alarm reaching ALARM |
 //! | `compare.rs` | matching rows, sort order, limits, the readable diff |
 //! | `snapshot.rs` | redacted insta snapshots, one set for both targets |
@@ -23,6 +24,7 @@
 //! | `faults.rs` | a scenario's fault rules on a target that takes them; recorded errors as rules |
 //! | `report.rs` | the plan and cost estimate, progress lines, the summary table |
 
+mod athena;
 mod compare;
 mod expected;
 mod faults;
@@ -303,6 +305,7 @@ fn aws_via_emulator(args: &Args) -> anyhow::Result<()> {
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env(target::ROLE_ENV, target::MOCK_LOGGING_ROLE_ARN)
+            .env(athena::BUCKET_ENV, "e2e-invocation-logs")
             // Same machine, same clock: no skew margin, so scenarios need not wait seconds apart.
             .env("E2E_CLOCK_SKEW_MS", "0");
         let status = cmd.status().context("running e2e --aws")?;

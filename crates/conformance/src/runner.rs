@@ -113,13 +113,22 @@ async fn steps(
     let base = super::target::MOCK_T0_MS + index as i64 * super::target::MOCK_SCENARIO_SPACING_MS;
     target.set_time(base);
     let put_lo_ms = target.now_ms();
-    if let Err(err) = enable_logging(target, scenario, role_arn).await {
+    let athena = match super::athena::prepare(target, scenario, index).await {
+        Ok(a) => a,
+        Err(err) => {
+            report::step("athena", &format!("{err:#}"), false);
+            report.fail(format!("preparing S3 delivery: {err:#}"));
+            return;
+        }
+    };
+    if let Err(err) = enable_logging(target, scenario, role_arn, athena.as_ref()).await {
         report::step("logging", &format!("{err:#}"), false);
         report.fail(format!("enabling invocation logging: {err:#}"));
         return;
     }
     run.logging_put = Some((put_lo_ms, target.now_ms()));
-    report::step("logging", &format!("PutModelInvocationLoggingConfiguration → {}", scenario.logging.log_group_name), true);
+    let s3 = athena.as_ref().map_or(String::new(), |a| format!(" and s3://{}/{}/", a.bucket, a.key_prefix));
+    report::step("logging", &format!("PutModelInvocationLoggingConfiguration → {}{s3}", scenario.logging.log_group_name), true);
     match super::monitoring::prepare(target, scenario).await {
         Ok(None) => {}
         Ok(Some(why)) => {
@@ -212,6 +221,9 @@ async fn steps(
 
     // 4. CloudWatch: AWS/Bedrock metrics, the metric filter, the alarm.
     super::monitoring::check(target, scenario, &run.outcomes, start_ms, end_ms, &mut run.report).await;
+    if let Some(athena) = &athena {
+        super::athena::check(target, scenario, athena, &run.outcomes, &mut run.report).await;
+    }
     let report = &mut run.report;
 
     // 5. Queries. The snapshots show the calls a scenario's fault rules reject as absent: where a
@@ -248,8 +260,13 @@ fn skip_reason(requires: &[String], result: &CallResult) -> Option<String> {
     Some(format!("requires {op} (not emulated by this target yet: {message})"))
 }
 
-async fn enable_logging(target: &Target, scenario: &Scenario, role_arn: &str) -> anyhow::Result<()> {
-    use aws_sdk_bedrock::types::{CloudWatchConfig, LoggingConfig};
+async fn enable_logging(
+    target: &Target,
+    scenario: &Scenario,
+    role_arn: &str,
+    athena: Option<&super::athena::AthenaRun>,
+) -> anyhow::Result<()> {
+    use aws_sdk_bedrock::types::{CloudWatchConfig, LoggingConfig, S3Config};
     let group = &scenario.logging.log_group_name;
     // The seed's setup script creates the group before Bedrock delivers to it.
     match target.logs.create_log_group().log_group_name(group).send().await {
@@ -266,6 +283,9 @@ async fn enable_logging(target: &Target, scenario: &Scenario, role_arn: &str) ->
         .text_data_delivery_enabled(scenario.logging.text_data_delivery_enabled)
         .image_data_delivery_enabled(scenario.logging.image_data_delivery_enabled)
         .embedding_data_delivery_enabled(scenario.logging.embedding_data_delivery_enabled)
+        .set_s3_config(
+            athena.map(|a| S3Config::builder().bucket_name(&a.bucket).key_prefix(&a.key_prefix).build()).transpose()?,
+        )
         .build();
     target
         .bedrock

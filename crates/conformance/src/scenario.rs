@@ -38,6 +38,9 @@ pub(crate) struct Scenario {
     /// that takes them (the emulator); a live account ignores them.
     #[serde(default)]
     pub(crate) faults: Option<serde_json::Value>,
+    /// S3 delivery beside CloudWatch Logs and Athena queries over the delivered records.
+    #[serde(default)]
+    pub(crate) athena: Option<AthenaCase>,
     /// Set after loading: the file it came from.
     #[serde(skip)]
     pub(crate) path: PathBuf,
@@ -67,6 +70,26 @@ pub(crate) struct Monitoring {
     /// The name of an alarm on the filter's metric for `metricFilter.application`; its threshold
     /// is the smallest input token count of that application's calls, so it must reach ALARM.
     pub(crate) alarm_name: String,
+}
+
+/// What a scenario checks with Athena (see `athena.rs`): the names it uses; the run's own
+/// suffix is added to the key prefix, the results prefix and the database.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct AthenaCase {
+    /// The logging configuration's S3 `keyPrefix`.
+    pub(crate) key_prefix: String,
+    /// Where Athena writes its result files in the same bucket.
+    pub(crate) results_prefix: String,
+    /// The database the harness creates and drops.
+    pub(crate) database: String,
+    /// The table (the seed's columns).
+    pub(crate) table: String,
+    /// The `requestMetadata` key tokens are grouped by.
+    pub(crate) group_key: String,
+    /// The `requestMetadata` key and value one query filters on.
+    pub(crate) filter_key: String,
+    pub(crate) filter_value: String,
 }
 
 /// A metric filter publishing one metadata value's input tokens.

@@ -52,6 +52,9 @@ pub(crate) struct Target {
     pub(crate) runtime: aws_sdk_bedrockruntime::Client,
     pub(crate) logs: aws_sdk_cloudwatchlogs::Client,
     pub(crate) cloudwatch: aws_sdk_cloudwatch::Client,
+    pub(crate) athena: aws_sdk_athena::Client,
+    /// Path-style when an endpoint is set (the emulator), as the seed's scripts' CLI does.
+    pub(crate) s3: aws_sdk_s3::Client,
     pub(crate) knowledge: Knowledge,
     /// Where the clients point (for the progress header).
     pub(crate) description: String,
@@ -142,6 +145,10 @@ impl Target {
             runtime: aws_sdk_bedrockruntime::Client::new(sdk),
             logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
             cloudwatch: aws_sdk_cloudwatch::Client::new(sdk),
+            athena: aws_sdk_athena::Client::new(sdk),
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(sdk).force_path_style(std::env::var_os("AWS_ENDPOINT_URL").is_some() || mode == Mode::Mock).build(),
+            ),
             knowledge: Knowledge { principal: None, exact_times: false, skew_ms: DEFAULT_SKEW_MS },
             description,
             region: sdk.region().map_or_else(|| "us-east-1".to_owned(), |r| r.to_string()),
@@ -180,6 +187,15 @@ impl Target {
             if let Err(err) = emulator.emulator.evaluate_alarms() {
                 println!("  alarm evaluation failed: {err}");
             }
+        }
+    }
+
+    /// Mock: writes the pending S3 record batches now. Live: nothing (Bedrock delivers on its own).
+    pub(crate) fn flush_s3_deliveries(&self) {
+        if let Some(emulator) = &self.emulator
+            && let Err(err) = emulator.emulator.flush_deliveries()
+        {
+            println!("  S3 delivery flush failed: {err}");
         }
     }
 
