@@ -89,13 +89,17 @@ async fn every_athena_operation_through_aws_sdk_rust() {
     let set = page.result_set().unwrap();
     let types: Vec<&str> = set.result_set_metadata().unwrap().column_info().iter().map(|c| c.r#type()).collect();
     assert_eq!(types, ["varchar", "bigint", "varchar"]);
-    let values = |r: &aws_sdk_athena::types::Row| r.data().iter().map(|d| d.var_char_value().map(str::to_owned)).collect::<Vec<_>>();
+    let values =
+        |r: &aws_sdk_athena::types::Row| r.data().iter().map(|d| d.var_char_value().map(str::to_owned)).collect::<Vec<_>>();
     assert_eq!(values(&set.rows()[0]), [Some("modelid".into()), Some("tokens".into()), Some("team".into())]);
     assert_eq!(values(&set.rows()[1]), [Some("m2".into()), Some("20".into()), None]);
     let token = page.next_token().unwrap();
     let rest = athena.get_query_results().query_execution_id(&id).next_token(token).send().await.unwrap();
     let rest: Vec<_> = rest.result_set().unwrap().rows().iter().map(values).collect();
-    assert_eq!(rest, [[Some("m1".into()), Some("10".into()), Some("a".into())], [Some("m1".into()), Some("5".into()), Some("b".into())]]);
+    assert_eq!(
+        rest,
+        [[Some("m1".into()), Some("10".into()), Some("a".into())], [Some("m1".into()), Some("5".into()), Some("b".into())]]
+    );
     let e = athena.get_query_execution().query_execution_id(&id).send().await.unwrap();
     let stats = e.query_execution().unwrap().statistics().unwrap();
     assert!(stats.data_scanned_in_bytes().unwrap() > 100);
@@ -162,7 +166,8 @@ async fn every_athena_operation_through_aws_sdk_rust() {
     let listed = athena.list_query_executions().max_results(2).send().await.unwrap();
     assert_eq!(listed.query_execution_ids()[0], stopped);
     assert!(listed.next_token().is_some());
-    let batch = athena.batch_get_query_execution().query_execution_ids(&id).query_execution_ids("missing-id").send().await.unwrap();
+    let batch =
+        athena.batch_get_query_execution().query_execution_ids(&id).query_execution_ids("missing-id").send().await.unwrap();
     assert_eq!(batch.query_executions().len(), 1);
     assert_eq!(batch.unprocessed_query_execution_ids()[0].query_execution_id(), Some("missing-id"));
 
@@ -177,15 +182,43 @@ async fn every_athena_operation_through_aws_sdk_rust() {
     assert_eq!(err.code(), Some("MetadataException"));
     let err = athena.list_databases().catalog_name("OtherCatalog").send().await.unwrap_err();
     assert_eq!(err.code(), Some("MetadataException"));
-    let tables = athena.list_table_metadata().catalog_name("AwsDataCatalog").database_name("logs_db").expression("ca*").send().await.unwrap();
+    let tables = athena
+        .list_table_metadata()
+        .catalog_name("AwsDataCatalog")
+        .database_name("logs_db")
+        .expression("ca*")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(tables.table_metadata_list()[0].name(), "calls");
-    let table = athena.get_table_metadata().catalog_name("AwsDataCatalog").database_name("logs_db").table_name("calls").send().await.unwrap();
+    let table = athena
+        .get_table_metadata()
+        .catalog_name("AwsDataCatalog")
+        .database_name("logs_db")
+        .table_name("calls")
+        .send()
+        .await
+        .unwrap();
     let table = table.table_metadata().unwrap();
     let columns: Vec<(&str, Option<&str>)> = table.columns().iter().map(|c| (c.name(), c.r#type())).collect();
-    assert_eq!(columns, [("modelid", Some("string")), ("input", Some("struct<inputtokencount:int>")), ("requestmetadata", Some("map<string,string>"))]);
+    assert_eq!(
+        columns,
+        [
+            ("modelid", Some("string")),
+            ("input", Some("struct<inputtokencount:int>")),
+            ("requestmetadata", Some("map<string,string>"))
+        ]
+    );
     assert_eq!(table.table_type(), Some("EXTERNAL_TABLE"));
     assert_eq!(table.parameters().unwrap()["location"], "s3://athena-data/logs/");
-    let err = athena.get_table_metadata().catalog_name("AwsDataCatalog").database_name("logs_db").table_name("nope").send().await.unwrap_err();
+    let err = athena
+        .get_table_metadata()
+        .catalog_name("AwsDataCatalog")
+        .database_name("logs_db")
+        .table_name("nope")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some("MetadataException"));
 
     // Work groups: primary; a group's output location serves queries that give none.
@@ -239,16 +272,40 @@ async fn the_aws_cli_starts_polls_and_reads_athena_queries() {
     };
     let s = |v: &[&str]| v.iter().map(|a| (*a).to_owned()).collect::<Vec<String>>();
     let start = |sql: &str| {
-        s(&["athena", "start-query-execution", "--query-string", sql, "--result-configuration", &format!("OutputLocation={OUTPUT}"), "--query", "QueryExecutionId", "--output", "text"])
+        s(&[
+            "athena",
+            "start-query-execution",
+            "--query-string",
+            sql,
+            "--result-configuration",
+            &format!("OutputLocation={OUTPUT}"),
+            "--query",
+            "QueryExecutionId",
+            "--output",
+            "text",
+        ])
     };
-    for sql in ["CREATE DATABASE logs_db", CREATE_TABLE, "SELECT modelid, COUNT(*) AS n FROM logs_db.calls GROUP BY modelid ORDER BY modelid"] {
+    for sql in [
+        "CREATE DATABASE logs_db",
+        CREATE_TABLE,
+        "SELECT modelid, COUNT(*) AS n FROM logs_db.calls GROUP BY modelid ORDER BY modelid",
+    ] {
         let (code, id, err) = cli(start(sql)).await;
         assert_eq!(code, 0, "{err}");
         let id = id.trim().to_owned();
         let mut state = String::new();
         for _ in 0..10_000 {
-            let (_, out, _) =
-                cli(s(&["athena", "get-query-execution", "--query-execution-id", &id, "--query", "QueryExecution.Status.State", "--output", "text"])).await;
+            let (_, out, _) = cli(s(&[
+                "athena",
+                "get-query-execution",
+                "--query-execution-id",
+                &id,
+                "--query",
+                "QueryExecution.Status.State",
+                "--output",
+                "text",
+            ]))
+            .await;
             state = out.trim().to_owned();
             if state != "QUEUED" && state != "RUNNING" {
                 break;
@@ -257,7 +314,17 @@ async fn the_aws_cli_starts_polls_and_reads_athena_queries() {
         }
         assert_eq!(state, "SUCCEEDED", "{sql}");
         if sql.starts_with("SELECT") {
-            let (code, out, err) = cli(s(&["athena", "get-query-results", "--query-execution-id", &id, "--output", "text", "--query", "ResultSet.Rows[].Data[].VarCharValue"])).await;
+            let (code, out, err) = cli(s(&[
+                "athena",
+                "get-query-results",
+                "--query-execution-id",
+                &id,
+                "--output",
+                "text",
+                "--query",
+                "ResultSet.Rows[].Data[].VarCharValue",
+            ]))
+            .await;
             assert_eq!(code, 0, "{err}");
             assert_eq!(out.split_whitespace().collect::<Vec<_>>(), ["modelid", "n", "m1", "2", "m2", "1"]);
             let (code, out, _) = cli(s(&["s3", "cp", &format!("{OUTPUT}{id}.csv"), "-"])).await;
@@ -267,7 +334,19 @@ async fn the_aws_cli_starts_polls_and_reads_athena_queries() {
     }
     let (code, out, _) = cli(s(&["athena", "list-work-groups", "--query", "WorkGroups[].Name", "--output", "text"])).await;
     assert_eq!((code, out.trim()), (0, "primary"));
-    let (code, out, _) = cli(s(&["athena", "list-table-metadata", "--catalog-name", "AwsDataCatalog", "--database-name", "logs_db", "--query", "TableMetadataList[].Name", "--output", "text"])).await;
+    let (code, out, _) = cli(s(&[
+        "athena",
+        "list-table-metadata",
+        "--catalog-name",
+        "AwsDataCatalog",
+        "--database-name",
+        "logs_db",
+        "--query",
+        "TableMetadataList[].Name",
+        "--output",
+        "text",
+    ]))
+    .await;
     assert_eq!((code, out.trim()), (0, "calls"));
     let (code, _, err) = cli(s(&["athena", "get-query-results", "--query-execution-id", "nope"])).await;
     assert_ne!(code, 0);

@@ -24,10 +24,9 @@ const TABLE: &str = "bedrock_logs_db.model_invocation_logs";
 fn run_script(aws: &Path, url: &str, region: &str) -> (i32, String) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/seed-scripts/create_athena_table.sh");
     let bin: PathBuf = aws.parent().expect("the aws CLI lives in a directory").to_owned();
-    let path = std::env::join_paths(
-        std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
-    .unwrap();
+    let path =
+        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())))
+            .unwrap();
     let out = Command::new("bash")
         .arg(&script)
         .env("PATH", path)

@@ -32,16 +32,13 @@ fn expected(case: &Value, catalog: &Catalog) -> (u16, Option<String>, Option<Str
     let status = expect["status"].as_u64().unwrap() as u16;
     if status == 200 {
         if let Some(model_id) = case["modelId"].as_str()
-            && let Err(err) = catalog.resolve(model_id) {
-                return (400, Some(err.code.as_str().to_owned()), Some(err.message));
-            }
+            && let Err(err) = catalog.resolve(model_id)
+        {
+            return (400, Some(err.code.as_str().to_owned()), Some(err.message));
+        }
         return (200, None, None);
     }
-    (
-        status,
-        expect["errorType"].as_str().map(str::to_owned),
-        expect["message"].as_str().map(str::to_owned),
-    )
+    (status, expect["errorType"].as_str().map(str::to_owned), expect["message"].as_str().map(str::to_owned))
 }
 
 #[tokio::test]
@@ -77,8 +74,8 @@ async fn logging_constraint_table_over_the_socket() {
     let t = TestEmulator::start().await;
     for case in load("logging/constraints.json") {
         let name = case["name"].as_str().unwrap();
-        let res = raw(&t.url(), "PUT", "/logging/modelinvocations", &[("content-type", "application/json")], body_of(&case))
-            .await;
+        let res =
+            raw(&t.url(), "PUT", "/logging/modelinvocations", &[("content-type", "application/json")], body_of(&case)).await;
         let config = &case["body"]["loggingConfig"];
         let (status, error_type, message) = expected(&case, &Catalog::embedded());
         assert_eq!(res.status, status, "{name}: {:?}", res.body);

@@ -9,11 +9,8 @@ use crate::support::{HAIKU, TestEmulator};
 async fn converse_n(t: &TestEmulator, n: usize) {
     let client = t.runtime("us-east-1");
     for i in 0..n {
-        let msg = Message::builder()
-            .role(ConversationRole::User)
-            .content(ContentBlock::Text(format!("question {i}")))
-            .build()
-            .unwrap();
+        let msg =
+            Message::builder().role(ConversationRole::User).content(ContentBlock::Text(format!("question {i}"))).build().unwrap();
         client.converse().model_id(HAIKU).messages(msg).send().await.unwrap();
     }
 }

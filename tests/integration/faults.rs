@@ -28,7 +28,10 @@ fn runtime(t: &TestEmulator, retry: RetryConfig) -> aws_sdk_bedrockruntime::Clie
 
 /// The standard retry mode with a millisecond backoff (three attempts, as the SDK's default).
 fn quick_standard_retry() -> RetryConfig {
-    RetryConfig::standard().with_max_attempts(3).with_initial_backoff(Duration::from_millis(1)).with_max_backoff(Duration::from_millis(5))
+    RetryConfig::standard()
+        .with_max_attempts(3)
+        .with_initial_backoff(Duration::from_millis(1))
+        .with_max_backoff(Duration::from_millis(5))
 }
 
 /// The Sum of an `AWS/Bedrock` metric of `model` over the test's hour.
@@ -111,14 +114,13 @@ async fn rules_select_by_request_metadata_and_invoke_model_header() {
     let t = TestEmulator::start().await;
     t.set_faults(json!({"rules": [{"requestMetadata": {"tenant_id": "tenant-b*"}, "error": "ThrottlingException"}]})).await;
     let rt = runtime(&t, RetryConfig::disabled());
-    let call = |tenant: &str| {
-        rt.converse().model_id(HAIKU).messages(user("hello")).request_metadata("tenant_id", tenant).send()
-    };
+    let call = |tenant: &str| rt.converse().model_id(HAIKU).messages(user("hello")).request_metadata("tenant_id", tenant).send();
     assert!(call("tenant-a").await.is_ok());
     assert!(call("tenant-b").await.unwrap_err().as_service_error().unwrap().is_throttling_exception());
     assert!(call("tenant-b-eu").await.is_err(), "a glob value");
     assert!(rt.converse().model_id(HAIKU).messages(user("no metadata")).send().await.is_ok());
-    let body = json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 32, "messages": [{"role": "user", "content": "hi"}]});
+    let body =
+        json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 32, "messages": [{"role": "user", "content": "hi"}]});
     let invoke = |tenant: &str| {
         rt.invoke_model()
             .model_id(HAIKU)
@@ -189,8 +191,15 @@ async fn a_mid_stream_exception_and_a_dropped_connection_reach_the_sdk_stream_re
     let dropped = dropped.expect("a dropped connection is an error, not a clean end");
     assert!(dropped.as_service_error().is_none(), "not a modelled exception: {dropped:?}");
 
-    let body = json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 64, "messages": [{"role": "user", "content": "hi"}]});
-    let mut out = rt.invoke_model_with_response_stream().model_id(HAIKU).body(aws_sdk_bedrockruntime::primitives::Blob::new(body.to_string())).send().await.unwrap();
+    let body =
+        json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 64, "messages": [{"role": "user", "content": "hi"}]});
+    let mut out = rt
+        .invoke_model_with_response_stream()
+        .model_id(HAIKU)
+        .body(aws_sdk_bedrockruntime::primitives::Blob::new(body.to_string()))
+        .send()
+        .await
+        .unwrap();
     let err = loop {
         match out.body.recv().await {
             Ok(Some(_)) => {}
@@ -261,7 +270,11 @@ async fn refused_documents_name_the_problem_and_change_nothing() {
 async fn quotas_throttle_the_call_past_the_minute_s_limit_and_recover_when_it_slides() {
     let t = TestEmulator::start().await;
     let (status, _) = t
-        .emulator_route("POST", "/_emulator/quotas", &json!({"quotas": [{"modelId": "*claude-3-haiku*", "requestsPerMinute": 3}]}).to_string())
+        .emulator_route(
+            "POST",
+            "/_emulator/quotas",
+            &json!({"quotas": [{"modelId": "*claude-3-haiku*", "requestsPerMinute": 3}]}).to_string(),
+        )
         .await;
     assert_eq!(status, 200);
     let rt = runtime(&t, RetryConfig::disabled());

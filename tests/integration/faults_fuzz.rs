@@ -61,7 +61,8 @@ fn rule() -> impl Strategy<Value = Value> {
 fn document() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::collection::vec(rule(), 0..4).prop_map(|rules| json!({"rules": rules}).to_string()),
-        (prop::collection::vec(rule(), 0..3), field_value()).prop_map(|(rules, seed)| json!({"rules": rules, "seed": seed}).to_string()),
+        (prop::collection::vec(rule(), 0..3), field_value())
+            .prop_map(|(rules, seed)| json!({"rules": rules, "seed": seed}).to_string()),
         field_value().prop_map(|v| v.to_string()),
         "\\PC{0,40}",
     ]

@@ -105,19 +105,40 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
     leaf.prop_recursive(2, 16, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
-            prop::collection::vec((prop_oneof![Just("timestamp".to_owned()), Just("message".to_owned()), "[a-z]{1,8}"], inner), 0..3)
-                .prop_map(|kv| serde_json::Value::Object(kv.into_iter().collect())),
+            prop::collection::vec(
+                (prop_oneof![Just("timestamp".to_owned()), Just("message".to_owned()), "[a-z]{1,8}"], inner),
+                0..3
+            )
+            .prop_map(|kv| serde_json::Value::Object(kv.into_iter().collect())),
         ]
     })
 }
 
 fn logs_body() -> impl Strategy<Value = Vec<u8>> {
     let key = prop_oneof![
-        Just("logGroupName"), Just("logGroupNames"), Just("logGroupIdentifier"), Just("logGroupIdentifiers"),
-        Just("logStreamName"), Just("logStreamNames"), Just("logStreamNamePrefix"), Just("logEvents"),
-        Just("startTime"), Just("endTime"), Just("queryString"), Just("queryId"), Just("limit"), Just("nextToken"),
-        Just("filterPattern"), Just("logRecordPointer"), Just("orderBy"), Just("descending"), Just("maxItems"),
-        Just("startFromHead"), Just("logGroupNamePrefix"), Just("status"), Just("queryLanguage"),
+        Just("logGroupName"),
+        Just("logGroupNames"),
+        Just("logGroupIdentifier"),
+        Just("logGroupIdentifiers"),
+        Just("logStreamName"),
+        Just("logStreamNames"),
+        Just("logStreamNamePrefix"),
+        Just("logEvents"),
+        Just("startTime"),
+        Just("endTime"),
+        Just("queryString"),
+        Just("queryId"),
+        Just("limit"),
+        Just("nextToken"),
+        Just("filterPattern"),
+        Just("logRecordPointer"),
+        Just("orderBy"),
+        Just("descending"),
+        Just("maxItems"),
+        Just("startFromHead"),
+        Just("logGroupNamePrefix"),
+        Just("status"),
+        Just("queryLanguage"),
     ];
     prop_oneof![
         prop::collection::vec((key, json_value()), 0..6).prop_map(|kv| {
@@ -177,7 +198,13 @@ fn frame_strategy() -> impl Strategy<Value = Frame> {
     let s3 = (
         prop_oneof![Just("GET"), Just("PUT"), Just("POST"), Just("DELETE"), Just("HEAD")],
         prop::collection::vec(name, 0..4),
-        prop_oneof![Just(String::new()), Just("?acl".to_owned()), Just("?list-type=2&max-keys=x".to_owned()), Just("?uploads".to_owned()), "\\?[A-Za-z0-9=&%._~-]{0,20}"],
+        prop_oneof![
+            Just(String::new()),
+            Just("?acl".to_owned()),
+            Just("?list-type=2&max-keys=x".to_owned()),
+            Just("?uploads".to_owned()),
+            "\\?[A-Za-z0-9=&%._~-]{0,20}"
+        ],
         any::<bool>(),
         bytes.clone(),
     )
@@ -190,7 +217,12 @@ fn frame_strategy() -> impl Strategy<Value = Frame> {
         });
     let query = (
         prop_oneof![Just("sts"), Just("iam"), Just("sns"), Just("monitoring"), Just("other")],
-        prop_oneof![Just("GetCallerIdentity".to_owned()), Just("CreateRole".to_owned()), Just("PutMetricData".to_owned()), "[A-Za-z]{0,12}"],
+        prop_oneof![
+            Just("GetCallerIdentity".to_owned()),
+            Just("CreateRole".to_owned()),
+            Just("PutMetricData".to_owned()),
+            "[A-Za-z]{0,12}"
+        ],
         "[ -~]{0,60}",
     )
         .prop_map(|(service, action, rest)| Frame {
@@ -217,28 +249,35 @@ fn frame_strategy() -> impl Strategy<Value = Frame> {
             ],
             body,
         });
-    let cbor = (prop_oneof![Just("GraniteServiceVersion20100801".to_owned()), "[A-Za-z0-9]{0,10}"], "[A-Za-z]{0,14}", bytes.clone())
-        .prop_map(|(service, op, body)| Frame {
-            method: "POST",
-            path: format!("/service/{service}/operation/{op}"),
-            headers: vec![
-                ("smithy-protocol".to_owned(), "rpc-v2-cbor".to_owned()),
-                ("content-type".to_owned(), "application/cbor".to_owned()),
-            ],
-            body,
+    let cbor =
+        (prop_oneof![Just("GraniteServiceVersion20100801".to_owned()), "[A-Za-z0-9]{0,10}"], "[A-Za-z]{0,14}", bytes.clone())
+            .prop_map(|(service, op, body)| Frame {
+                method: "POST",
+                path: format!("/service/{service}/operation/{op}"),
+                headers: vec![
+                    ("smithy-protocol".to_owned(), "rpc-v2-cbor".to_owned()),
+                    ("content-type".to_owned(), "application/cbor".to_owned()),
+                ],
+                body,
+            });
+    let coded =
+        (prop_oneof![Just("gzip"), Just("aws-chunked"), Just("br")], bytes, any::<bool>()).prop_map(|(coding, body, s3)| {
+            let mut headers = vec![("content-encoding".to_owned(), coding.to_owned())];
+            if s3 {
+                headers.push(("authorization".to_owned(), scope("s3")));
+                headers.push(("x-amz-content-sha256".to_owned(), "STREAMING-UNSIGNED-PAYLOAD-TRAILER".to_owned()));
+                headers.push(("x-amz-decoded-content-length".to_owned(), "5".to_owned()));
+            } else {
+                headers.push(("x-amz-target".to_owned(), "GraniteServiceVersion20100801.PutMetricData".to_owned()));
+                headers.push(("content-type".to_owned(), "application/x-amz-json-1.0".to_owned()));
+            }
+            Frame {
+                method: if s3 { "PUT" } else { "POST" },
+                path: if s3 { "/b/k".to_owned() } else { "/".to_owned() },
+                headers,
+                body,
+            }
         });
-    let coded = (prop_oneof![Just("gzip"), Just("aws-chunked"), Just("br")], bytes, any::<bool>()).prop_map(|(coding, body, s3)| {
-        let mut headers = vec![("content-encoding".to_owned(), coding.to_owned())];
-        if s3 {
-            headers.push(("authorization".to_owned(), scope("s3")));
-            headers.push(("x-amz-content-sha256".to_owned(), "STREAMING-UNSIGNED-PAYLOAD-TRAILER".to_owned()));
-            headers.push(("x-amz-decoded-content-length".to_owned(), "5".to_owned()));
-        } else {
-            headers.push(("x-amz-target".to_owned(), "GraniteServiceVersion20100801.PutMetricData".to_owned()));
-            headers.push(("content-type".to_owned(), "application/x-amz-json-1.0".to_owned()));
-        }
-        Frame { method: if s3 { "PUT" } else { "POST" }, path: if s3 { "/b/k".to_owned() } else { "/".to_owned() }, headers, body }
-    });
     prop_oneof![s3, query, json, cbor, coded]
 }
 

@@ -29,7 +29,8 @@ async fn raw_invoke(url: &str, model_encoded: &str, body: &Value, extra: &[(&str
     let auth = format!(
         "AWS4-HMAC-SHA256 Credential={ACCESS_KEY}/20251203/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=0"
     );
-    let mut headers = vec![("content-type", "application/json"), ("accept", "application/json"), ("authorization", auth.as_str())];
+    let mut headers =
+        vec![("content-type", "application/json"), ("accept", "application/json"), ("authorization", auth.as_str())];
     headers.extend_from_slice(extra);
     raw(url, "POST", &format!("/model/{model_encoded}/invoke"), &headers, serde_json::to_vec(body).unwrap()).await
 }
@@ -101,12 +102,24 @@ async fn each_family_reports_usage_in_its_own_fields_and_the_headers() {
     // (model, body, input-token pointer, output-token pointer); Mistral's body has no usage.
     let cases: [(&str, Value, Option<&str>, Option<&str>); 5] = [
         (HAIKU, lab_body("What is Amazon Bedrock?"), Some("/usage/input_tokens"), Some("/usage/output_tokens")),
-        ("amazon.titan-text-express-v1", json!({"inputText": "What is Amazon Bedrock?", "textGenerationConfig": {"maxTokenCount": 200}}),
-            Some("/inputTextTokenCount"), Some("/results/0/tokenCount")),
-        ("amazon.nova-lite-v1:0", json!({"schemaVersion": "messages-v1", "messages": [{"role": "user", "content": [{"text": "What is Amazon Bedrock?"}]}]}),
-            Some("/usage/inputTokens"), Some("/usage/outputTokens")),
-        ("meta.llama3-70b-instruct-v1:0", json!({"prompt": "What is Amazon Bedrock?", "max_gen_len": 512}),
-            Some("/prompt_token_count"), Some("/generation_token_count")),
+        (
+            "amazon.titan-text-express-v1",
+            json!({"inputText": "What is Amazon Bedrock?", "textGenerationConfig": {"maxTokenCount": 200}}),
+            Some("/inputTextTokenCount"),
+            Some("/results/0/tokenCount"),
+        ),
+        (
+            "amazon.nova-lite-v1:0",
+            json!({"schemaVersion": "messages-v1", "messages": [{"role": "user", "content": [{"text": "What is Amazon Bedrock?"}]}]}),
+            Some("/usage/inputTokens"),
+            Some("/usage/outputTokens"),
+        ),
+        (
+            "meta.llama3-70b-instruct-v1:0",
+            json!({"prompt": "What is Amazon Bedrock?", "max_gen_len": 512}),
+            Some("/prompt_token_count"),
+            Some("/generation_token_count"),
+        ),
         ("mistral.mixtral-8x7b-instruct-v0:1", json!({"prompt": "What is Amazon Bedrock?", "max_tokens": 200}), None, None),
     ];
     for (i, (model, body, input_at, output_at)) in cases.iter().enumerate() {
@@ -148,7 +161,8 @@ async fn invoke_model_request_metadata_header_is_logged_and_checked() {
     let records = t.records(GROUP);
     assert_eq!(records[0]["requestMetadata"], json!({"application_name": "CustomerServiceApp", "tenant_id": "tenant-001"}));
 
-    let bad = raw_invoke(&t.url(), HAIKU, &lab_body("hello"), &[("X-Amzn-Bedrock-Request-Metadata", r#"{"bad key!": "x"}"#)]).await;
+    let bad =
+        raw_invoke(&t.url(), HAIKU, &lab_body("hello"), &[("X-Amzn-Bedrock-Request-Metadata", r#"{"bad key!": "x"}"#)]).await;
     assert_eq!(bad.status, 400);
     assert!(bad.header("x-amzn-ErrorType").unwrap().starts_with("ValidationException:"));
     assert!(bad.json()["message"].as_str().unwrap().contains("Map keys must satisfy constraint"));
@@ -162,16 +176,31 @@ async fn invoke_model_request_metadata_header_is_logged_and_checked() {
 async fn bad_bodies_get_each_familys_malformed_input_message_and_no_record() {
     let t = TestEmulator::start().await;
     let cases = [
-        (HAIKU, json!({"anthropic_version": "bedrock-2023-05-31", "messages": [{"role": "user", "content": "hi"}]}),
-            "Malformed input request: #: required key [max_tokens] not found, please reformat your input and try again."),
-        ("amazon.titan-text-lite-v1", json!({"inputText": "hi", "textGenerationConfig": {"maxTokens": 5}}),
-            "Malformed input request: #/textGenerationConfig: extraneous key [maxTokens] is not permitted, please reformat your input and try again."),
-        ("meta.llama3-8b-instruct-v1:0", json!({"prompt": "hi", "max_gen_len": 4096}),
-            "Malformed input request: #/max_gen_len: 4096 is not less or equal to 2048, please reformat your input and try again."),
-        ("mistral.mistral-7b-instruct-v0:2", json!({"messages": [{"role": "user", "content": "hi"}]}),
-            "Malformed input request: 2 schema violations found, please reformat your input and try again."),
-        ("amazon.nova-pro-v1:0", json!({"messages": [{"role": "user", "content": [{"text": "hi"}]}], "inferenceConfig": {"max_tokens": 5}}),
-            "Malformed input request: #/inferenceConfig: extraneous key [max_tokens] is not permitted, please reformat your input and try again."),
+        (
+            HAIKU,
+            json!({"anthropic_version": "bedrock-2023-05-31", "messages": [{"role": "user", "content": "hi"}]}),
+            "Malformed input request: #: required key [max_tokens] not found, please reformat your input and try again.",
+        ),
+        (
+            "amazon.titan-text-lite-v1",
+            json!({"inputText": "hi", "textGenerationConfig": {"maxTokens": 5}}),
+            "Malformed input request: #/textGenerationConfig: extraneous key [maxTokens] is not permitted, please reformat your input and try again.",
+        ),
+        (
+            "meta.llama3-8b-instruct-v1:0",
+            json!({"prompt": "hi", "max_gen_len": 4096}),
+            "Malformed input request: #/max_gen_len: 4096 is not less or equal to 2048, please reformat your input and try again.",
+        ),
+        (
+            "mistral.mistral-7b-instruct-v0:2",
+            json!({"messages": [{"role": "user", "content": "hi"}]}),
+            "Malformed input request: 2 schema violations found, please reformat your input and try again.",
+        ),
+        (
+            "amazon.nova-pro-v1:0",
+            json!({"messages": [{"role": "user", "content": [{"text": "hi"}]}], "inferenceConfig": {"max_tokens": 5}}),
+            "Malformed input request: #/inferenceConfig: extraneous key [max_tokens] is not permitted, please reformat your input and try again.",
+        ),
     ];
     for (model, body, message) in cases {
         let res = raw_invoke(&t.url(), &model.replace(':', "%3A"), &body, &[]).await;

@@ -1,6 +1,5 @@
 //! The logging control plane through aws-sdk-bedrock, and its effect on records.
 
-
 use aws_sdk_bedrock::types::{CloudWatchConfig, LoggingConfig};
 use aws_sdk_bedrockruntime::types::{ContentBlock, ConversationRole, Message};
 use bedrock_emulator::InitialLogging;
@@ -75,12 +74,7 @@ async fn delete_turns_logging_off_and_it_stays_off_after_restart() {
 #[tokio::test]
 async fn a_put_configuration_survives_restart() {
     let t = TestEmulator::start().await;
-    t.control()
-        .put_model_invocation_logging_configuration()
-        .logging_config(cw_config("/kept/group", true))
-        .send()
-        .await
-        .unwrap();
+    t.control().put_model_invocation_logging_configuration().logging_config(cw_config("/kept/group", true)).send().await.unwrap();
     let t = t.restart().await;
     let got = t.control().get_model_invocation_logging_configuration().send().await.unwrap();
     assert_eq!(got.logging_config(), Some(&cw_config("/kept/group", true)));

@@ -129,14 +129,8 @@ async fn streams_put_and_get_events_with_aws_time_rules() {
     assert!(err.message().unwrap().contains("chronological order"));
 
     // Streams by last event time, newest first; a prefix with that order is refused.
-    let streams = logs
-        .describe_log_streams()
-        .log_group_name("/g")
-        .order_by(OrderBy::LastEventTime)
-        .descending(true)
-        .send()
-        .await
-        .unwrap();
+    let streams =
+        logs.describe_log_streams().log_group_name("/g").order_by(OrderBy::LastEventTime).descending(true).send().await.unwrap();
     let names: Vec<_> = streams.log_streams().iter().filter_map(|s| s.log_stream_name()).collect();
     assert_eq!(names, ["s-early", "s-late", "empty"]);
     assert_eq!(streams.log_streams()[0].first_event_timestamp(), Some(T0_MS - 1000));
@@ -182,7 +176,9 @@ async fn streams_put_and_get_events_with_aws_time_rules() {
 async fn converse_calls(t: &TestEmulator) -> BTreeMap<String, i64> {
     let client = t.runtime("us-east-1");
     let mut per_tenant = BTreeMap::new();
-    for (tenant, prompt) in [("tenant-001", "Summarise this contract"), ("tenant-002", "Hi"), ("tenant-001", "Translate to French")] {
+    for (tenant, prompt) in
+        [("tenant-001", "Summarise this contract"), ("tenant-002", "Hi"), ("tenant-001", "Translate to French")]
+    {
         let out = client
             .converse()
             .model_id(HAIKU)
@@ -235,7 +231,9 @@ async fn insights_queries_over_converse_records_match_the_usage_returned() {
         .log_group_name(GROUP)
         .start_time(T0_S - 60)
         .end_time(T0_S + 60)
-        .query_string("stats sum(input.inputTokenCount) as tokens, count(*) as calls by requestMetadata.tenant_id as tenant | sort tenant")
+        .query_string(
+            "stats sum(input.inputTokenCount) as tokens, count(*) as calls by requestMetadata.tenant_id as tenant | sort tenant",
+        )
         .started()
         .await;
     let out = finished_results(&logs, &id).await;
@@ -360,14 +358,8 @@ async fn bad_queries_missing_groups_and_stopping() {
         .unwrap_err();
     assert_eq!(code(&err), "InvalidParameterException");
 
-    let id = logs
-        .start_query()
-        .log_group_name(GROUP)
-        .start_time(T0_S)
-        .end_time(T0_S)
-        .query_string("fields @message")
-        .started()
-        .await;
+    let id =
+        logs.start_query().log_group_name(GROUP).start_time(T0_S).end_time(T0_S).query_string("fields @message").started().await;
     let out = logs.get_query_results().query_id(&id).send().await.unwrap();
     assert_eq!(out.status(), Some(&QueryStatus::Scheduled));
     assert!(logs.stop_query().query_id(&id).send().await.unwrap().success());
@@ -386,21 +378,17 @@ async fn unknown_operations_and_bad_bodies_get_logs_error_shapes() {
     let t = TestEmulator::start().await;
     let target = |op: &str| format!("Logs_20140328.{op}");
     let ct = ("content-type", "application/x-amz-json-1.1");
-    let res = crate::support::raw(&t.url(), "POST", "/", &[ct, ("x-amz-target", &target("DescribeSubscriptionFilters"))], "{}").await;
+    let res =
+        crate::support::raw(&t.url(), "POST", "/", &[ct, ("x-amz-target", &target("DescribeSubscriptionFilters"))], "{}").await;
     assert_eq!(res.status, 400);
     assert_eq!(res.json()["__type"], "UnknownOperationException");
     assert!(res.json()["message"].as_str().unwrap().contains("DescribeSubscriptionFilters"));
     let res = crate::support::raw(&t.url(), "POST", "/", &[ct, ("x-amz-target", &target("StartQuery"))], "{oops").await;
     assert_eq!(res.status, 400);
     assert_eq!(res.json()["__type"], "SerializationException");
-    let res = crate::support::raw(
-        &t.url(),
-        "POST",
-        "/",
-        &[ct, ("x-amz-target", &target("DescribeLogGroups"))],
-        r#"{"limit": 51}"#,
-    )
-    .await;
+    let res =
+        crate::support::raw(&t.url(), "POST", "/", &[ct, ("x-amz-target", &target("DescribeLogGroups"))], r#"{"limit": 51}"#)
+            .await;
     assert_eq!(res.json()["__type"], "InvalidParameterException");
     assert_eq!(
         res.json()["message"],
@@ -415,13 +403,8 @@ async fn deleting_bedrocks_stream_or_group_behaves_as_on_aws() {
     let logs = t.logs();
     converse_calls(&t).await;
     logs.delete_log_stream().log_group_name(GROUP).log_stream_name("aws/bedrock/modelinvocations").send().await.unwrap();
-    let err = logs
-        .delete_log_stream()
-        .log_group_name(GROUP)
-        .log_stream_name("aws/bedrock/modelinvocations")
-        .send()
-        .await
-        .unwrap_err();
+    let err =
+        logs.delete_log_stream().log_group_name(GROUP).log_stream_name("aws/bedrock/modelinvocations").send().await.unwrap_err();
     assert_eq!(code(&err), "ResourceNotFoundException");
     assert_eq!(err.message(), Some("The specified log stream does not exist."));
     // Bedrock recreates its stream on the next call.

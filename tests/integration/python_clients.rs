@@ -18,8 +18,7 @@ r = c.converse(
 print(json.dumps({"requestId": r["ResponseMetadata"]["RequestId"], "usage": r["usage"]}))
 "#;
     let url = emu.url();
-    let (code, stdout, stderr) =
-        tokio::task::spawn_blocking(move || run_py_tool(&python, &url, &["-c", script])).await.unwrap();
+    let (code, stdout, stderr) = tokio::task::spawn_blocking(move || run_py_tool(&python, &url, &["-c", script])).await.unwrap();
     assert_eq!(code, 0, "boto3 failed: {stderr}");
     let out: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
     let records = emu.records(bedrock_emulator::DEFAULT_LOG_GROUP);

@@ -50,8 +50,7 @@ calls.append({"op": "InvokeModelWithResponseStream", "id": r["ResponseMetadata"]
 print(json.dumps(calls))
 "#;
     let url = emu.url();
-    let (code, stdout, stderr) =
-        tokio::task::spawn_blocking(move || run_py_tool(&python, &url, &["-c", script])).await.unwrap();
+    let (code, stdout, stderr) = tokio::task::spawn_blocking(move || run_py_tool(&python, &url, &["-c", script])).await.unwrap();
     assert_eq!(code, 0, "boto3 failed: {stderr}");
     let calls: Vec<serde_json::Value> = serde_json::from_str(stdout.trim()).unwrap();
     let records = emu.records(bedrock_emulator::DEFAULT_LOG_GROUP);
@@ -70,10 +69,7 @@ print(json.dumps(calls))
     let boto_out: i64 = calls.iter().map(|c| c["out"].as_i64().unwrap()).sum();
     assert_eq!((sum_in, sum_out), (boto_in, boto_out), "usage adds up");
     assert_eq!(records[0]["requestMetadata"]["tenant_id"], "tenant-001");
-    assert_eq!(
-        records[0]["output"]["outputBodyJson"]["output"]["message"]["content"][0]["text"],
-        calls[0]["text"]
-    );
+    assert_eq!(records[0]["output"]["outputBodyJson"]["output"]["message"]["content"][0]["text"], calls[0]["text"]);
     assert_eq!(records[2]["output"]["outputBodyJson"].as_array().unwrap().len() as u64, calls[2]["chunks"].as_u64().unwrap());
 }
 
@@ -118,8 +114,7 @@ assert emb["output"]["outputBodyJson"] == embedding
 print(json.dumps({"in": emb["input"]["inputTokenCount"], "out": emb["output"]["outputTokenCount"], "tokens": embedding["inputTextTokenCount"]}))
 "#;
     let url = emu.url();
-    let (code, stdout, stderr) =
-        tokio::task::spawn_blocking(move || run_py_tool(&python, &url, &["-c", script])).await.unwrap();
+    let (code, stdout, stderr) = tokio::task::spawn_blocking(move || run_py_tool(&python, &url, &["-c", script])).await.unwrap();
     assert_eq!(code, 0, "boto3 failed: {stderr}");
     let got: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
     assert_eq!(got, serde_json::json!({"in": 2, "out": 0, "tokens": 2}));

@@ -63,7 +63,8 @@ async fn metric_sum(t: &TestEmulator, name: &str, model: &str) -> Option<f64> {
 async fn realistic_converse_takes_the_family_s_time_and_reports_what_it_spent() {
     let t = TestEmulator::start_with(realistic).await;
     let clock_before = t.clock_now().await;
-    let out = t.runtime("us-east-1").converse().model_id(NOVA_MICRO).messages(user("What is Amazon Bedrock?")).send().await.unwrap();
+    let out =
+        t.runtime("us-east-1").converse().model_id(NOVA_MICRO).messages(user("What is Amazon Bedrock?")).send().await.unwrap();
     let (ttft, rate) = figures(NOVA_MICRO);
     let planned = ttft + generation_ms(out.usage().unwrap().output_tokens(), rate);
     assert_eq!(out.metrics().unwrap().latency_ms(), planned as i64);
@@ -91,7 +92,8 @@ async fn realistic_streams_space_their_frames_and_report_first_token_and_latency
     assert_eq!(metric_sum(&t, "TimeToFirstToken", HAIKU).await, Some(ttft as f64));
     assert_eq!(metric_sum(&t, "InvocationLatency", HAIKU).await, Some(latency as f64));
 
-    let body = json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 64, "messages": [{"role": "user", "content": "hi"}]});
+    let body =
+        json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 64, "messages": [{"role": "user", "content": "hi"}]});
     let mut out = rt.invoke_model_with_response_stream().model_id(HAIKU).body(Blob::new(body.to_string())).send().await.unwrap();
     let mut last = serde_json::Value::Null;
     while let Some(event) = out.body.recv().await.unwrap() {

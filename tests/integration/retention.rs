@@ -3,9 +3,9 @@
 //! deleted on the emulator's (manual) clock, expired events refused by PutLogEvents, and the
 //! emulator-wide default (`serve --retention-days`) for groups without a policy.
 
+use aws_sdk_bedrockruntime::types::{ContentBlock, ConversationRole, Message};
 use aws_sdk_cloudwatchlogs::Client;
 use aws_sdk_cloudwatchlogs::types::{InputLogEvent, LogGroup};
-use aws_sdk_bedrockruntime::types::{ContentBlock, ConversationRole, Message};
 use bedrock_emulator::DEFAULT_LOG_GROUP;
 
 use crate::support::{HAIKU, T0_MS, TestEmulator};
@@ -18,9 +18,20 @@ async fn describe(logs: &Client, name: &str) -> LogGroup {
     out.log_groups().iter().find(|g| g.log_group_name() == Some(name)).cloned().expect("the group is listed")
 }
 
-async fn put(logs: &Client, group: &str, stream: &str, times: &[i64]) -> aws_sdk_cloudwatchlogs::operation::put_log_events::PutLogEventsOutput {
+async fn put(
+    logs: &Client,
+    group: &str,
+    stream: &str,
+    times: &[i64],
+) -> aws_sdk_cloudwatchlogs::operation::put_log_events::PutLogEventsOutput {
     let events = times.iter().map(|t| InputLogEvent::builder().timestamp(*t).message(format!("at {t}")).build().unwrap());
-    logs.put_log_events().log_group_name(group).log_stream_name(stream).set_log_events(Some(events.collect())).send().await.unwrap()
+    logs.put_log_events()
+        .log_group_name(group)
+        .log_stream_name(stream)
+        .set_log_events(Some(events.collect()))
+        .send()
+        .await
+        .unwrap()
 }
 
 async fn messages(logs: &Client, group: &str) -> Vec<String> {

@@ -110,7 +110,10 @@ async fn s3_only_delivers_one_gzip_batch_named_as_aws_names_it() {
     // The permission-check marker is written at PUT, zero bytes, inside the policy's path.
     let files = files_under(&bucket_dir(&t, BUCKET));
     assert_eq!(files.len(), 1, "{files:?}");
-    assert_eq!(files[0].0, "bedrock/invocation-logs/AWSLogs/123456789012/BedrockModelInvocationLogs/amazon-bedrock-logs-permission-check");
+    assert_eq!(
+        files[0].0,
+        "bedrock/invocation-logs/AWSLogs/123456789012/BedrockModelInvocationLogs/amazon-bedrock-logs-permission-check"
+    );
     assert!(files[0].1.is_empty());
 
     let id1 = converse(&t, "first").await;
@@ -190,7 +193,6 @@ async fn shutdown_writes_pending_records() {
     let record: serde_json::Value = serde_json::from_str(&got[0].1).unwrap();
     assert_eq!(record["requestId"], id.as_str());
     assert_eq!(got[0].0, T0_MS / 1000 * 1000);
-
 }
 
 #[tokio::test]
@@ -293,7 +295,9 @@ async fn converse_media_become_input_media_objects_in_both_destinations() {
     let cw = t.records(DEFAULT_LOG_GROUP);
     let s3r = s3_records(&t, BUCKET);
     let media_uri = |bucket: &str, prefix: &str, name: &str| {
-        format!("s3://{bucket}/{prefix}/AWSLogs/123456789012/BedrockModelInvocationLogs/us-east-1/2025/12/03/10/data/{id}_input_media_{name}")
+        format!(
+            "s3://{bucket}/{prefix}/AWSLogs/123456789012/BedrockModelInvocationLogs/us-east-1/2025/12/03/10/data/{id}_input_media_{name}"
+        )
     };
     for (record, bucket, prefix) in [(&cw[0], "bedrock-large-bodies", "large"), (&s3r[0], BUCKET, "bedrock/invocation-logs")] {
         let content = &record["input"]["inputBodyJson"]["messages"][0]["content"];
@@ -334,7 +338,11 @@ async fn media_bytes_are_not_logged_without_an_s3_location_or_with_image_deliver
     assert_eq!(content[1]["image"], serde_json::json!({"format": "png"}));
     assert_eq!(content[2]["document"], serde_json::json!({"format": "pdf", "name": "quarterly report"}));
     // S3 delivery with imageDataDeliveryEnabled off: no media object either.
-    let cfg = LoggingConfig::builder().s3_config(s3(BUCKET, None)).text_data_delivery_enabled(true).image_data_delivery_enabled(false).build();
+    let cfg = LoggingConfig::builder()
+        .s3_config(s3(BUCKET, None))
+        .text_data_delivery_enabled(true)
+        .image_data_delivery_enabled(false)
+        .build();
     put(&t, cfg).await;
     converse_with_media(&t, &png, b"%PDF").await;
     t.emulator.flush_deliveries().unwrap();
@@ -348,7 +356,8 @@ async fn media_bytes_are_not_logged_without_an_s3_location_or_with_image_deliver
 async fn raw_put(t: &TestEmulator, logging_config: serde_json::Value) -> crate::support::RawResponse {
     let auth = "AWS4-HMAC-SHA256 Credential=AKID/20251203/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=0";
     let body = serde_json::json!({ "loggingConfig": logging_config }).to_string();
-    raw(&t.url(), "PUT", "/logging/modelinvocations", &[("content-type", "application/json"), ("authorization", auth)], body).await
+    raw(&t.url(), "PUT", "/logging/modelinvocations", &[("content-type", "application/json"), ("authorization", auth)], body)
+        .await
 }
 
 #[tokio::test]
@@ -384,14 +393,19 @@ async fn invalid_buckets_and_prefixes_are_rejected_and_nothing_escapes_the_data_
     assert!(!t.dir.path().parent().unwrap().join("escape").exists());
 
     // Prefixes are keys, not paths: `..`, `/`-led and percent-encoded ones stay inside the bucket.
-    let res = raw_put(&t, serde_json::json!({"s3Config": {"bucketName": "good-bucket", "keyPrefix": "../../../../tmp/x/%2e%2e/"}})).await;
+    let res =
+        raw_put(&t, serde_json::json!({"s3Config": {"bucketName": "good-bucket", "keyPrefix": "../../../../tmp/x/%2e%2e/"}}))
+            .await;
     assert_eq!(res.status, 200, "{:?}", res.body);
     converse(&t, "inside").await;
     t.emulator.flush_deliveries().unwrap();
     let files = files_under(t.dir.path());
     assert!(files.iter().any(|(p, _)| p.starts_with("s3/good-bucket/") && p.ends_with(".json.gz")), "{files:?}");
     for (p, _) in &files {
-        assert!(p.starts_with("s3/good-bucket/") || p.starts_with("logs/") || p.starts_with("bedrock/") || p.starts_with("metrics/"), "{p}");
+        assert!(
+            p.starts_with("s3/good-bucket/") || p.starts_with("logs/") || p.starts_with("bedrock/") || p.starts_with("metrics/"),
+            "{p}"
+        );
     }
     let got = bedrock_emulator::s3::delivered_records(t.dir.path(), "good-bucket", "../../../../tmp/x/%2e%2e/AWSLogs/").unwrap();
     assert_eq!(got.len(), 1);

@@ -392,5 +392,9 @@ async fn oversize_objects_are_entity_too_large_whatever_their_checksum() {
     ];
     let res = raw(&t.url(), "PUT", "/small-limit/big", &headers, vec![b'x'; 4096]).await;
     assert_eq!(res.status, 400, "{}", res.text());
-    assert!(res.text().contains("<Code>EntityTooLarge</Code>") && res.text().contains("<MaxSizeAllowed>1024</MaxSizeAllowed>"), "{}", res.text());
+    assert!(
+        res.text().contains("<Code>EntityTooLarge</Code>") && res.text().contains("<MaxSizeAllowed>1024</MaxSizeAllowed>"),
+        "{}",
+        res.text()
+    );
 }

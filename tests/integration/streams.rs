@@ -86,14 +86,7 @@ async fn converse_stream_events_through_the_sdk_and_its_record() {
 #[tokio::test]
 async fn converse_stream_validation_errors_are_http_errors_and_write_nothing() {
     let t = TestEmulator::start().await;
-    let err = t
-        .runtime("us-east-1")
-        .converse_stream()
-        .model_id(HAIKU)
-        .messages(user(""))
-        .send()
-        .await
-        .unwrap_err();
+    let err = t.runtime("us-east-1").converse_stream().model_id(HAIKU).messages(user("")).send().await.unwrap_err();
     let err = err.into_service_error();
     assert!(err.is_validation_exception(), "{err:?}");
     assert!(format!("{err:?}").contains("is blank"), "{err:?}");
@@ -157,11 +150,8 @@ async fn invoke_model_with_response_stream_anthropic_chunks_and_record() {
     let types: Vec<&str> = chunks.iter().map(|c| c["type"].as_str().unwrap()).collect();
     assert_eq!(types[..2], ["message_start", "content_block_start"]);
     assert_eq!(types[types.len() - 3..], ["content_block_stop", "message_delta", "message_stop"]);
-    let text: String = chunks
-        .iter()
-        .filter(|c| c["type"] == "content_block_delta")
-        .map(|c| c["delta"]["text"].as_str().unwrap())
-        .collect();
+    let text: String =
+        chunks.iter().filter(|c| c["type"] == "content_block_delta").map(|c| c["delta"]["text"].as_str().unwrap()).collect();
     assert!(types.iter().filter(|t| **t == "content_block_delta").count() >= 2);
     let input_tokens = chunks[0]["message"]["usage"]["input_tokens"].as_u64().unwrap();
     assert_eq!(input_tokens, 7, "ceil(27 chars / 4)");
@@ -188,7 +178,11 @@ async fn invoke_model_with_response_stream_in_every_family_ends_with_invocation_
     let t = TestEmulator::start().await;
     let cases = [
         ("amazon.titan-text-express-v1", json!({"inputText": "What is Amazon Bedrock?"}), "outputText"),
-        ("amazon.nova-micro-v1:0", json!({"messages": [{"role": "user", "content": [{"text": "What is Amazon Bedrock?"}]}]}), "contentBlockDelta"),
+        (
+            "amazon.nova-micro-v1:0",
+            json!({"messages": [{"role": "user", "content": [{"text": "What is Amazon Bedrock?"}]}]}),
+            "contentBlockDelta",
+        ),
         ("meta.llama3-8b-instruct-v1:0", json!({"prompt": "What is Amazon Bedrock?"}), "generation"),
         ("mistral.mistral-7b-instruct-v0:2", json!({"prompt": "<s>[INST] What is Amazon Bedrock? [/INST]"}), "outputs"),
     ];

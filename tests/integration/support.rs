@@ -30,7 +30,12 @@ pub(crate) fn run_py_tool(path: &std::path::Path, url: &str, args: &[&str]) -> (
 
 /// Every client, signing with `access_key`/`secret_key` (and `session_token`, for STS
 /// credentials) for us-east-1.
-pub(crate) fn clients_as(t: &TestEmulator, access_key: &str, secret_key: &str, session_token: Option<&str>) -> test_support::Clients {
+pub(crate) fn clients_as(
+    t: &TestEmulator,
+    access_key: &str,
+    secret_key: &str,
+    session_token: Option<&str>,
+) -> test_support::Clients {
     use aws_credential_types::Credentials;
     use aws_credential_types::provider::SharedCredentialsProvider;
     let sdk = aws_config::SdkConfig::builder()
@@ -62,5 +67,4 @@ where
 }
 
 /// A trust policy letting the emulated account's principals assume a role.
-pub(crate) const ACCOUNT_TRUST: &str =
-    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}"#;
+pub(crate) const ACCOUNT_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}"#;

@@ -44,12 +44,14 @@ async fn send(t: &TestEmulator, service: ServiceId, op: &tables::Operation, prot
         }
         Protocol::AwsQuery => {
             let body = format!("Action={}&Version={}", op.name, service.query_version().unwrap());
-            let headers = [("authorization", auth.as_str()), ("content-type", "application/x-www-form-urlencoded; charset=utf-8")];
+            let headers =
+                [("authorization", auth.as_str()), ("content-type", "application/x-www-form-urlencoded; charset=utf-8")];
             raw(&t.url(), "POST", "/", &headers, body).await
         }
         Protocol::RpcV2Cbor => {
             let path = format!("/service/{}/operation/{}", service.target_prefix().unwrap(), op.name);
-            let headers = [("authorization", auth.as_str()), ("smithy-protocol", "rpc-v2-cbor"), ("content-type", "application/cbor")];
+            let headers =
+                [("authorization", auth.as_str()), ("smithy-protocol", "rpc-v2-cbor"), ("content-type", "application/cbor")];
             raw(&t.url(), "POST", &path, &headers, vec![0xA0u8]).await
         }
     }
@@ -76,14 +78,18 @@ fn check(protocol: Protocol, op: &str, res: &RawResponse) -> Result<(), String> 
             (404, json["__type"].as_str().unwrap_or_default().to_owned(), json["message"].as_str().unwrap_or_default().to_owned())
         }
         Protocol::AwsQuery => {
-            let between = |tag: &str| body.split(&format!("<{tag}>")).nth(1).and_then(|s| s.split('<').next()).unwrap_or_default().to_owned();
+            let between = |tag: &str| {
+                body.split(&format!("<{tag}>")).nth(1).and_then(|s| s.split('<').next()).unwrap_or_default().to_owned()
+            };
             if !body.contains("<ErrorResponse") {
                 return Err(format!("not an ErrorResponse: {body}"));
             }
             (400, between("Code"), between("Message"))
         }
         Protocol::RestXml => {
-            let between = |tag: &str| body.split(&format!("<{tag}>")).nth(1).and_then(|s| s.split('<').next()).unwrap_or_default().to_owned();
+            let between = |tag: &str| {
+                body.split(&format!("<{tag}>")).nth(1).and_then(|s| s.split('<').next()).unwrap_or_default().to_owned()
+            };
             (501, between("Code"), between("Message"))
         }
     };
@@ -189,9 +195,15 @@ async fn aws_sdk_rust_clients_see_unimplemented_operations_refused() {
     let err = c.logs.describe_subscription_filters().log_group_name("g").send().await.unwrap_err();
     let text = format!("{:?}", err.into_service_error());
     assert!(text.contains("UnknownOperationException") && text.contains("DescribeSubscriptionFilters"), "{text}");
-    let err = c.runtime.apply_guardrail().guardrail_identifier("g").guardrail_version("1").source(
-        aws_sdk_bedrockruntime::types::GuardrailContentSource::Input,
-    ).send().await.unwrap_err();
+    let err = c
+        .runtime
+        .apply_guardrail()
+        .guardrail_identifier("g")
+        .guardrail_version("1")
+        .source(aws_sdk_bedrockruntime::types::GuardrailContentSource::Input)
+        .send()
+        .await
+        .unwrap_err();
     let text = format!("{:?}", err.into_service_error());
     assert!(text.contains("UnknownOperationException") && text.contains("ApplyGuardrail"), "{text}");
     // Smithy RPC v2 CBOR (aws-sdk-cloudwatch).

@@ -45,7 +45,9 @@ fn parse(args: &[String]) -> anyhow::Result<Options> {
             "--s3" => opts.s3 = true,
             "--enforce-iam" => opts.enforce_iam = true,
             "--addr" => opts.addr = Some(value()?.clone()),
-            other => bail!("unknown option {other} (expected --connections, --seconds, --runs, --s3, --enforce-iam, --addr HOST:PORT)"),
+            other => {
+                bail!("unknown option {other} (expected --connections, --seconds, --runs, --s3, --enforce-iam, --addr HOST:PORT)")
+            }
         }
     }
     Ok(opts)
@@ -103,7 +105,10 @@ impl Row {
         if f.errors > 0 {
             bail!("{}: {} non-2xx responses in run {run}", self.name, f.errors);
         }
-        println!("  {:<22} run {run}: {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms", self.name, f.requests_per_s, f.p50_ms, f.p99_ms);
+        println!(
+            "  {:<22} run {run}: {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms",
+            self.name, f.requests_per_s, f.p50_ms, f.p99_ms
+        );
         self.rps.push(f.requests_per_s);
         self.p50.push(f.p50_ms);
         self.p99.push(f.p99_ms);
@@ -168,17 +173,20 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
         rows.push(both);
     }
     for row in &rows {
-        println!("{:<24} {:>12.0} {:>10.2} {:>10.2}", row.name, median(row.rps.clone()), median(row.p50.clone()), median(row.p99.clone()));
+        println!(
+            "{:<24} {:>12.0} {:>10.2} {:>10.2}",
+            row.name,
+            median(row.rps.clone()),
+            median(row.p50.clone()),
+            median(row.p99.clone())
+        );
     }
     let ceiling = median(rows[0].rps.clone());
     let cw = median(rows[1].rps.clone());
     println!("converse (CloudWatch) / ceiling: {:.2}", cw / ceiling);
     if opts.s3 {
         let s3 = median(rows[2].rps.clone());
-        println!(
-            "converse (CloudWatch+S3) / converse (CloudWatch): {:.2} (target: >= 0.90, p99 < 10 ms)",
-            s3 / cw
-        );
+        println!("converse (CloudWatch+S3) / converse (CloudWatch): {:.2} (target: >= 0.90, p99 < 10 ms)", s3 / cw);
     }
     Ok(())
 }

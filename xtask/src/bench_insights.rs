@@ -18,7 +18,7 @@ mod sql;
 pub(crate) use paths::measured;
 
 use crate::gen_logs::Corpus;
-use logs_insights::{compile, CheckOptions, LogEvent};
+use logs_insights::{CheckOptions, LogEvent, compile};
 use std::time::{Duration, Instant};
 
 pub(crate) fn median(mut v: Vec<Duration>) -> Duration {
@@ -69,7 +69,14 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
         let ts: i64 = std::str::from_utf8(parts.next().unwrap_or_default())?.parse()?;
         let ing: i64 = std::str::from_utf8(parts.next().unwrap_or_default())?.parse()?;
         let message = parts.next().ok_or_else(|| anyhow::anyhow!("line {i} has no message"))?;
-        events.push(LogEvent { timestamp: ts, ingestion_time: ing, message, log_stream: "aws/bedrock/modelinvocations", log_group: "/aws/bedrock/modelinvocations", ptr: "" });
+        events.push(LogEvent {
+            timestamp: ts,
+            ingestion_time: ing,
+            message,
+            log_stream: "aws/bedrock/modelinvocations",
+            log_group: "/aws/bedrock/modelinvocations",
+            ptr: "",
+        });
     }
     let msg_bytes: usize = events.iter().map(|e| e.message.len()).sum();
     println!(
@@ -135,7 +142,10 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
         );
     }
     if failed > 0 {
-        println!("\n{failed} quer{} of the catalog did not compile (expected for the seed's broken originals)", if failed == 1 { "y" } else { "ies" });
+        println!(
+            "\n{failed} quer{} of the catalog did not compile (expected for the seed's broken originals)",
+            if failed == 1 { "y" } else { "ies" }
+        );
     }
     Ok(())
 }

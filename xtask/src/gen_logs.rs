@@ -57,11 +57,11 @@ const MODELS: &[&str] = &[
 ];
 const ENVS: &[&str] = &["production", "production", "production", "staging", "development"];
 const WORDS: &[&str] = &[
-    "the", "customer", "order", "invoice", "shipping", "please", "summarize", "report", "quarterly", "revenue",
-    "database", "query", "latency", "error", "retry", "policy", "account", "refund", "product", "feature",
-    "analysis", "document", "contract", "clause", "deadline", "meeting", "notes", "action", "items", "team",
-    "python", "function", "validate", "email", "address", "SQL", "users", "created", "last", "days",
-    "recommend", "improve", "onboarding", "flow", "pricing", "tier", "enterprise", "support", "ticket", "priority",
+    "the", "customer", "order", "invoice", "shipping", "please", "summarize", "report", "quarterly", "revenue", "database",
+    "query", "latency", "error", "retry", "policy", "account", "refund", "product", "feature", "analysis", "document",
+    "contract", "clause", "deadline", "meeting", "notes", "action", "items", "team", "python", "function", "validate", "email",
+    "address", "SQL", "users", "created", "last", "days", "recommend", "improve", "onboarding", "flow", "pricing", "tier",
+    "enterprise", "support", "ticket", "priority",
 ];
 
 fn sentence(rng: &mut Rng, words: usize, out: &mut String) {
@@ -143,7 +143,12 @@ pub(crate) fn record(rng: &mut Rng, i: u64, start_ms: i64) -> (i64, String) {
             rng.pick(ENVS)
         );
         if rng.chance(20) {
-            let _ = write!(j, r#","experiment_id":"prompt-test-00{}","variant":"{}""#, 1 + rng.below(3), ["A", "B"][rng.below(2) as usize]);
+            let _ = write!(
+                j,
+                r#","experiment_id":"prompt-test-00{}","variant":"{}""#,
+                1 + rng.below(3),
+                ["A", "B"][rng.below(2) as usize]
+            );
         }
         j.push_str("},");
     }

@@ -126,7 +126,13 @@ pub(crate) async fn send(addr: &str, target: &Target) -> anyhow::Result<(u16, By
 /// [`send`], requiring a 2xx answer, whose body it returns as JSON (`null` when empty).
 pub(crate) async fn call(addr: &str, target: &Target) -> anyhow::Result<serde_json::Value> {
     let (status, body) = send(addr, target).await?;
-    anyhow::ensure!((200..300).contains(&status), "{} {} answered {status}: {}", target.method, target.path, String::from_utf8_lossy(&body));
+    anyhow::ensure!(
+        (200..300).contains(&status),
+        "{} {} answered {status}: {}",
+        target.method,
+        target.path,
+        String::from_utf8_lossy(&body)
+    );
     if body.is_empty() {
         return Ok(serde_json::Value::Null);
     }

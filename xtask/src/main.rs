@@ -20,8 +20,8 @@
 //! - `trim-model`: the trimmed copy of an official service model a service embeds (`trim_model.rs`).
 
 mod bench_converse;
-mod bench_enforced;
 mod bench_cost;
+mod bench_enforced;
 mod bench_insights;
 mod bench_metrics;
 mod bench_sql;

@@ -76,9 +76,15 @@ async fn queries(addr: String, until: Instant, counts: Arc<SideCounts>) {
     while Instant::now() < until {
         let end = now_ms() / 1000;
         let outcome = async {
-            let started = call(&addr, &logs_target("StartQuery", &json!({
-                "logGroupName": GROUP, "startTime": end - 60, "endTime": end, "queryString": query,
-            })))
+            let started = call(
+                &addr,
+                &logs_target(
+                    "StartQuery",
+                    &json!({
+                        "logGroupName": GROUP, "startTime": end - 60, "endTime": end, "queryString": query,
+                    }),
+                ),
+            )
             .await?;
             let id = started["queryId"].as_str().context("no queryId")?.to_owned();
             loop {
@@ -202,7 +208,8 @@ async fn drive(opts: &Options, addr: &str, pid: u32, data_dir: &Path) -> anyhow:
     println!("| minute | req/s | p99 ms | errors | RSS MiB | open fds | data dir MiB | queries | filters |");
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut rows = Vec::new();
-    let mut ticks = tokio::time::interval_at(tokio::time::Instant::from_std(start) + Duration::from_secs(60), Duration::from_secs(60));
+    let mut ticks =
+        tokio::time::interval_at(tokio::time::Instant::from_std(start) + Duration::from_secs(60), Duration::from_secs(60));
     for minute in 1..=opts.minutes {
         ticks.tick().await;
         let mut taken = tally.lock().unwrap_or_else(|p| p.into_inner()).take();

@@ -39,7 +39,8 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
 /// The trimmed copy of `model` for `ops`, as the file's text.
 fn trim(model: &str, ops: &[String]) -> anyhow::Result<String> {
     let path = models_dir().join(format!("{model}.service-2.json"));
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?)?;
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?)?;
     let shapes = doc["shapes"].as_object().context("the model has no shapes")?;
     let mut wanted: Vec<String> = Vec::new();
     for op in ops {
@@ -80,7 +81,8 @@ fn trim_shape(shape: &Value) -> Value {
             out.insert((*key).to_owned(), v.clone());
         }
     }
-    let keep = |m: &Value| Value::Object(MEMBER_KEYS.iter().filter_map(|k| m.get(*k).map(|v| ((*k).to_owned(), v.clone()))).collect());
+    let keep =
+        |m: &Value| Value::Object(MEMBER_KEYS.iter().filter_map(|k| m.get(*k).map(|v| ((*k).to_owned(), v.clone()))).collect());
     if let Some(members) = shape["members"].as_object() {
         out.insert("members".into(), Value::Object(members.iter().map(|(k, m)| (k.clone(), keep(m))).collect()));
     }
@@ -106,13 +108,21 @@ fn check() -> anyhow::Result<()> {
         let doc: Value = serde_json::from_str(&text)?;
         let Some(spec) = doc.get("_trim") else { continue };
         let model = spec["model"].as_str().context("_trim.model")?;
-        let ops: Vec<String> = spec["operations"].as_array().context("_trim.operations")?.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+        let ops: Vec<String> = spec["operations"]
+            .as_array()
+            .context("_trim.operations")?
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
         checked += 1;
         if trim(model, &ops)? != text {
             stale.push(file.display().to_string());
         }
     }
-    anyhow::ensure!(stale.is_empty(), "trimmed models differ from their official model (rerun cargo xtask trim-model): {stale:?}");
+    anyhow::ensure!(
+        stale.is_empty(),
+        "trimmed models differ from their official model (rerun cargo xtask trim-model): {stale:?}"
+    );
     println!("trim-model --check: {checked} trimmed model(s) are fresh");
     Ok(())
 }

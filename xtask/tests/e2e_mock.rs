@@ -11,10 +11,6 @@ fn e2e_mock_passes() {
         .output()
         .expect("the xtask binary runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "cargo xtask e2e --mock failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "cargo xtask e2e --mock failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("== e2e --mock"), "{stdout}");
 }

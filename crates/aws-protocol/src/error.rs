@@ -202,10 +202,7 @@ mod tests {
     #[test]
     fn unknown_operation_per_protocol() {
         let e = AwsError::unknown_operation(ServiceId::Bedrock, Protocol::RestJson1, "ListFoundationModels");
-        assert_eq!(
-            e.message,
-            "The operation ListFoundationModels of Amazon Bedrock is not implemented by this emulator"
-        );
+        assert_eq!(e.message, "The operation ListFoundationModels of Amazon Bedrock is not implemented by this emulator");
         assert_eq!((e.code.as_ref(), e.status), ("UnknownOperationException", 404));
         let cases = [
             (Protocol::AwsJson1_1, "UnknownOperationException", 400),

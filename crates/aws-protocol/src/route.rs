@@ -266,13 +266,7 @@ mod tests {
     use super::*;
     use crate::tables;
 
-    fn route(
-        ops: &[Operation],
-        method: Method,
-        path: &str,
-        query: &[(&str, &str)],
-        headers: &[&str],
-    ) -> Option<String> {
+    fn route(ops: &[Operation], method: Method, path: &str, query: &[(&str, &str)], headers: &[&str]) -> Option<String> {
         let segments = split_path(path);
         let query: Vec<(String, String)> = query.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         let has = |h: &str| headers.iter().any(|x| x.eq_ignore_ascii_case(h));
@@ -300,18 +294,11 @@ mod tests {
         assert_eq!(route(s3, Method::PUT, "/b/k", &[], &[]).as_deref(), Some("PutObject"));
         assert_eq!(route(s3, Method::PUT, "/b/k", &[], &["x-amz-copy-source"]).as_deref(), Some("CopyObject"));
         assert_eq!(
-            route(s3, Method::PUT, "/b/k", &[("partNumber", "1"), ("uploadId", "u")], &["X-Amz-Copy-Source"])
-                .as_deref(),
+            route(s3, Method::PUT, "/b/k", &[("partNumber", "1"), ("uploadId", "u")], &["X-Amz-Copy-Source"]).as_deref(),
             Some("UploadPartCopy")
         );
-        assert_eq!(
-            route(s3, Method::PUT, "/b/k", &[("partNumber", "1"), ("uploadId", "u")], &[]).as_deref(),
-            Some("UploadPart")
-        );
-        assert_eq!(
-            route(s3, Method::GET, "/b", &[("analytics", "")], &[]).as_deref(),
-            Some("ListBucketAnalyticsConfigurations")
-        );
+        assert_eq!(route(s3, Method::PUT, "/b/k", &[("partNumber", "1"), ("uploadId", "u")], &[]).as_deref(), Some("UploadPart"));
+        assert_eq!(route(s3, Method::GET, "/b", &[("analytics", "")], &[]).as_deref(), Some("ListBucketAnalyticsConfigurations"));
         assert_eq!(
             route(s3, Method::GET, "/b", &[("analytics", ""), ("id", "i")], &[]).as_deref(),
             Some("GetBucketAnalyticsConfiguration")
@@ -321,32 +308,22 @@ mod tests {
             route(s3, Method::DELETE, "/b", &[("analytics", "")], &[]).as_deref(),
             Some("DeleteBucketAnalyticsConfiguration")
         );
-        assert_eq!(
-            route(s3, Method::GET, "/b", &[("lifecycle", "")], &[]).as_deref(),
-            Some("GetBucketLifecycleConfiguration")
-        );
-        assert_eq!(
-            route(s3, Method::POST, "/WriteGetObjectResponse", &[], &[]).as_deref(),
-            Some("WriteGetObjectResponse")
-        );
+        assert_eq!(route(s3, Method::GET, "/b", &[("lifecycle", "")], &[]).as_deref(), Some("GetBucketLifecycleConfiguration"));
+        assert_eq!(route(s3, Method::POST, "/WriteGetObjectResponse", &[], &[]).as_deref(), Some("WriteGetObjectResponse"));
         assert_eq!(route(s3, Method::PATCH, "/b", &[], &[]).as_deref(), Some("405"));
         assert_eq!(route(s3, Method::POST, "/b", &[], &[]), None);
     }
 
     #[test]
     fn bedrock_paths() {
-        let ops: Vec<Operation> = tables::operations(ServiceId::BedrockRuntime)
-            .iter()
-            .chain(tables::operations(ServiceId::Bedrock))
-            .cloned()
-            .collect();
+        let ops: Vec<Operation> =
+            tables::operations(ServiceId::BedrockRuntime).iter().chain(tables::operations(ServiceId::Bedrock)).cloned().collect();
         assert_eq!(route(&ops, Method::POST, "/model/a%3A0/converse", &[], &[]).as_deref(), Some("Converse"));
         assert_eq!(route(&ops, Method::POST, "/model//converse", &[], &[]).as_deref(), Some("Converse"));
         assert_eq!(route(&ops, Method::GET, "/model/x/converse", &[], &[]).as_deref(), Some("405"));
         assert_eq!(route(&ops, Method::GET, "/model/x/converse/", &[], &[]), None);
         assert_eq!(
-            route(&ops, Method::GET, "/automated-reasoning-policies/p/build-workflows/w/test-results", &[], &[])
-                .as_deref(),
+            route(&ops, Method::GET, "/automated-reasoning-policies/p/build-workflows/w/test-results", &[], &[]).as_deref(),
             Some("ListAutomatedReasoningPolicyTestResults")
         );
         assert_eq!(

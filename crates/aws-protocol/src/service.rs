@@ -273,8 +273,7 @@ mod tests {
                 assert_eq!(field("xmlNamespace").as_deref(), s.xml_namespace(), "{s:?}");
             }
             assert_eq!(m.get("awsQueryCompatible").is_some(), s.aws_query_compatible(), "{s:?}");
-            let protocols: Vec<&str> =
-                m["protocols"].as_array().expect("protocols").iter().filter_map(|p| p.as_str()).collect();
+            let protocols: Vec<&str> = m["protocols"].as_array().expect("protocols").iter().filter_map(|p| p.as_str()).collect();
             let ours: Vec<&str> = s.protocols().iter().map(|p| p.botocore_name()).collect();
             assert_eq!(protocols, ours, "{s:?}");
         }

@@ -45,8 +45,15 @@ const MODEL: &str = r#"{"shapes": {
 /// XML made of the model's element names, text, entities and noise.
 fn xml_text() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
-        proptest::sample::select(vec!["Object", "Wrapped", "Part", "Tags", "entry", "key", "value", "N", "Name", "V", "Key", "Value", "Flag", "Count", "Size", "At", "Nested", "Root"]).prop_map(|n| format!("<{n}>")),
-        proptest::sample::select(vec!["Object", "Wrapped", "Part", "Tags", "entry", "key", "value", "N", "Key", "Value", "Flag", "Nested", "Root"]).prop_map(|n| format!("</{n}>")),
+        proptest::sample::select(vec![
+            "Object", "Wrapped", "Part", "Tags", "entry", "key", "value", "N", "Name", "V", "Key", "Value", "Flag", "Count",
+            "Size", "At", "Nested", "Root"
+        ])
+        .prop_map(|n| format!("<{n}>")),
+        proptest::sample::select(vec![
+            "Object", "Wrapped", "Part", "Tags", "entry", "key", "value", "N", "Key", "Value", "Flag", "Nested", "Root"
+        ])
+        .prop_map(|n| format!("</{n}>")),
         Just("<Flag/>".to_owned()),
         Just("true".to_owned()),
         Just("12".to_owned()),

@@ -50,10 +50,7 @@ impl Violations {
         }
         let n = self.items.len();
         let plural = if n == 1 { "" } else { "s" };
-        Err(Rejection::validation(format!(
-            "{n} validation error{plural} detected: {}",
-            self.items.join("; ")
-        )))
+        Err(Rejection::validation(format!("{n} validation error{plural} detected: {}", self.items.join("; "))))
     }
 }
 
@@ -121,8 +118,7 @@ pub fn java_scalar(v: &Value) -> String {
             format!("[{}]", parts.join(", "))
         }
         Value::Object(map) => {
-            let parts: Vec<String> =
-                map.iter().map(|(k, v)| format!("{k}={}", java_scalar(v))).collect();
+            let parts: Vec<String> = map.iter().map(|(k, v)| format!("{k}={}", java_scalar(v))).collect();
             format!("{{{}}}", parts.join(", "))
         }
     }

@@ -125,9 +125,7 @@ fn parse_shape(s: &Value) -> Shape {
         })
         .unwrap_or_default();
     let strings = |key: &str| -> Option<Vec<String>> {
-        s.get(key).and_then(Value::as_array).map(|a| {
-            a.iter().filter_map(Value::as_str).map(str::to_owned).collect()
-        })
+        s.get(key).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
     };
     let flag = |key: &str| s.get(key).and_then(Value::as_bool).unwrap_or(false);
     // `member`/`key`/`value` are a shape name in the trimmed models and `{"shape", "locationName"}`
@@ -137,9 +135,7 @@ fn parse_shape(s: &Value) -> Shape {
         Some(Value::Object(o)) => o.get("shape").and_then(Value::as_str).map(str::to_owned),
         _ => None,
     };
-    let location_name = |key: &str| {
-        s.get(key).and_then(|v| v.get("locationName")).and_then(Value::as_str).map(str::to_owned)
-    };
+    let location_name = |key: &str| s.get(key).and_then(|v| v.get("locationName")).and_then(Value::as_str).map(str::to_owned);
     let number = |key: &str| match s.get(key) {
         Some(Value::Number(n)) => Some(n.clone()),
         _ => None,

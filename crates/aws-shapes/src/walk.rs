@@ -17,11 +17,7 @@ pub const UNION_ONE_MEMBER: &str = "Member must have exactly one member set";
 /// Checks `value` against structure `root` and returns the violations (empty when valid), or
 /// the SerializationException for the first JSON type mismatch. Members bound to the URI or
 /// headers (`location` in the model) are skipped: they are not read from the body.
-pub fn check_body(
-    index: &ShapeIndex,
-    root: &str,
-    value: &Value,
-) -> Result<Violations, Rejection> {
+pub fn check_body(index: &ShapeIndex, root: &str, value: &Value) -> Result<Violations, Rejection> {
     check_body_styled(index, root, value, PathStyle::AsModeled)
 }
 
@@ -37,24 +33,14 @@ pub enum PathStyle {
 }
 
 /// [`check_body`] with member names in violation paths printed in `style`.
-pub fn check_body_styled(
-    index: &ShapeIndex,
-    root: &str,
-    value: &Value,
-    style: PathStyle,
-) -> Result<Violations, Rejection> {
+pub fn check_body_styled(index: &ShapeIndex, root: &str, value: &Value, style: PathStyle) -> Result<Violations, Rejection> {
     let mut walk = Walk { index, violations: Violations::default(), style };
     walk.check(root, value, "", false)?;
     Ok(walk.violations)
 }
 
 /// Checks one value against one (usually simple) shape at `path`.
-pub fn check_value(
-    index: &ShapeIndex,
-    shape: &str,
-    value: &Value,
-    path: &str,
-) -> Result<Violations, Rejection> {
+pub fn check_value(index: &ShapeIndex, shape: &str, value: &Value, path: &str) -> Result<Violations, Rejection> {
     let mut walk = Walk { index, violations: Violations::default(), style: PathStyle::AsModeled };
     walk.check(shape, value, path, false)?;
     Ok(walk.violations)
@@ -114,9 +100,7 @@ impl Expect {
 /// architect/dynalite's DynamoDB conformance tests, `test/helpers`).
 fn mismatch(expect: Expect, actual: &Value) -> Rejection {
     let msg = match (expect, actual) {
-        (Expect::Structure | Expect::Map, Value::Array(_)) => {
-            "Start of list found where not expected".to_owned()
-        }
+        (Expect::Structure | Expect::Map, Value::Array(_)) => "Start of list found where not expected".to_owned(),
         (Expect::Structure | Expect::Map | Expect::List, _) => {
             if actual.is_object() {
                 "Start of structure or map found where not expected".to_owned()
@@ -125,9 +109,7 @@ fn mismatch(expect: Expect, actual: &Value) -> Rejection {
             }
         }
         (_, Value::Object(_)) => "Start of structure or map found where not expected".to_owned(),
-        (Expect::Blob, Value::Array(_)) => {
-            "Unrecognized collection type class java.nio.ByteBuffer".to_owned()
-        }
+        (Expect::Blob, Value::Array(_)) => "Unrecognized collection type class java.nio.ByteBuffer".to_owned(),
         (Expect::Blob, _) => "only base-64-encoded strings are convertible to bytes".to_owned(),
         (e, Value::Array(_)) => format!("Unrecognized collection type class java.lang.{}", e.java()),
         (Expect::Boolean, Value::String(_)) => "Unexpected token received from parser".to_owned(),
@@ -187,11 +169,8 @@ impl Walk<'_> {
             }
             _ => {
                 let failures = simple_failures(shape, v)?;
-                let shown = if hidden || shape.kind == ShapeKind::Blob {
-                    Shown::Hidden
-                } else {
-                    Shown::Quoted(show_simple(shape, v))
-                };
+                let shown =
+                    if hidden || shape.kind == ShapeKind::Blob { Shown::Hidden } else { Shown::Quoted(show_simple(shape, v)) };
                 for f in failures {
                     self.violations.push(shown.clone(), path, &f);
                 }
@@ -200,13 +179,7 @@ impl Walk<'_> {
         }
     }
 
-    fn structure(
-        &mut self,
-        shape: &Shape,
-        obj: &Map<String, Value>,
-        path: &str,
-        hidden: bool,
-    ) -> Result<(), Rejection> {
+    fn structure(&mut self, shape: &Shape, obj: &Map<String, Value>, path: &str, hidden: bool) -> Result<(), Rejection> {
         let mut set = 0usize;
         for m in &shape.members {
             if m.not_in_body {
@@ -232,14 +205,7 @@ impl Walk<'_> {
         Ok(())
     }
 
-    fn list(
-        &mut self,
-        shape: &Shape,
-        whole: &Value,
-        items: &[Value],
-        path: &str,
-        hidden: bool,
-    ) -> Result<(), Rejection> {
+    fn list(&mut self, shape: &Shape, whole: &Value, items: &[Value], path: &str, hidden: bool) -> Result<(), Rejection> {
         let index = self.index;
         let member_name = shape.item.as_deref().unwrap_or_default();
         let member = index.get(member_name);
@@ -281,14 +247,7 @@ impl Walk<'_> {
         Ok(())
     }
 
-    fn map(
-        &mut self,
-        shape: &Shape,
-        whole: &Value,
-        obj: &Map<String, Value>,
-        path: &str,
-        hidden: bool,
-    ) -> Result<(), Rejection> {
+    fn map(&mut self, shape: &Shape, whole: &Value, obj: &Map<String, Value>, path: &str, hidden: bool) -> Result<(), Rejection> {
         let index = self.index;
         let key_shape = index.get(shape.item.as_deref().unwrap_or_default());
         let value_name = shape.value.as_deref().unwrap_or_default();
@@ -348,13 +307,15 @@ fn simple_failures(shape: &Shape, v: &Value) -> Result<Vec<String>, Rejection> {
             let s = v.as_str().ok_or_else(|| mismatch(expect, v))?;
             length(shape, s.encode_utf16().count() as f64, &mut out);
             if let Some(p) = &shape.pattern
-                && !p.is_match(s) {
-                    out.push(text::pattern(p.source()));
-                }
+                && !p.is_match(s)
+            {
+                out.push(text::pattern(p.source()));
+            }
             if let Some(values) = &shape.enum_values
-                && !values.iter().any(|e| e == s) {
-                    out.push(text::enum_set(values));
-                }
+                && !values.iter().any(|e| e == s)
+            {
+                out.push(text::enum_set(values));
+            }
         }
         ShapeKind::Timestamp => {
             if !(v.is_string() || v.is_number()) {
@@ -397,34 +358,35 @@ fn simple_failures(shape: &Shape, v: &Value) -> Result<Vec<String>, Rejection> {
 /// `@length` (string UTF-16 units, blob bytes, list items, map entries): the texts it violates.
 fn length(shape: &Shape, len: f64, out: &mut Vec<String>) {
     if let Some(min) = &shape.min
-        && len < min.as_f64().unwrap_or(0.0) {
-            out.push(text::length_min(min));
-        }
+        && len < min.as_f64().unwrap_or(0.0)
+    {
+        out.push(text::length_min(min));
+    }
     if let Some(max) = &shape.max
-        && len > max.as_f64().unwrap_or(f64::MAX) {
-            out.push(text::length_max(max));
-        }
+        && len > max.as_f64().unwrap_or(f64::MAX)
+    {
+        out.push(text::length_max(max));
+    }
 }
 
 fn range(shape: &Shape, value: f64, out: &mut Vec<String>) {
     if let Some(min) = &shape.min
-        && value < min.as_f64().unwrap_or(f64::MIN) {
-            out.push(text::value_min(min));
-        }
+        && value < min.as_f64().unwrap_or(f64::MIN)
+    {
+        out.push(text::value_min(min));
+    }
     if let Some(max) = &shape.max
-        && value > max.as_f64().unwrap_or(f64::MAX) {
-            out.push(text::value_max(max));
-        }
+        && value > max.as_f64().unwrap_or(f64::MAX)
+    {
+        out.push(text::value_max(max));
+    }
 }
 
 /// Every constraint of a simple shape, in Coral's bracket order (max length, min length when
 /// above 0, pattern, enum).
 fn all_constraints(shape: &Shape) -> Vec<String> {
     let mut parts = Vec::new();
-    let numeric = matches!(
-        shape.kind,
-        ShapeKind::Integer | ShapeKind::Long | ShapeKind::Float | ShapeKind::Double
-    );
+    let numeric = matches!(shape.kind, ShapeKind::Integer | ShapeKind::Long | ShapeKind::Float | ShapeKind::Double);
     if let Some(max) = &shape.max {
         parts.push(if numeric { text::value_max(max) } else { text::length_max(max) });
     }
@@ -462,8 +424,7 @@ fn base64_decoded_len(s: &str) -> Result<usize, Rejection> {
     }
     let pad = bytes.iter().rev().take_while(|&&b| b == b'=').count();
     let body = &bytes[..bytes.len() - pad];
-    let valid = pad <= 2
-        && body.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/');
+    let valid = pad <= 2 && body.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/');
     if !valid {
         return Err(Rejection::serialization("Invalid last non-pad Base64 character dectected"));
     }

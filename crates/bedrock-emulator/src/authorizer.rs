@@ -15,9 +15,7 @@ use aws_protocol::{Detected, ServiceId};
 use iam_eval::{CompiledPolicy, Context, Denial, Principal, Request};
 use iam_policy::PolicyKind;
 use iam_store::{IamStore, KeyOwner, OwnerKind};
-use service_kit::{
-    Authorization, Authorizer, Enforcement, RequestContext, ResourcePolicy, ResourcePolicyKind, RoleRefusal,
-};
+use service_kit::{Authorization, Authorizer, Enforcement, RequestContext, ResourcePolicy, ResourcePolicyKind, RoleRefusal};
 
 use crate::credentials::{RootCredentials, lookup};
 use crate::denials::{DenialRecord, Denials};
@@ -333,7 +331,8 @@ impl Authorizer for AccountAuthorizer {
         let name = role_arn.rsplit('/').next().unwrap_or_default();
         let (trust_text, stored_arn) = {
             let state = self.iam.read();
-            let role = state.role(name).filter(|r| r.arn == role_arn).ok_or_else(|| RoleRefusal::NoSuchRole(role_arn.to_owned()))?;
+            let role =
+                state.role(name).filter(|r| r.arn == role_arn).ok_or_else(|| RoleRefusal::NoSuchRole(role_arn.to_owned()))?;
             (role.assume_role_policy.clone(), role.arn.clone())
         };
         let mut context = Context::new();

@@ -2,8 +2,8 @@
 //! root's key pair (`test`/`test` by default: allowed everything), the IAM users' active access
 //! keys, and STS temporary credentials (their session token required, expired ones refused).
 
-use iam_store::IamStore;
 use aws_protocol::sigv4::Credential;
+use iam_store::IamStore;
 
 /// The account root's access key and secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,8 +26,11 @@ pub(crate) fn lookup(root: &RootCredentials, iam: &IamStore, access_key: &str) -
     }
     let state = iam.read();
     if let Some(key) = state.access_keys.get(access_key) {
-        return (key.status == iam_store::KeyStatus::Active)
-            .then(|| Credential { secret: key.secret.clone(), session_token: None, expires_ms: None });
+        return (key.status == iam_store::KeyStatus::Active).then(|| Credential {
+            secret: key.secret.clone(),
+            session_token: None,
+            expires_ms: None,
+        });
     }
     let session = state.sessions.get(access_key)?;
     Some(Credential {

@@ -45,7 +45,15 @@ impl Denials {
         let why: Vec<String> = record
             .statements
             .iter()
-            .map(|s| format!("{}#{}{}: {}", s.policy, s.index, s.sid.as_deref().map(|x| format!(" ({x})")).unwrap_or_default(), s.reason))
+            .map(|s| {
+                format!(
+                    "{}#{}{}: {}",
+                    s.policy,
+                    s.index,
+                    s.sid.as_deref().map(|x| format!(" ({x})")).unwrap_or_default(),
+                    s.reason
+                )
+            })
             .collect();
         tracing::warn!(
             request_id = %record.request_id,

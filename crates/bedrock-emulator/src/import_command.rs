@@ -15,7 +15,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use log_store::{InputLogEvent, LogStore, StoreError, StoreOptions};
 use logs_insights::FieldScanner;
-use record_source::{ObjectFeed, Record, RecordSink, ReadOptions, ReadReport};
+use record_source::{ObjectFeed, ReadOptions, ReadReport, Record, RecordSink};
 
 use crate::{BadRecordArg, S3Location};
 
@@ -200,7 +200,9 @@ pub(crate) fn run(args: ImportArgs) -> anyhow::Result<()> {
         (None, None) => anyhow::bail!("give --events FILE or --s3 LOCATION"),
     };
     let bar = match &input {
-        Input::File(path) => progress_bar(std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len(), "bytes"),
+        Input::File(path) => {
+            progress_bar(std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?.len(), "bytes")
+        }
         Input::Objects(feed) => progress_bar(feed.keys.len() as u64, "objects"),
     };
     let tick = bar.clone();

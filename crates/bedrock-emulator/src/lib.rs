@@ -17,8 +17,8 @@
 
 mod authorizer;
 pub mod config;
-mod credentials;
 pub mod cost_command;
+mod credentials;
 pub mod dashboard_command;
 mod denials;
 mod emulator_faults;
@@ -26,34 +26,34 @@ pub mod error;
 mod identities;
 mod inject;
 pub mod query_command;
-pub mod sql_command;
-mod sql_remote;
 mod registry;
 mod server;
 mod services;
+pub mod sql_command;
+mod sql_remote;
 
 /// SigV4 as far as the emulator reads it (re-exported from aws-protocol).
 pub use aws_protocol::sigv4;
 
+/// The model catalog (re-exported from service-bedrock).
+pub use service_bedrock::catalog;
+/// Bedrock's S3 delivery: batches, keys, delivered records (re-exported from service-bedrock).
+pub use service_bedrock::delivery as s3;
+/// Declared and deterministic answers (re-exported from service-bedrock).
+pub use service_bedrock::responder;
 /// The emulator's clock (re-exported from service-kit).
 pub use service_kit::clock;
 /// Request-id generators (re-exported from service-kit).
 pub use service_kit::ids;
-/// The model catalog (re-exported from service-bedrock).
-pub use service_bedrock::catalog;
-/// Declared and deterministic answers (re-exported from service-bedrock).
-pub use service_bedrock::responder;
-/// Bedrock's S3 delivery: batches, keys, delivered records (re-exported from service-bedrock).
-pub use service_bedrock::delivery as s3;
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub use config::EmulatorConfig;
-pub use error::StartError;
 pub use config::Waits;
 pub use credentials::RootCredentials;
+pub use error::StartError;
 pub use service_bedrock::{DEFAULT_LOG_GROUP, InitialLogging, PERMISSION_CHECK_MESSAGE, PacingMode};
 pub use service_kit::{Enforcement, Principals};
 
@@ -192,8 +192,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, StartError
     }
     let listen = config.listen;
     let services = Arc::new(services::Services::open(&config)?);
-    let listener =
-        tokio::net::TcpListener::bind(listen).await.map_err(|source| StartError::Bind { addr: listen, source })?;
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|source| StartError::Bind { addr: listen, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind { addr: listen, source })?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(server::serve(listener, Arc::clone(&services), async move {
@@ -223,8 +222,11 @@ async fn flush_metrics_every(services: Arc<services::Services>, every: std::time
         // Inline rather than on a blocking thread: a flush is one short write, and an aborted
         // task must not leave a thread holding the services (a restart reopens the stores).
         let now = services.env.now_ms();
-        let result =
-            if n.is_multiple_of(60) { services.metric_store.maintain(now).map(|_| ()) } else { services.metric_store.flush(now).map(|_| ()) };
+        let result = if n.is_multiple_of(60) {
+            services.metric_store.maintain(now).map(|_| ())
+        } else {
+            services.metric_store.flush(now).map(|_| ())
+        };
         if let Err(err) = result {
             tracing::error!(%err, "the metric store could not write recorded samples; they are kept for the next tick");
         }

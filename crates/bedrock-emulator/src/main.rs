@@ -26,7 +26,11 @@ use bedrock_emulator::s3::DeliveryDelay;
 use bedrock_emulator::{EmulatorConfig, InitialLogging, PacingMode, Principals};
 
 #[derive(Debug, Parser)]
-#[command(name = "bedrock-emulator", version, about = "Local Amazon Bedrock runtime, invocation logging, CloudWatch Logs, CloudWatch metrics and alarms")]
+#[command(
+    name = "bedrock-emulator",
+    version,
+    about = "Local Amazon Bedrock runtime, invocation logging, CloudWatch Logs, CloudWatch metrics and alarms"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -289,7 +293,13 @@ fn sql_command(args: SqlArgs) -> anyhow::Result<()> {
         .iter()
         .map(|t| t.split_once('=').map(|(n, l)| (n.to_owned(), l.to_owned())).context("--table takes NAME=LOCATION"))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let format = if args.json { SqlFormat::Json } else if args.csv { SqlFormat::Csv } else { SqlFormat::Table };
+    let format = if args.json {
+        SqlFormat::Json
+    } else if args.csv {
+        SqlFormat::Csv
+    } else {
+        SqlFormat::Table
+    };
     let command = SqlCommand {
         sql,
         data_dir: args.data_dir,
@@ -326,11 +336,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.listen = SocketAddr::new(args.host, args.port);
     if let Some(now) = &args.now {
         let start = parse_rfc3339_ms(now).map_err(anyhow::Error::msg).context("--now")?;
-        config.clock = if args.freeze_clock {
-            Arc::new(ManualClock::new(start))
-        } else {
-            Arc::new(StartedClock::starting_at(start))
-        };
+        config.clock =
+            if args.freeze_clock { Arc::new(ManualClock::new(start)) } else { Arc::new(StartedClock::starting_at(start)) };
     }
     config.retention_days = args.retention_days;
     if args.logging_off {
@@ -474,7 +481,8 @@ pub(crate) enum S3Location {
 
 pub(crate) fn s3_location(text: &str) -> anyhow::Result<S3Location> {
     if text.starts_with("s3://") {
-        let url = record_source::remote::S3Url::parse(text).with_context(|| format!("--s3 {text}: expected s3://BUCKET[/PREFIX]"))?;
+        let url =
+            record_source::remote::S3Url::parse(text).with_context(|| format!("--s3 {text}: expected s3://BUCKET[/PREFIX]"))?;
         return Ok(S3Location::Remote(url));
     }
     let (bucket, prefix) = text.split_once('/').unwrap_or((text, ""));

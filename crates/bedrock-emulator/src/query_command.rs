@@ -94,7 +94,13 @@ pub fn thread_count(threads: usize) -> usize {
 
 /// The delivered batch objects under `bucket/prefix` of a data directory whose key hour may
 /// hold `[start_ms, end_ms]`, fetched from the local bucket.
-pub fn local_delivery_feed(dir: &Path, bucket: &str, prefix: &str, start_ms: i64, end_ms: i64) -> Result<ObjectFeed, QueryCommandError> {
+pub fn local_delivery_feed(
+    dir: &Path,
+    bucket: &str,
+    prefix: &str,
+    start_ms: i64,
+    end_ms: i64,
+) -> Result<ObjectFeed, QueryCommandError> {
     let keys = service_bedrock::delivery::records::delivered_object_keys(dir, bucket, prefix)?;
     let (mut kept, mut skipped) = (Vec::new(), 0);
     for key in keys {
@@ -148,7 +154,13 @@ impl QueryCommand {
                         return Err(QueryCommandError::LogGroupNotFound(group.clone()));
                     }
                 }
-                let req = ScanRequest { groups: &groups, start_ms: self.start_ms, end_ms: self.end_ms, account_id: &self.account_id, threads };
+                let req = ScanRequest {
+                    groups: &groups,
+                    start_ms: self.start_ms,
+                    end_ms: self.end_ms,
+                    account_id: &self.account_id,
+                    threads,
+                };
                 (scan_snapshot(&snapshot, &plan, &req)?, None)
             }
             QueryInput::Events { file, log_group } => {
@@ -202,10 +214,8 @@ pub fn to_csv(result: &QueryResult) -> String {
     let mut out = cols.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",");
     out.push('\n');
     for row in &result.rows {
-        let line: Vec<String> = cols
-            .iter()
-            .map(|c| row.iter().find(|f| &f.field == c).map_or(String::new(), |f| cell(&f.value)))
-            .collect();
+        let line: Vec<String> =
+            cols.iter().map(|c| row.iter().find(|f| &f.field == c).map_or(String::new(), |f| cell(&f.value))).collect();
         out.push_str(&line.join(","));
         out.push('\n');
     }
@@ -246,7 +256,8 @@ mod tests {
                 r#"{"timestamp":"2025-12-03T11:00:00Z","requestMetadata":{"tenant_id":"a, b"},"input":{"inputTokenCount":4}}"#,
             ],
         );
-        let out = command("stats sum(input.inputTokenCount) as t by requestMetadata.tenant_id as tenant", file.clone()).run().unwrap();
+        let out =
+            command("stats sum(input.inputTokenCount) as t by requestMetadata.tenant_id as tenant", file.clone()).run().unwrap();
         assert_eq!(out.result.get(0, "t"), Some("7"));
         assert_eq!(to_csv(&out.result), "tenant,t\n\"a, b\",7\n");
         let json: serde_json::Value = serde_json::from_str(&to_json(&out.result)).unwrap();

@@ -35,8 +35,7 @@ impl Registry {
 
     /// Every (model, operation) answered, sorted.
     pub(crate) fn operations(&self) -> Vec<(ServiceId, &'static str)> {
-        let mut out: Vec<_> =
-            self.by_model.iter().flat_map(|(model, ops)| ops.keys().map(move |op| (*model, *op))).collect();
+        let mut out: Vec<_> = self.by_model.iter().flat_map(|(model, ops)| ops.keys().map(move |op| (*model, *op))).collect();
         out.sort_by(|a, b| (a.0.full_name(), a.1).cmp(&(b.0.full_name(), b.1)));
         out
     }

@@ -107,8 +107,7 @@ pub(crate) async fn handle(
         let call = Call { ctx: &ctx, request: &detected, headers: &parts.headers, stream_fault: None };
         let auth = service.authorization(&call);
         let now = services.env.now_ms();
-        if let Err(refusal) =
-            services.authorizer.authorize(signer, &auth, &ctx, detected.service, &detected.operation, peer, now)
+        if let Err(refusal) = services.authorizer.authorize(signer, &auth, &ctx, detected.service, &detected.operation, peer, now)
         {
             let strict = !refusal.record.let_through;
             let message = refusal.message.clone();
@@ -172,7 +171,11 @@ fn verify(
 /// | `GET`, `POST`, `PATCH`, `DELETE /_emulator/faults` | the fault rules: listed, replaced, appended to, removed (`emulator_faults.rs`) |
 /// | `GET`, `POST /_emulator/quotas` | the quotas and each model's usage in the current minute; replaced |
 /// | `GET /_emulator/dashboards/` | the dashboards; `/<name>` one drawn as a page (`?start=-PT3H`, `&end=`, `&format=json`); `/assets/<file>` the page's scripts and styles |
-async fn emulator_route(services: &Services, req: Request<Incoming>, request_id: &str) -> Result<HttpResponse, Request<Incoming>> {
+async fn emulator_route(
+    services: &Services,
+    req: Request<Incoming>,
+    request_id: &str,
+) -> Result<HttpResponse, Request<Incoming>> {
     let json = |status: StatusCode, value: serde_json::Value| plain(status, "application/json", value.to_string().into());
     let fail = |message: String| json(StatusCode::BAD_REQUEST, serde_json::json!({"message": message}));
     let internal = |message: String| json(StatusCode::INTERNAL_SERVER_ERROR, serde_json::json!({"message": message}));
@@ -241,7 +244,8 @@ async fn emulator_route(services: &Services, req: Request<Incoming>, request_id:
             let query = req.uri().query().map(str::to_owned);
             let cloudwatch = Arc::clone(&services.cloudwatch);
             // Log widgets scan the log store: off the async workers.
-            let page = tokio::task::spawn_blocking(move || service_cloudwatch::page::respond(&cloudwatch, &sub, query.as_deref()));
+            let page =
+                tokio::task::spawn_blocking(move || service_cloudwatch::page::respond(&cloudwatch, &sub, query.as_deref()));
             match page.await {
                 Ok(page) => page_response(page),
                 Err(err) => internal(format!("the dashboard page failed: {err}")),

@@ -8,19 +8,19 @@ use std::sync::Arc;
 use iam_store::IamStore;
 use log_store::{LogStore, StoreOptions};
 use metric_store::MetricStore;
-use service_cloudwatch::CloudWatchService;
-use service_kit::AdjustableClock;
 use object_store::BucketStore;
 use service_athena::AthenaService;
 use service_bedrock::BedrockService;
+use service_cloudwatch::CloudWatchService;
 use service_iam::IamService;
+use service_kit::AdjustableClock;
 use service_kit::Environment;
 use service_logs::LogsService;
 use service_s3::S3Service;
 
+use crate::authorizer::AccountAuthorizer;
 use crate::config::EmulatorConfig;
 use crate::error::StartError;
-use crate::authorizer::AccountAuthorizer;
 use crate::identities::AccountIdentities;
 use crate::registry::Registry;
 
@@ -58,9 +58,8 @@ impl Services {
     /// Opens the data directory and every service over it.
     pub(crate) fn open(config: &EmulatorConfig) -> Result<Self, StartError> {
         let iam_dir = config.data_dir.join("iam");
-        let iam = IamStore::open(&iam_dir, config.fsync)
-            .map(Arc::new)
-            .map_err(|source| StartError::Iam { path: iam_dir, source })?;
+        let iam =
+            IamStore::open(&iam_dir, config.fsync).map(Arc::new).map_err(|source| StartError::Iam { path: iam_dir, source })?;
         let root_key = config.enforce_iam.is_on().then(|| config.root_credentials.access_key.clone());
         let identities = AccountIdentities { iam: Arc::clone(&iam), fallback: config.principal_identities(), root_key };
         let authorizer = Arc::new(AccountAuthorizer::new(
@@ -94,22 +93,18 @@ impl Services {
         let (metric_store, _) = MetricStore::open(&metrics_root, metric_store::StoreOptions { fsync: config.fsync })
             .map_err(|source| StartError::Metrics { path: metrics_root, source })?;
         let metric_store = Arc::new(metric_store);
-        let bedrock = BedrockService::open(
-            env.clone(),
-            config.bedrock(),
-            &config.data_dir,
-            Arc::clone(&log_store),
-            Arc::clone(&buckets),
-        )?;
+        let bedrock =
+            BedrockService::open(env.clone(), config.bedrock(), &config.data_dir, Arc::clone(&log_store), Arc::clone(&buckets))?;
         let bedrock = if config.bedrock_metrics { bedrock.with_metrics(Arc::clone(&metric_store)) } else { bedrock };
         let bedrock = bedrock.with_quotas(Arc::clone(&quotas)).with_pacing(config.pacing, Arc::clone(&sleeper));
         let filters = config.data_dir.join("logs-metric-filters.json");
         let logs = LogsService::new(env.clone(), Arc::clone(&log_store), config.logs())
             .with_metric_filters(Arc::clone(&metric_store), Some(filters))
             .map_err(|err| StartError::Service { service: "CloudWatch Logs", message: err.to_string() })?;
-        let cloudwatch = CloudWatchService::open(env.clone(), &CloudWatchService::state_dir(&config.data_dir), Arc::clone(&metric_store))
-            .map(|cw| Arc::new(cw.with_logs(Arc::clone(&log_store))))
-            .map_err(|err| StartError::Service { service: "CloudWatch", message: err.to_string() })?;
+        let cloudwatch =
+            CloudWatchService::open(env.clone(), &CloudWatchService::state_dir(&config.data_dir), Arc::clone(&metric_store))
+                .map(|cw| Arc::new(cw.with_logs(Arc::clone(&log_store))))
+                .map_err(|err| StartError::Service { service: "CloudWatch", message: err.to_string() })?;
         let athena = AthenaService::open(env.clone(), &AthenaService::state_dir(&config.data_dir), Arc::clone(&buckets))
             .map_err(|err| StartError::Service { service: "Athena", message: err.to_string() })?;
         let s3 = S3Service::new(env.clone(), buckets);

@@ -137,7 +137,11 @@ fn query_and_import_read_s3_archives_through_the_emulators_own_s3_api() {
     std::fs::write(&file, records.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>().join("\n")).unwrap();
     let query = "stats count(*) as n, sum(output.outputTokenCount) as out by modelId | sort modelId";
     let range = ["--start", "2024-10-10T00:00:00Z", "--end", "2024-10-19T23:59:59Z"];
-    let expect = stdout(&cli(&["query", query, "--csv", "--events", file.to_str().unwrap(), range[0], range[1], range[2], range[3]], None, &[]));
+    let expect = stdout(&cli(
+        &["query", query, "--csv", "--events", file.to_str().unwrap(), range[0], range[1], range[2], range[3]],
+        None,
+        &[],
+    ));
     assert!(expect.starts_with("modelId,n,out\nm0,40,"), "{expect}");
 
     let (mut child, _, addr) = serve(&data);
@@ -148,13 +152,25 @@ fn query_and_import_read_s3_archives_through_the_emulators_own_s3_api() {
         ("AWS_SECRET_ACCESS_KEY", "secret"),
         ("AWS_REGION", "us-east-1"),
     ];
-    let remote = stdout(&cli(&["query", query, "--csv", "--s3", "s3://team-logs/archive/AWSLogs/", range[0], range[1], range[2], range[3]], None, &env));
-    let local = stdout(&cli(&["query", query, "--csv", "--s3", "team-logs/archive/", range[0], range[1], range[2], range[3]], Some(&data), &[]));
+    let remote = stdout(&cli(
+        &["query", query, "--csv", "--s3", "s3://team-logs/archive/AWSLogs/", range[0], range[1], range[2], range[3]],
+        None,
+        &env,
+    ));
+    let local = stdout(&cli(
+        &["query", query, "--csv", "--s3", "team-logs/archive/", range[0], range[1], range[2], range[3]],
+        Some(&data),
+        &[],
+    ));
     assert_eq!(remote, expect, "s3:// through the emulator's S3 API answers as the file does");
     assert_eq!(local, expect, "the local bucket answers as the file does");
 
     let other = dir.path().join("imported");
-    let imported = cli(&["import", "--s3", "s3://team-logs/archive/", "--start", "2024-10-10T00:00:00Z", "--end", "2024-10-19T23:59:59Z"], Some(&other), &env);
+    let imported = cli(
+        &["import", "--s3", "s3://team-logs/archive/", "--start", "2024-10-10T00:00:00Z", "--end", "2024-10-19T23:59:59Z"],
+        Some(&other),
+        &env,
+    );
     signal(&mut child, "-TERM");
     let summary = stdout(&imported);
     assert!(summary.starts_with("imported 120 records"), "{summary}");

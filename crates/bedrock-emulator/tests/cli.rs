@@ -54,7 +54,9 @@ fn query_over_a_records_file_prints_a_table_or_json_and_bad_queries_fail() {
         r#"{"timestamp":"2025-12-03T10:55:44Z","modelId":"m1","input":{"inputTokenCount":5},"requestMetadata":{"tenant_id":"t2"}}"#,
     ];
     std::fs::write(&file, records.join("\n")).unwrap();
-    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_bedrock-emulator")).arg("query").args(args).arg("--events").arg(&file).output().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_bedrock-emulator")).arg("query").args(args).arg("--events").arg(&file).output().unwrap()
+    };
 
     let out = run(&["stats sum(input.inputTokenCount) as tokens by requestMetadata.tenant_id as tenant | sort tokens desc"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -91,10 +91,8 @@ fn under_ulimit_256_a_thousand_groups_and_four_thousand_segment_files_stay_serve
         ok(c.logs("CreateLogStream", &json!({ "logGroupName": g, "logStreamName": "s" })), "CreateLogStream");
     });
     let big = &groups[0];
-    let streams: Vec<(String, String)> = (0..1000)
-        .map(|i| (big.clone(), format!("s{i:04}")))
-        .chain(groups.iter().map(|g| (g.clone(), "s".to_owned())))
-        .collect();
+    let streams: Vec<(String, String)> =
+        (0..1000).map(|i| (big.clone(), format!("s{i:04}"))).chain(groups.iter().map(|g| (g.clone(), "s".to_owned()))).collect();
     on_clients(&addr, pid, &peak, &streams[..1000], |c, (g, s)| {
         ok(c.logs("CreateLogStream", &json!({ "logGroupName": g, "logStreamName": s })), "CreateLogStream");
     });
@@ -171,8 +169,11 @@ fn out_of_descriptors_is_a_503_the_next_requests_succeed_and_accepting_resumes()
     // have inherited some above it, such as the test runner's jobserver pipe).
     let fds = || open_fd_numbers(pid).expect("the emulator's descriptors").into_iter().filter(|fd| *fd < LIMIT as u64).count();
     let put = |c: &mut Connection, s: &str| {
-        c.logs("PutLogEvents", &json!({ "logGroupName": "g", "logStreamName": s, "logEvents": [{ "timestamp": NOW_MS, "message": s }] }))
-            .expect("an answer")
+        c.logs(
+            "PutLogEvents",
+            &json!({ "logGroupName": "g", "logStreamName": s, "logEvents": [{ "timestamp": NOW_MS, "message": s }] }),
+        )
+        .expect("an answer")
     };
     let mut a = Connection::open(&addr, TIMEOUT).unwrap();
     ok(a.logs("CreateLogGroup", &json!({ "logGroupName": "g" })), "CreateLogGroup");

@@ -36,13 +36,17 @@ fn records(file: &str) -> Vec<(i64, String)> {
 fn queries(file: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for dir in ["seed", "ok"] {
-        let mut paths: Vec<_> = std::fs::read_dir(fixtures().join("queries").join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut paths: Vec<_> =
+            std::fs::read_dir(fixtures().join("queries").join(dir)).unwrap().map(|e| e.unwrap().path()).collect();
         paths.sort();
         for p in paths {
             let src = std::fs::read_to_string(&p).unwrap();
             let names_file = src.lines().any(|l| l.starts_with("# events:") && l.contains(file));
             let fails = src.lines().any(|l| l.starts_with("# expect: error"));
-            if (dir == "seed" || names_file) && !fails && !src.lines().any(|l| l.starts_with("# now:") || l.starts_with("# range:")) {
+            if (dir == "seed" || names_file)
+                && !fails
+                && !src.lines().any(|l| l.starts_with("# now:") || l.starts_with("# range:"))
+            {
                 out.push((p.file_name().unwrap().to_string_lossy().into_owned(), src));
             }
         }
@@ -51,7 +55,12 @@ fn queries(file: &str) -> Vec<(String, String)> {
 }
 
 fn run(args: &[&str], dir: &Path) -> Vec<serde_json::Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_bedrock-emulator")).args(args).env_remove("BEDROCK_EMULATOR_DATA_DIR").current_dir(dir).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bedrock-emulator"))
+        .args(args)
+        .env_remove("BEDROCK_EMULATOR_DATA_DIR")
+        .current_dir(dir)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     v["results"]

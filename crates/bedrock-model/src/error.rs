@@ -101,9 +101,7 @@ impl ErrorCode {
     /// own namespace `com.amazon.coral.service`.
     pub fn error_type_header(&self) -> String {
         let namespace = match self {
-            ErrorCode::SerializationException | ErrorCode::UnknownOperationException => {
-                "com.amazon.coral.service"
-            }
+            ErrorCode::SerializationException | ErrorCode::UnknownOperationException => "com.amazon.coral.service",
             _ => "com.amazon.bedrock",
         };
         format!("{}:http://internal.amazon.com/coral/{namespace}/", self.as_str())

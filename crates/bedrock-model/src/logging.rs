@@ -7,9 +7,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use aws_shapes::{check_body, read_body_object, strip_nulls};
 use crate::error::ServiceError;
 use crate::models::CONTROL;
+use aws_shapes::{check_body, read_body_object, strip_nulls};
 
 /// `S3Config`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,10 +8,10 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
-use aws_shapes::coral::text;
-use aws_shapes::{Shown, Violations, check_value};
 use crate::error::ServiceError;
 use crate::models::RUNTIME;
+use aws_shapes::coral::text;
+use aws_shapes::{Shown, Violations, check_value};
 
 /// Header carrying request metadata on InvokeModel / InvokeModelWithResponseStream.
 pub const REQUEST_METADATA_HEADER: &str = "X-Amzn-Bedrock-Request-Metadata";
@@ -56,11 +56,7 @@ impl RequestMetadata {
 
     /// Reads an already validated JSON object of strings.
     pub(crate) fn from_validated(obj: &Map<String, Value>) -> RequestMetadata {
-        RequestMetadata(
-            obj.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
-                .collect(),
-        )
+        RequestMetadata(obj.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect())
     }
 }
 
@@ -88,18 +84,10 @@ pub fn validate_request_metadata(value: &Value) -> Result<(), ServiceError> {
 pub fn parse_request_metadata_header(header: &str) -> Result<RequestMetadata, ServiceError> {
     if header.encode_utf16().count() > REQUEST_METADATA_HEADER_MAX {
         let mut v = Violations::default();
-        v.push(
-            Shown::Hidden,
-            "requestMetadata",
-            &text::length_max(&serde_json::Number::from(REQUEST_METADATA_HEADER_MAX)),
-        );
+        v.push(Shown::Hidden, "requestMetadata", &text::length_max(&serde_json::Number::from(REQUEST_METADATA_HEADER_MAX)));
         v.into_result()?;
     }
-    let not_object = || {
-        ServiceError::validation(
-            "The request metadata header must be a JSON object with string values.",
-        )
-    };
+    let not_object = || ServiceError::validation("The request metadata header must be a JSON object with string values.");
     let value: Value = serde_json::from_str(header).map_err(|_| not_object())?;
     let obj = value.as_object().ok_or_else(not_object)?;
     if obj.values().any(|v| !v.is_string()) {

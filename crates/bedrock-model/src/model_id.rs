@@ -6,9 +6,9 @@
 
 use serde_json::Value;
 
-use aws_shapes::{Violations, check_value};
 use crate::error::ServiceError;
 use crate::models::RUNTIME;
+use aws_shapes::{Violations, check_value};
 
 /// Validates a (percent-decoded) model id taken from the request path.
 pub fn validate_model_id(id: &str) -> Result<(), ServiceError> {

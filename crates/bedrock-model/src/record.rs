@@ -161,10 +161,7 @@ impl ModelInvocationLog {
         request_metadata: Option<RequestMetadata>,
         config: &LoggingConfig,
     ) -> ModelInvocationLog {
-        let bodies = (
-            config.text_delivery().then(|| input_body.clone()),
-            config.embedding_delivery().then_some(output_body),
-        );
+        let bodies = (config.text_delivery().then(|| input_body.clone()), config.embedding_delivery().then_some(output_body));
         Self::provider_native(ctx, bodies, (input_tokens, 0), request_metadata)
     }
 
@@ -199,10 +196,7 @@ impl ModelInvocationLog {
     /// `timestamp` as logged: RFC 3339 UTC, second precision (`2025-08-15T12:44:54Z`).
     pub fn timestamp_string(&self) -> String {
         let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-        self.context.timestamp
-            .to_offset(time::UtcOffset::UTC)
-            .format(fmt)
-            .unwrap_or_default()
+        self.context.timestamp.to_offset(time::UtcOffset::UTC).format(fmt).unwrap_or_default()
     }
 
     /// The CloudWatch event timestamp (epoch ms) of the record: its second, as in real logs.
@@ -291,4 +285,3 @@ impl Serialize for ModelInvocationLog {
 struct Identity<'a> {
     arn: &'a str,
 }
-

@@ -22,13 +22,11 @@ fn aws_shaped(r: Result<(), ServiceError>) -> Result<(), TestCaseError> {
 /// Arbitrary JSON, biased towards the member names of ConverseRequest so deep shapes are hit.
 fn json() -> impl Strategy<Value = Value> {
     let names = prop::sample::select(vec![
-        "messages", "role", "content", "text", "user", "assistant", "system", "inferenceConfig",
-        "maxTokens", "temperature", "topP", "stopSequences", "toolConfig", "tools", "toolSpec",
-        "name", "inputSchema", "json", "toolUse", "toolUseId", "input", "toolResult", "status",
-        "image", "format", "source", "bytes", "document", "requestMetadata", "cachePoint", "type",
-        "guardrailConfig", "serviceTier", "outputConfig", "promptVariables", "loggingConfig",
-        "cloudWatchConfig", "logGroupName", "roleArn", "s3Config", "bucketName", "inputText",
-        "dimensions", "normalize", "embeddingTypes",
+        "messages", "role", "content", "text", "user", "assistant", "system", "inferenceConfig", "maxTokens", "temperature",
+        "topP", "stopSequences", "toolConfig", "tools", "toolSpec", "name", "inputSchema", "json", "toolUse", "toolUseId",
+        "input", "toolResult", "status", "image", "format", "source", "bytes", "document", "requestMetadata", "cachePoint",
+        "type", "guardrailConfig", "serviceTier", "outputConfig", "promptVariables", "loggingConfig", "cloudWatchConfig",
+        "logGroupName", "roleArn", "s3Config", "bucketName", "inputText", "dimensions", "normalize", "embeddingTypes",
     ]);
     let leaf = prop_oneof![
         Just(Value::Null),
@@ -42,9 +40,8 @@ fn json() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(6, 64, 6, move |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
-            prop::collection::vec((names.clone(), inner), 0..5).prop_map(|kv| {
-                Value::Object(kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect::<Map<_, _>>())
-            }),
+            prop::collection::vec((names.clone(), inner), 0..5)
+                .prop_map(|kv| { Value::Object(kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect::<Map<_, _>>()) }),
         ]
     })
 }

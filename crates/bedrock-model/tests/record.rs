@@ -41,10 +41,7 @@ fn converse_record_matches_the_real_one_field_for_field() {
         out["usage"]["outputTokens"].as_i64().unwrap() as i32,
     );
     let response = ConverseResponse::text(text, StopReason::EndTurn, usage, out["metrics"]["latencyMs"].as_i64().unwrap());
-    assert_eq!(
-        logged_output_body(&response, OutputBodyLayout::Nested),
-        real["output"]["outputBodyJson"]
-    );
+    assert_eq!(logged_output_body(&response, OutputBodyLayout::Nested), real["output"]["outputBodyJson"]);
     assert_eq!(
         response.to_json().to_string(),
         format!(
@@ -92,7 +89,10 @@ fn text_delivery_off_drops_bodies_and_no_metadata_means_no_key() {
         rec.to_string(),
         r#"{"timestamp":"2025-08-15T12:51:34Z","accountId":"123456789012","identity":{"arn":"arn:aws:iam::123456789012:user/dev"},"region":"us-east-1","requestId":"00000000-0000-4000-8000-000000000000","operation":"Converse","modelId":"anthropic.claude-3-haiku-20240307-v1:0","input":{"inputContentType":"application/json","inputTokenCount":3},"output":{"outputContentType":"application/json","outputTokenCount":1},"schemaType":"ModelInvocationLog","schemaVersion":"1.0"}"#
     );
-    let rec = sample(&text_on(), json!({"messages":[{"role":"user","content":[{"text":"hello"}]}],"requestMetadata":{"b":"2","a":"1"}}));
+    let rec = sample(
+        &text_on(),
+        json!({"messages":[{"role":"user","content":[{"text":"hello"}]}],"requestMetadata":{"b":"2","a":"1"}}),
+    );
     assert_eq!(rec["requestMetadata"].to_string(), r#"{"b":"2","a":"1"}"#);
     assert_eq!(rec["input"]["inputBodyJson"].to_string(), r#"{"messages":[{"role":"user","content":[{"text":"hello"}]}]}"#);
 }
@@ -150,7 +150,9 @@ fn metadata_header() {
         "1 validation error detected: Value at 'requestMetadata' failed to satisfy constraint: Member must have length less than or equal to 8500"
     );
     let e = parse_request_metadata_header(r#"{"bad key!":"v"}"#).unwrap_err();
-    assert!(e.message.starts_with("1 validation error detected: Value at 'requestMetadata' failed to satisfy constraint: Map keys"));
+    assert!(
+        e.message.starts_with("1 validation error detected: Value at 'requestMetadata' failed to satisfy constraint: Map keys")
+    );
     for bad in ["not json", "[]", r#"{"k":1}"#] {
         assert_eq!(parse_request_metadata_header(bad).unwrap_err().code, ErrorCode::ValidationException);
     }
@@ -167,7 +169,10 @@ fn error_codes() {
         ErrorCode::ValidationException.error_type_header(),
         "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"
     );
-    assert_eq!(ErrorCode::from_name("ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"), Some(ErrorCode::ValidationException));
+    assert_eq!(
+        ErrorCode::from_name("ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"),
+        Some(ErrorCode::ValidationException)
+    );
     assert_eq!(ErrorCode::ThrottlingException.event_stream_name(), "throttlingException");
     assert_eq!(ServiceError::validation("m").body_json(), r#"{"message":"m"}"#);
 }

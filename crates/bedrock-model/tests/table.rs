@@ -58,9 +58,10 @@ fn converse_constraint_table() {
         }
         // The two separate entry points agree whenever only one of them fails.
         if validate_model_id(model_id).is_ok()
-            && let Some(m) = mismatch(case, parse_converse_request(&body).map(|_| ())) {
-                failures.push(format!("{name} (body): {m}"));
-            }
+            && let Some(m) = mismatch(case, parse_converse_request(&body).map(|_| ()))
+        {
+            failures.push(format!("{name} (body): {m}"));
+        }
     }
     report(failures, cases.len());
 }

@@ -39,11 +39,11 @@ impl Matcher {
             (Matcher::Absent, None) => true,
             (Matcher::Absent, Some(_)) | (_, None) => false,
             (Matcher::Exact(e), Some(a)) => e == a,
-            (Matcher::Int(e), Some(a)) => a.parse::<i64>().map_or_else(|_| a.parse::<f64>().is_ok_and(|a| a == *e as f64), |a| a == *e),
-            (Matcher::Num(e), Some(a)) => a.parse::<f64>().is_ok_and(|a| close(*e, a)),
-            (Matcher::Between(lo, hi), Some(a)) => {
-                a.parse::<f64>().is_ok_and(|a| (*lo - 1e-9..=*hi + 1e-9).contains(&a))
+            (Matcher::Int(e), Some(a)) => {
+                a.parse::<i64>().map_or_else(|_| a.parse::<f64>().is_ok_and(|a| a == *e as f64), |a| a == *e)
             }
+            (Matcher::Num(e), Some(a)) => a.parse::<f64>().is_ok_and(|a| close(*e, a)),
+            (Matcher::Between(lo, hi), Some(a)) => a.parse::<f64>().is_ok_and(|a| (*lo - 1e-9..=*hi + 1e-9).contains(&a)),
             (Matcher::Time { lo_ms, hi_ms }, Some(a)) => parse_iso8601(a).is_some_and(|t| (*lo_ms..=*hi_ms).contains(&t)),
             (Matcher::AnyPresent, Some(_)) => true,
         }
@@ -178,12 +178,9 @@ fn order_problem(rows: &[Row], column: &str, desc: bool) -> Option<String> {
 }
 
 fn row_diff(missing: &[&ExpectedRow], unexpected: &[&Row], all_expected: &[ExpectedRow], rows: &[Row]) -> String {
-    let render_exp = |r: &ExpectedRow| {
-        r.cells.iter().map(|(n, m)| format!("{n}={}", m.render())).collect::<Vec<_>>().join(", ")
-    };
-    let render_act = |r: &Row| {
-        r.iter().filter(|(f, _)| f != "@ptr").map(|(f, v)| format!("{f}={v}")).collect::<Vec<_>>().join(", ")
-    };
+    let render_exp = |r: &ExpectedRow| r.cells.iter().map(|(n, m)| format!("{n}={}", m.render())).collect::<Vec<_>>().join(", ");
+    let render_act =
+        |r: &Row| r.iter().filter(|(f, _)| f != "@ptr").map(|(f, v)| format!("{f}={v}")).collect::<Vec<_>>().join(", ");
     let mut exp_lines: Vec<String> = all_expected.iter().map(render_exp).collect();
     let mut act_lines: Vec<String> = rows.iter().map(render_act).collect();
     exp_lines.sort();
@@ -210,10 +207,7 @@ fn row_diff(missing: &[&ExpectedRow], unexpected: &[&Row], all_expected: &[Expec
 }
 
 fn table_of_rows(rows: &[Row]) -> String {
-    rows.iter()
-        .map(|r| r.iter().map(|(f, v)| format!("{f}={v}")).collect::<Vec<_>>().join(", "))
-        .collect::<Vec<_>>()
-        .join("\n")
+    rows.iter().map(|r| r.iter().map(|(f, v)| format!("{f}={v}")).collect::<Vec<_>>().join(", ")).collect::<Vec<_>>().join("\n")
 }
 
 #[cfg(test)]

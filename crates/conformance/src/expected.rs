@@ -89,7 +89,11 @@ enum Val {
     Int(i64),
     Text(String),
     /// A record time: the instant the harness believes (for grouping) and the window it is in.
-    Time { at_ms: i64, lo_ms: i64, hi_ms: i64 },
+    Time {
+        at_ms: i64,
+        lo_ms: i64,
+        hi_ms: i64,
+    },
     /// A value the harness does not know but that is the same for every call.
     Unknown,
 }
@@ -192,11 +196,9 @@ pub(crate) fn expected(expect: &Expect, delivered: &Delivered<'_>, k: &Knowledge
                     for a in aggregates {
                         // The values the group's events have (the permission-check line has none).
                         let vals: Vec<Val> = match &a.of {
-                            Some(src) => members
-                                .iter()
-                                .map(|e| event_value(*e, src, k))
-                                .filter(|v| !matches!(v, Val::Null))
-                                .collect(),
+                            Some(src) => {
+                                members.iter().map(|e| event_value(*e, src, k)).filter(|v| !matches!(v, Val::Null)).collect()
+                            }
                             None => Vec::new(),
                         };
                         // count(*) counts every event of the group, count(field) the ones that have it.
@@ -343,7 +345,6 @@ pub(crate) fn input_tokens_where(calls: &[CallOutcome], key: &str, value: &str) 
         .collect()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::super::runner::{CallResult, Usage};
@@ -359,7 +360,12 @@ mod tests {
             request_id: None,
             sent_lo_ms: at_ms,
             sent_hi_ms: at_ms,
-            result: CallResult::Ok(Usage { input_tokens: input, output_tokens: output, latency_ms: Some(100), text: String::new() }),
+            result: CallResult::Ok(Usage {
+                input_tokens: input,
+                output_tokens: output,
+                latency_ms: Some(100),
+                text: String::new(),
+            }),
         }
     }
 

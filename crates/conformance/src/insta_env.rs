@@ -23,7 +23,9 @@ pub(crate) fn insta_env(update_snapshots: bool, workspace: &str, inherited: impl
         return env;
     }
     if let Some(value) = inherited("INSTA_UPDATE").filter(|v| v != "no") {
-        env.notices.push(format!("ignoring INSTA_UPDATE={value} from the environment: snapshots are rewritten only with --update-snapshots"));
+        env.notices.push(format!(
+            "ignoring INSTA_UPDATE={value} from the environment: snapshots are rewritten only with --update-snapshots"
+        ));
     }
     env.vars.push(("INSTA_UPDATE", Some("no".to_owned())));
     for name in OVERRIDES {

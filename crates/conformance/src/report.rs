@@ -158,7 +158,8 @@ pub(crate) fn summary(reports: &[ScenarioReport], total: Duration, allow_skip: b
         );
     }
     if !allow_skip && reports.iter().any(|r| matches!(r.status, Status::Skipped(_))) {
-        let _ = writeln!(out, "\na skipped scenario fails the run; pass --allow-skip where the target lacks an operation on purpose");
+        let _ =
+            writeln!(out, "\na skipped scenario fails the run; pass --allow-skip where the target lacks an operation on purpose");
     }
     for r in reports.iter().filter(|r| r.status == Status::Failed) {
         let _ = writeln!(out, "\n{} failed:", r.name);

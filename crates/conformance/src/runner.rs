@@ -283,9 +283,7 @@ async fn enable_logging(
         .text_data_delivery_enabled(scenario.logging.text_data_delivery_enabled)
         .image_data_delivery_enabled(scenario.logging.image_data_delivery_enabled)
         .embedding_data_delivery_enabled(scenario.logging.embedding_data_delivery_enabled)
-        .set_s3_config(
-            athena.map(|a| S3Config::builder().bucket_name(&a.bucket).key_prefix(&a.key_prefix).build()).transpose()?,
-        )
+        .set_s3_config(athena.map(|a| S3Config::builder().bucket_name(&a.bucket).key_prefix(&a.key_prefix).build()).transpose()?)
         .build();
     target
         .bedrock

@@ -91,8 +91,10 @@ pub(crate) fn render(case: &QueryCase, actual: &Actual) -> String {
                 // Account ids (in ARNs) differ per account: scrubbed as recordings are.
                 Some((_, v)) => redaction_of(&case.expect, c).map_or_else(|| super::record::scrub_text(v), str::to_owned),
             };
-            let mut lines: Vec<String> =
-                rows.iter().map(|r| format!("| {} |", columns.iter().map(|c| cell(r, c)).collect::<Vec<_>>().join(" | "))).collect();
+            let mut lines: Vec<String> = rows
+                .iter()
+                .map(|r| format!("| {} |", columns.iter().map(|c| cell(r, c)).collect::<Vec<_>>().join(" | ")))
+                .collect();
             lines.sort();
             if !columns.is_empty() {
                 let _ = writeln!(out, "| {} |", columns.join(" | "));
@@ -133,7 +135,13 @@ pub(crate) fn check(scenario: &str, case: &QueryCase, actual: &Actual, update_sn
 /// insta's assertion returned, and whether rewriting was asked for. Only an exact match passes,
 /// or a rewrite under `--update-snapshots`: a differing snapshot that insta let through (an
 /// inherited `INSTA_FORCE_PASS` or `INSTA_UPDATE`) is a mismatch all the same.
-pub(crate) fn verdict(file: &Path, before: Option<&str>, content: &str, asserted: bool, update_snapshots: bool) -> SnapshotVerdict {
+pub(crate) fn verdict(
+    file: &Path,
+    before: Option<&str>,
+    content: &str,
+    asserted: bool,
+    update_snapshots: bool,
+) -> SnapshotVerdict {
     let stored = before.map(body_of);
     if stored.as_deref().is_some_and(|s| s.trim_end() == content.trim_end()) {
         return SnapshotVerdict::Matched;

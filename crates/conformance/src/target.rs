@@ -147,7 +147,9 @@ impl Target {
             cloudwatch: aws_sdk_cloudwatch::Client::new(sdk),
             athena: aws_sdk_athena::Client::new(sdk),
             s3: aws_sdk_s3::Client::from_conf(
-                aws_sdk_s3::config::Builder::from(sdk).force_path_style(std::env::var_os("AWS_ENDPOINT_URL").is_some() || mode == Mode::Mock).build(),
+                aws_sdk_s3::config::Builder::from(sdk)
+                    .force_path_style(std::env::var_os("AWS_ENDPOINT_URL").is_some() || mode == Mode::Mock)
+                    .build(),
             ),
             knowledge: Knowledge { principal: None, exact_times: false, skew_ms: DEFAULT_SKEW_MS },
             description,

@@ -23,7 +23,9 @@ pub(crate) fn default_message(service: ServiceId, shape: &str, stream: bool, rul
         "ModelStreamErrorException" => Some("The model stream encountered an error. Try your request again."),
         "ThrottlingException" | "Throttling" => Some("Rate exceeded"),
         "SlowDown" => Some("Please reduce your request rate."),
-        "ServiceUnavailable" | "ServiceUnavailableException" => Some("The request has failed due to a temporary failure of the server."),
+        "ServiceUnavailable" | "ServiceUnavailableException" => {
+            Some("The request has failed due to a temporary failure of the server.")
+        }
         "InternalFailure" => Some("The request processing has failed because of an unknown error, exception or failure."),
         "InternalError" => Some("We encountered an internal error. Please try again."),
         _ => None,
@@ -40,9 +42,18 @@ mod tests {
 
     #[test]
     fn bedrock_texts_and_a_fallback() {
-        assert_eq!(default_message(ServiceId::BedrockRuntime, "ThrottlingException", false, 0), "Too many requests, please wait before trying again.");
-        assert_eq!(default_message(ServiceId::BedrockRuntime, "ThrottlingException", true, 0), "Too many tokens, please wait before trying again.");
+        assert_eq!(
+            default_message(ServiceId::BedrockRuntime, "ThrottlingException", false, 0),
+            "Too many requests, please wait before trying again."
+        );
+        assert_eq!(
+            default_message(ServiceId::BedrockRuntime, "ThrottlingException", true, 0),
+            "Too many tokens, please wait before trying again."
+        );
         assert_eq!(default_message(ServiceId::Logs, "ThrottlingException", false, 0), "Rate exceeded");
-        assert_eq!(default_message(ServiceId::Iam, "NoSuchEntityException", false, 3), "NoSuchEntityException injected by the emulator's fault rule 3.");
+        assert_eq!(
+            default_message(ServiceId::Iam, "NoSuchEntityException", false, 3),
+            "NoSuchEntityException injected by the emulator's fault rule 3."
+        );
     }
 }

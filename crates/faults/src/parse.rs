@@ -19,18 +19,8 @@ pub const MAX_LATENCY_MS: u64 = 600_000;
 
 /// The fields a rule may have.
 const FIELDS: [&str; 12] = [
-    "service",
-    "operation",
-    "modelId",
-    "requestMetadata",
-    "probability",
-    "count",
-    "every",
-    "error",
-    "message",
-    "latencyMs",
-    "afterChunks",
-    "disconnect",
+    "service", "operation", "modelId", "requestMetadata", "probability", "count", "every", "error", "message", "latencyMs",
+    "afterChunks", "disconnect",
 ];
 
 /// Why a rules document was refused.
@@ -64,7 +54,11 @@ pub fn parse_rules(text: &[u8]) -> Result<RulesDocument, RuleError> {
     let Some(Value::Array(items)) = doc.get("rules") else {
         return Err(RuleError(r#"rules: expected an array of rules ({"rules": [...]})"#.to_owned()));
     };
-    let rules = items.iter().enumerate().map(|(i, item)| parse_rule(item).map_err(|e| RuleError(format!("rules[{i}]{e}")))).collect::<Result<_, _>>()?;
+    let rules = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| parse_rule(item).map_err(|e| RuleError(format!("rules[{i}]{e}"))))
+        .collect::<Result<_, _>>()?;
     Ok(RulesDocument { seed, rules })
 }
 
@@ -130,10 +124,8 @@ pub(crate) fn parse_rule(item: &Value) -> Result<Rule, RuleError> {
     if after_chunks.is_some() && error.is_none() && !disconnect {
         return Err(RuleError(".afterChunks: ending a stream needs an `error` (its exception frame) or `disconnect`".to_owned()));
     }
-    let stream = (after_chunks.is_some() || disconnect).then(|| StreamSpec {
-        after_chunks: usize::try_from(after_chunks.unwrap_or(0)).unwrap_or(usize::MAX),
-        disconnect,
-    });
+    let stream = (after_chunks.is_some() || disconnect)
+        .then(|| StreamSpec { after_chunks: usize::try_from(after_chunks.unwrap_or(0)).unwrap_or(usize::MAX), disconnect });
     let rule = Rule {
         given: map.clone(),
         service,
@@ -153,7 +145,8 @@ pub(crate) fn parse_rule(item: &Value) -> Result<Rule, RuleError> {
 /// step and names the field that leaves none.
 fn check_can_match(rule: &Rule) -> Result<(), RuleError> {
     let services: Vec<ServiceId> = rule.service.map_or_else(|| ServiceId::ALL.to_vec(), |s| vec![s]);
-    let scope_name = rule.service.map_or_else(|| "any model the emulator carries".to_owned(), |s| format!("the {} model", s.model_stem()));
+    let scope_name =
+        rule.service.map_or_else(|| "any model the emulator carries".to_owned(), |s| format!("the {} model", s.model_stem()));
     let mut scope: Vec<(ServiceId, &str)> =
         services.iter().flat_map(|&s| tables::operations(s).iter().map(move |op| (s, op.name.as_str()))).collect();
     if let Some(op) = &rule.operation {
@@ -165,7 +158,9 @@ fn check_can_match(rule: &Rule) -> Result<(), RuleError> {
     if rule.model_id.is_some() {
         scope.retain(|(s, name)| tables::find(*s, name).is_some_and(|op| op.label_member("modelId").is_some()));
         if scope.is_empty() {
-            return Err(RuleError(".modelId: none of the selected operations has a model id; the rule can never match".to_owned()));
+            return Err(RuleError(
+                ".modelId: none of the selected operations has a model id; the rule can never match".to_owned(),
+            ));
         }
     }
     if rule.request_metadata.is_some() {
@@ -194,26 +189,41 @@ fn check_can_match(rule: &Rule) -> Result<(), RuleError> {
                 let names: Vec<String> = if rule.effect.stream.is_some() {
                     declared.stream_exceptions.iter().map(|e| e.shape.clone()).collect()
                 } else {
-                    declared.errors.iter().map(|e| e.shape.clone()).chain(tables::common_errors(*s).into_iter().map(|e| e.shape)).collect()
+                    declared
+                        .errors
+                        .iter()
+                        .map(|e| e.shape.clone())
+                        .chain(tables::common_errors(*s).into_iter().map(|e| e.shape))
+                        .collect()
                 };
                 format!(" ({op} can return {})", names.join(", "))
             });
-            let what = if rule.effect.stream.is_some() { "an exception of the selected streams" } else { "an error the selected operations can return" };
-            return Err(RuleError(format!(".error: `{name}` is not {what}{}; the rule can never match", example.unwrap_or_default())));
+            let what = if rule.effect.stream.is_some() {
+                "an exception of the selected streams"
+            } else {
+                "an error the selected operations can return"
+            };
+            return Err(RuleError(format!(
+                ".error: `{name}` is not {what}{}; the rule can never match",
+                example.unwrap_or_default()
+            )));
         }
     }
     Ok(())
 }
 
 fn trigger(map: &Map<String, Value>) -> Result<Trigger, RuleError> {
-    let given: Vec<&str> = ["probability", "count", "every"].into_iter().filter(|k| map.get(*k).is_some_and(|v| !v.is_null())).collect();
+    let given: Vec<&str> =
+        ["probability", "count", "every"].into_iter().filter(|k| map.get(*k).is_some_and(|v| !v.is_null())).collect();
     if given.len() > 1 {
         return Err(RuleError(format!(": give one of probability, count and every (got {})", given.join(" and "))));
     }
     if let Some(v) = map.get("probability").filter(|v| !v.is_null()) {
         let p = v.as_f64().ok_or_else(|| RuleError(format!(".probability: expected a number in (0, 1], got {}", kind(v))))?;
         if p.is_nan() || p <= 0.0 || p > 1.0 {
-            return Err(RuleError(format!(".probability: expected a number in (0, 1], got {p} (a rule that never fires can never match)")));
+            return Err(RuleError(format!(
+                ".probability: expected a number in (0, 1], got {p} (a rule that never fires can never match)"
+            )));
         }
         return Ok(Trigger::Probability(p));
     }
@@ -239,7 +249,9 @@ fn opt_str<'a>(map: &'a Map<String, Value>, key: &str) -> Result<Option<&'a str>
 fn opt_u64(map: &Map<String, Value>, key: &str) -> Result<Option<u64>, RuleError> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => v.as_u64().map(Some).ok_or_else(|| RuleError(format!(".{key}: expected a non-negative integer, got {}", kind(v)))),
+        Some(v) => {
+            v.as_u64().map(Some).ok_or_else(|| RuleError(format!(".{key}: expected a non-negative integer, got {}", kind(v))))
+        }
     }
 }
 
@@ -286,17 +298,35 @@ mod tests {
     fn refusals_name_the_field() {
         let cases = [
             (r#"{"rules": [{"error": "NoSuchThing"}]}"#, "rules[0].error: `NoSuchThing`"),
-            (r#"{"rules": [{"error": "ThrottlingException", "count": "3"}]}"#, "rules[0].count: expected a non-negative integer, got the string \"3\""),
+            (
+                r#"{"rules": [{"error": "ThrottlingException", "count": "3"}]}"#,
+                "rules[0].count: expected a non-negative integer, got the string \"3\"",
+            ),
             (r#"{"rules": [{"error": "ThrottlingException", "colour": 1}]}"#, "rules[0]: unknown field `colour`"),
-            (r#"{"rules": [{"service": "s3", "operation": "Converse", "error": "SlowDown"}]}"#, "rules[0].operation: `Converse` is not an operation of the s3 model"),
+            (
+                r#"{"rules": [{"service": "s3", "operation": "Converse", "error": "SlowDown"}]}"#,
+                "rules[0].operation: `Converse` is not an operation of the s3 model",
+            ),
             (r#"{"rules": [{"service": "logs", "modelId": "x", "error": "ThrottlingException"}]}"#, "rules[0].modelId"),
-            (r#"{"rules": [{"operation": "CountTokens", "requestMetadata": {"a": "b"}, "error": "ThrottlingException"}]}"#, "rules[0].requestMetadata"),
-            (r#"{"rules": [{"operation": "Converse", "afterChunks": 1, "error": "ThrottlingException"}]}"#, "rules[0].afterChunks: none of the selected operations streams"),
-            (r#"{"rules": [{"operation": "ConverseStream", "afterChunks": 1, "error": "modelTimeoutException"}]}"#, "rules[0].error: `modelTimeoutException` is not an exception of the selected streams"),
+            (
+                r#"{"rules": [{"operation": "CountTokens", "requestMetadata": {"a": "b"}, "error": "ThrottlingException"}]}"#,
+                "rules[0].requestMetadata",
+            ),
+            (
+                r#"{"rules": [{"operation": "Converse", "afterChunks": 1, "error": "ThrottlingException"}]}"#,
+                "rules[0].afterChunks: none of the selected operations streams",
+            ),
+            (
+                r#"{"rules": [{"operation": "ConverseStream", "afterChunks": 1, "error": "modelTimeoutException"}]}"#,
+                "rules[0].error: `modelTimeoutException` is not an exception of the selected streams",
+            ),
             (r#"{"rules": [{"operation": "CountTokens", "error": "ModelTimeoutException"}]}"#, "CountTokens can return"),
             (r#"{"rules": [{"error": "ThrottlingException", "probability": 0}]}"#, "rules[0].probability"),
             (r#"{"rules": [{"operation": "Converse"}]}"#, "rules[0]: the rule does nothing"),
-            (r#"{"rules": [{"error": "ThrottlingException", "count": 1, "every": 2}]}"#, "give one of probability, count and every"),
+            (
+                r#"{"rules": [{"error": "ThrottlingException", "count": 1, "every": 2}]}"#,
+                "give one of probability, count and every",
+            ),
             (r#"{"rules": [{"service": "dynamodb", "error": "X"}]}"#, "rules[0].service: unknown service `dynamodb`"),
             (r#"{"rules": [{"error": "ThrottlingException", "latencyMs": -1}]}"#, "rules[0].latencyMs"),
             (r#"{"rules": {}}"#, "rules: expected an array"),
@@ -324,8 +354,16 @@ mod tests {
                 any::<i64>().prop_map(Value::from),
                 any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
                 prop_oneof![
-                    Just("Converse"), Just("ConverseStream"), Just("ThrottlingException"), Just("throttlingException"),
-                    Just("bedrock-runtime"), Just("s3"), Just("*"), Just(""), Just("SlowDown"), Just("GetObject"),
+                    Just("Converse"),
+                    Just("ConverseStream"),
+                    Just("ThrottlingException"),
+                    Just("throttlingException"),
+                    Just("bedrock-runtime"),
+                    Just("s3"),
+                    Just("*"),
+                    Just(""),
+                    Just("SlowDown"),
+                    Just("GetObject"),
                 ]
                 .prop_map(Value::from),
                 "[a-zA-Z*?.-]{0,12}".prop_map(Value::from),
@@ -336,9 +374,19 @@ mod tests {
 
         fn rule() -> impl Strategy<Value = Value> {
             let keys = prop_oneof![
-                Just("service"), Just("operation"), Just("modelId"), Just("requestMetadata"), Just("probability"),
-                Just("count"), Just("every"), Just("error"), Just("message"), Just("latencyMs"), Just("afterChunks"),
-                Just("disconnect"), Just("bogus"),
+                Just("service"),
+                Just("operation"),
+                Just("modelId"),
+                Just("requestMetadata"),
+                Just("probability"),
+                Just("count"),
+                Just("every"),
+                Just("error"),
+                Just("message"),
+                Just("latencyMs"),
+                Just("afterChunks"),
+                Just("disconnect"),
+                Just("bogus"),
             ];
             proptest::collection::vec((keys, value()), 0..7)
                 .prop_map(|fields| Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()))

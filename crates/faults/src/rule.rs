@@ -88,7 +88,11 @@ pub(crate) const METADATA_OPERATIONS: [&str; 4] = ["Converse", "ConverseStream",
 impl Rule {
     /// Whether the rule's selectors match the call (triggers aside), and the error it would
     /// answer there (`None` for a rule without one).
-    pub(crate) fn selects(&self, facts: &Facts<'_>, metadata: &mut dyn FnMut() -> Option<BTreeMap<String, String>>) -> Option<Selected> {
+    pub(crate) fn selects(
+        &self,
+        facts: &Facts<'_>,
+        metadata: &mut dyn FnMut() -> Option<BTreeMap<String, String>>,
+    ) -> Option<Selected> {
         if self.service.is_some_and(|s| s != facts.service) || self.operation.as_deref().is_some_and(|o| o != facts.operation) {
             return None;
         }

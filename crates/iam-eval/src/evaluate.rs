@@ -119,7 +119,11 @@ fn match_principal(matcher: &PrincipalMatcher, principal: &Principal) -> Princip
     let PrincipalMatcher::Named { aws, services } = matcher else { return PrincipalMatch::Specific };
     match principal {
         Principal::Service(name) => {
-            if services.iter().any(|s| s.eq_ignore_ascii_case(name)) { PrincipalMatch::Specific } else { PrincipalMatch::No }
+            if services.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+                PrincipalMatch::Specific
+            } else {
+                PrincipalMatch::No
+            }
         }
         Principal::Anonymous => PrincipalMatch::No,
         Principal::Aws { arn, account, role_arn } => {

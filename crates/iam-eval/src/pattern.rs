@@ -107,7 +107,10 @@ mod tests {
         assert!(arn_like("arn:aws:bedrock:*::foundation-model/*", fm));
         assert!(!arn_like("arn:aws:bedrock:*:*:inference-profile/*", fm));
         // A wildcard in the region does not reach into the account.
-        assert!(!arn_like("arn:aws:bedrock:*::inference-profile/x", "arn:aws:bedrock:us-east-1:123456789012:inference-profile/x"));
+        assert!(!arn_like(
+            "arn:aws:bedrock:*::inference-profile/x",
+            "arn:aws:bedrock:us-east-1:123456789012:inference-profile/x"
+        ));
         assert!(arn_like("arn:aws:s3:::b/*", "arn:aws:s3:::b/a:b/c"));
         assert!(arn_like("arn:*", fm));
     }

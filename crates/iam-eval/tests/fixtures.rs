@@ -75,8 +75,7 @@ fn every_fixture_case() {
                     _ => PolicyKind::Bucket(rp["bucket"].as_str().unwrap_or_default()),
                 };
                 let text = rp["document"].to_string();
-                let policy =
-                    CompiledPolicy::parse("resource", &text, kind).unwrap_or_else(|e| panic!("{label}: {e}"));
+                let policy = CompiledPolicy::parse("resource", &text, kind).unwrap_or_else(|e| panic!("{label}: {e}"));
                 (policy, rp["owner"].as_str().unwrap_or_default().to_owned(), rp["kind"] == "trust")
             });
             let p = principal(case);

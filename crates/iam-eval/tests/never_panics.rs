@@ -25,8 +25,8 @@ fn text() -> impl Strategy<Value = String> {
 fn operator() -> impl Strategy<Value = String> {
     let base = proptest::sample::select(vec![
         "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringLike", "StringNotLike", "NumericLessThan",
-        "NumericEquals", "DateGreaterThan", "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnLike",
-        "ArnNotEquals", "Null", "Weird",
+        "NumericEquals", "DateGreaterThan", "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnLike", "ArnNotEquals",
+        "Null", "Weird",
     ]);
     (proptest::sample::select(vec!["", "ForAnyValue:", "ForAllValues:"]), base, any::<bool>())
         .prop_map(|(set, base, exists)| format!("{set}{base}{}", if exists { "IfExists" } else { "" }))

@@ -45,12 +45,8 @@ pub fn source_log_groups(store: &LogStore, plan: &Plan) -> Vec<String> {
     if !plan.source_is_prefix() {
         return named;
     }
-    let mut groups: Vec<String> = store
-        .log_groups()
-        .into_iter()
-        .map(|g| g.name)
-        .filter(|g| named.iter().any(|p| g.starts_with(p.as_str())))
-        .collect();
+    let mut groups: Vec<String> =
+        store.log_groups().into_iter().map(|g| g.name).filter(|g| named.iter().any(|p| g.starts_with(p.as_str()))).collect();
     groups.sort();
     groups
 }
@@ -99,12 +95,7 @@ impl Segment for SnapshotSegment {
 /// Runs `plan` over the events of `req.groups` in `[req.start_ms, req.end_ms]`.
 ///
 /// Errors: `GroupNotFound` for a missing group, I/O errors reading segments.
-pub fn scan_store(
-    store: &LogStore,
-    plan: &Plan,
-    req: &ScanRequest<'_>,
-    cancel: &AtomicBool,
-) -> Result<ScanOutcome, StoreError> {
+pub fn scan_store(store: &LogStore, plan: &Plan, req: &ScanRequest<'_>, cancel: &AtomicBool) -> Result<ScanOutcome, StoreError> {
     let mut segments: Vec<(String, SegmentRef)> = Vec::new();
     for group in req.groups {
         let log = format!("{}:{group}", req.account_id);
@@ -260,8 +251,7 @@ mod tests {
 
     #[test]
     fn one_and_two_threads_agree_and_cancel_stops() {
-        let events: Vec<(i64, String)> =
-            (0..50).map(|i| (i * 600_000, format!(r#"{{"app":"a{}","t":{i}}}"#, i % 3))).collect();
+        let events: Vec<(i64, String)> = (0..50).map(|i| (i * 600_000, format!(r#"{{"app":"a{}","t":{i}}}"#, i % 3))).collect();
         let refs: Vec<(i64, &str, &str)> = events.iter().map(|(t, m)| (*t, "s", m.as_str())).collect();
         let (_d, store) = store_with(&refs);
         let q = "fields app, t | sort t asc | limit 7";
@@ -277,9 +267,9 @@ mod tests {
 
     #[test]
     fn a_snapshot_of_the_closed_store_gives_the_same_rows() {
-        let events: Vec<(i64, String)> =
-            (0..40).map(|i| (i * 900_000, format!(r#"{{"app":"a{}","t":{i}}}"#, i % 4))).collect();
-        let refs: Vec<(i64, &str, &str)> = events.iter().map(|(t, m)| (*t, if t % 2 == 0 { "s1" } else { "s2" }, m.as_str())).collect();
+        let events: Vec<(i64, String)> = (0..40).map(|i| (i * 900_000, format!(r#"{{"app":"a{}","t":{i}}}"#, i % 4))).collect();
+        let refs: Vec<(i64, &str, &str)> =
+            events.iter().map(|(t, m)| (*t, if t % 2 == 0 { "s1" } else { "s2" }, m.as_str())).collect();
         let (dir, store) = store_with(&refs);
         let queries = ["stats sum(t) as s, count(*) as n by app | sort app", "fields app, t, @logStream | sort t desc | limit 5"];
         let live: Vec<QueryResult> = queries.iter().map(|q| run(&store, q, 3_600_000, 30_000_000, 2)).collect();

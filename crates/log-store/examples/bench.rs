@@ -14,19 +14,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (threads, per_thread, len) = (arg(0, 64), arg(1, 8000), arg(2, 2000));
     let fsync = args.get(3).is_some_and(|a| a == "fsync");
     let dir = tempfile::tempdir()?;
-    let (g, s) = (
-        "/aws/bedrock/modelinvocations",
-        "aws/bedrock/modelinvocations",
-    );
+    let (g, s) = ("/aws/bedrock/modelinvocations", "aws/bedrock/modelinvocations");
     let ts = 1_740_531_600_000;
 
-    let store = LogStore::open(
-        dir.path(),
-        StoreOptions {
-            fsync,
-            ..StoreOptions::default()
-        },
-    )?;
+    let store = LogStore::open(dir.path(), StoreOptions { fsync, ..StoreOptions::default() })?;
     let a = bench::append(&store, g, s, threads, per_thread, len, ts)?;
     println!(
         "append: {} threads, {} appends of {} B{}: {:.0} appends/s, {:.0} MB/s",
@@ -41,13 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     for verify in [true, false] {
         let t = Instant::now();
-        let store = LogStore::open(
-            dir.path(),
-            StoreOptions {
-                verify_checksums: verify,
-                ..StoreOptions::default()
-            },
-        )?;
+        let store = LogStore::open(dir.path(), StoreOptions { verify_checksums: verify, ..StoreOptions::default() })?;
         let opened = t.elapsed();
         for threads in [1, 2] {
             let best = (0..3)

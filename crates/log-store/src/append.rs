@@ -45,22 +45,11 @@ impl LogStore {
         ingestion_time_ms: i64,
     ) -> Result<AppendReceipt, StoreError> {
         let s = self.stream_handle(group, stream)?;
-        if let Some((index, e)) = events
-            .iter()
-            .enumerate()
-            .find(|(_, e)| e.message.len() > MAX_MESSAGE_BYTES)
-        {
-            return Err(StoreError::EventTooLarge {
-                index,
-                len: e.message.len(),
-                max: MAX_MESSAGE_BYTES,
-            });
+        if let Some((index, e)) = events.iter().enumerate().find(|(_, e)| e.message.len() > MAX_MESSAGE_BYTES) {
+            return Err(StoreError::EventTooLarge { index, len: e.message.len(), max: MAX_MESSAGE_BYTES });
         }
         let Some(first) = events.first() else {
-            return Ok(AppendReceipt {
-                event_count: 0,
-                bytes_written: 0,
-            });
+            return Ok(AppendReceipt { event_count: 0, bytes_written: 0 });
         };
         let w0 = window_start(first.timestamp);
         let mut bytes_written = 0;
@@ -69,10 +58,7 @@ impl LogStore {
         } else {
             let mut by_window: BTreeMap<i64, Vec<&InputLogEvent<'_>>> = BTreeMap::new();
             for e in events {
-                by_window
-                    .entry(window_start(e.timestamp))
-                    .or_default()
-                    .push(e);
+                by_window.entry(window_start(e.timestamp)).or_default().push(e);
             }
             for (w, part) in by_window {
                 bytes_written += self.append_window(&s, w, part.into_iter(), ingestion_time_ms)?;
@@ -82,10 +68,7 @@ impl LogStore {
             observer.appended(group, stream, events);
         }
         self.sweep_if_due(ingestion_time_ms);
-        Ok(AppendReceipt {
-            event_count: events.len(),
-            bytes_written,
-        })
+        Ok(AppendReceipt { event_count: events.len(), bytes_written })
     }
 
     fn append_window<'e>(
@@ -95,10 +78,7 @@ impl LogStore {
         events: impl Iterator<Item = &'e InputLogEvent<'e>> + Clone,
         ingestion: i64,
     ) -> Result<u64, StoreError> {
-        let total: usize = events
-            .clone()
-            .map(|e| record::encoded_len(e.message.len()))
-            .sum();
+        let total: usize = events.clone().map(|e| record::encoded_len(e.message.len())).sum();
         let mut buf = Vec::with_capacity(total);
         let (mut min_ts, mut max_ts) = (i64::MAX, i64::MIN);
         for e in events {
@@ -119,10 +99,7 @@ impl LogStore {
             let seg = active_segment(s, window)?;
             let mut writer = lock(&seg.writer);
             if s.is_deleted() {
-                return Err(StoreError::StreamNotFound {
-                    group: s.group.to_string(),
-                    stream: s.name.to_string(),
-                });
+                return Err(StoreError::StreamNotFound { group: s.group.to_string(), stream: s.name.to_string() });
             }
             if seg.sealed.load(Ordering::Acquire) {
                 continue;
@@ -201,10 +178,7 @@ fn wait_durable(seg: &Segment, file: &File, end: u64) -> Result<(), StoreError> 
             }
             continue;
         }
-        st = seg
-            .synced_cv
-            .wait(st)
-            .unwrap_or_else(PoisonError::into_inner);
+        st = seg.synced_cv.wait(st).unwrap_or_else(PoisonError::into_inner);
     }
 }
 
@@ -212,10 +186,7 @@ fn wait_durable(seg: &Segment, file: &File, end: u64) -> Result<(), StoreError> 
 /// is sealed (or none exists yet). The file itself is created by the first write.
 fn active_segment(s: &Stream, window: i64) -> Result<Arc<Segment>, StoreError> {
     let range = (window, 0)..=(window, u32::MAX);
-    if let Some(seg) = read(&s.segments)
-        .range(range.clone())
-        .next_back()
-        .map(|(_, v)| v)
+    if let Some(seg) = read(&s.segments).range(range.clone()).next_back().map(|(_, v)| v)
         && !seg.sealed.load(Ordering::Acquire)
     {
         return Ok(seg.clone());
@@ -229,12 +200,7 @@ fn active_segment(s: &Stream, window: i64) -> Result<Arc<Segment>, StoreError> {
         })?,
         None => 0,
     };
-    let seg = Arc::new(Segment::new(
-        s.dir.join(file_name(window, seq)),
-        window,
-        seq,
-        0,
-    ));
+    let seg = Arc::new(Segment::new(s.dir.join(file_name(window, seq)), window, seq, 0));
     segs.insert((window, seq), seg.clone());
     Ok(seg)
 }

@@ -49,10 +49,7 @@ pub fn sample_message(n: usize, len: usize) -> Vec<u8> {
         n % 1000
     );
     let mut m = head.into_bytes();
-    let tail = format!(
-        "\"}}]}}]}}}},\"output\":{{\"outputTokenCount\":{}}}}}",
-        n % 777
-    );
+    let tail = format!("\"}}]}}]}}}},\"output\":{{\"outputTokenCount\":{}}}}}", n % 777);
     let filler = len.saturating_sub(m.len() + tail.len());
     m.extend((0..filler).map(|i| b"lorem ipsum dolor sit amet "[(i + n) % 27]));
     m.extend_from_slice(tail.as_bytes());
@@ -81,21 +78,14 @@ pub fn append(
                 scope.spawn(move || -> Result<(), StoreError> {
                     for i in 0..per_thread {
                         let m = &messages[(t + i) % messages.len()];
-                        let r = store.put_log_events(
-                            group,
-                            stream,
-                            &[InputLogEvent::new(timestamp, m)],
-                            timestamp,
-                        )?;
+                        let r = store.put_log_events(group, stream, &[InputLogEvent::new(timestamp, m)], timestamp)?;
                         bytes.fetch_add(r.bytes_written as usize, Ordering::Relaxed);
                     }
                     Ok(())
                 })
             })
             .collect();
-        workers
-            .into_iter()
-            .try_for_each(|w| w.join().unwrap_or(Ok(())))
+        workers.into_iter().try_for_each(|w| w.join().unwrap_or(Ok(())))
     })?;
     Ok(AppendFigures {
         threads,
@@ -124,8 +114,7 @@ pub fn scan(store: &LogStore, group: &str, threads: usize) -> Result<ScanFigures
                         let data = seg.read_into(buf)?;
                         for e in data.events() {
                             events += 1;
-                            sum += e.message.len() as u64
-                                + u64::from(e.message.first().copied().unwrap_or(0));
+                            sum += e.message.len() as u64 + u64::from(e.message.first().copied().unwrap_or(0));
                         }
                         bytes += data.len_bytes() as u64;
                         buf = data.into_buffer();
@@ -139,11 +128,5 @@ pub fn scan(store: &LogStore, group: &str, threads: usize) -> Result<ScanFigures
             Ok::<_, StoreError>((acc.0 + e, acc.1 + b, acc.2 + s))
         })
     })?;
-    Ok(ScanFigures {
-        segments: segments.len(),
-        events: totals.0,
-        bytes: totals.1,
-        elapsed: start.elapsed(),
-        checksum: totals.2,
-    })
+    Ok(ScanFigures { segments: segments.len(), events: totals.0, bytes: totals.1, elapsed: start.elapsed(), checksum: totals.2 })
 }

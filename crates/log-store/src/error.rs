@@ -23,21 +23,13 @@ pub enum StoreError {
     #[error("invalid name {name:?}: {reason}")]
     InvalidName { name: String, reason: &'static str },
     #[error("event {index} has a message of {len} bytes, over the store's limit of {max} bytes")]
-    EventTooLarge {
-        index: usize,
-        len: usize,
-        max: usize,
-    },
+    EventTooLarge { index: usize, len: usize, max: usize },
     #[error("invalid event pointer {0:?}")]
     InvalidPtr(String),
     #[error("the data directory {path} is in use by another LogStore")]
     Locked { path: PathBuf },
     #[error("the data directory {path} has format {found:?}, this build reads {expected:?}")]
-    UnsupportedFormat {
-        path: PathBuf,
-        found: String,
-        expected: &'static str,
-    },
+    UnsupportedFormat { path: PathBuf, found: String, expected: &'static str },
     #[error("{path} already exists on disk but is not a known {what} (left by an older run?)")]
     PathOccupied { path: PathBuf, what: &'static str },
     /// Opening a file failed for lack of descriptors (`EMFILE`/`ENFILE`) even after the store

@@ -45,8 +45,7 @@ pub use scan::{EventRef, Events, SegmentData, SegmentRef};
 pub use snapshot::{Snapshot, SnapshotSegment};
 pub use store::LogStore;
 pub use types::{
-    AppendReceipt, InputLogEvent, LogGroupInfo, LogStreamInfo, RecoveryReport, StoreOptions,
-    StoredEvent, SweepReport,
+    AppendReceipt, InputLogEvent, LogGroupInfo, LogStreamInfo, RecoveryReport, StoreOptions, StoredEvent, SweepReport,
 };
 
 #[cfg(test)]

@@ -64,20 +64,15 @@ pub(crate) fn create_dir_with_meta(
         }
         let path = stage.join(file);
         let mut f = fs::File::create(&path).at(&path)?;
-        let json = serde_json::to_vec(meta).map_err(|e| StoreError::Io {
-            path: path.clone(),
-            source: std::io::Error::other(e),
-        })?;
+        let json =
+            serde_json::to_vec(meta).map_err(|e| StoreError::Io { path: path.clone(), source: std::io::Error::other(e) })?;
         f.write_all(&json).at(&path)?;
         if fsync {
             f.sync_all().at(&path)?;
             sync_dir(&stage)?;
         }
         if dest.exists() {
-            return Err(StoreError::PathOccupied {
-                path: dest.to_path_buf(),
-                what,
-            });
+            return Err(StoreError::PathOccupied { path: dest.to_path_buf(), what });
         }
         fs::rename(&stage, dest).at(dest)?;
         if fsync && let Some(parent) = dest.parent() {
@@ -97,10 +92,8 @@ pub(crate) fn replace_meta(tmp: &Path, dest: &Path, meta: &Meta, fsync: bool) ->
     let stage = staging_dir(tmp)?;
     let result = (|| {
         let path = stage.join("meta.json");
-        let json = serde_json::to_vec(meta).map_err(|e| StoreError::Io {
-            path: path.clone(),
-            source: std::io::Error::other(e),
-        })?;
+        let json =
+            serde_json::to_vec(meta).map_err(|e| StoreError::Io { path: path.clone(), source: std::io::Error::other(e) })?;
         let mut f = fs::File::create(&path).at(&path)?;
         f.write_all(&json).at(&path)?;
         if fsync {

@@ -105,10 +105,7 @@ mod tests {
         assert!(!c.contains('/') && !c.contains('\0') && !c.contains('\\'));
         let p = std::path::Path::new(c);
         assert_eq!(p.components().count(), 1);
-        assert!(matches!(
-            p.components().next(),
-            Some(std::path::Component::Normal(_))
-        ));
+        assert!(matches!(p.components().next(), Some(std::path::Component::Normal(_))));
     }
 
     #[test]
@@ -140,10 +137,7 @@ mod tests {
                 assert_eq!(decode_component(&c).as_deref(), Some(name));
             }
         }
-        assert_eq!(
-            encode_component("/aws/bedrock/x.y"),
-            "%2Faws%2Fbedrock%2Fx.y"
-        );
+        assert_eq!(encode_component("/aws/bedrock/x.y"), "%2Faws%2Fbedrock%2Fx.y");
     }
 
     #[test]

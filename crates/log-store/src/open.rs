@@ -29,18 +29,11 @@ impl LogStore {
     pub fn open(root: &Path, options: StoreOptions) -> Result<LogStore, StoreError> {
         fs::create_dir_all(root).at(root)?;
         let lock_path = root.join("LOCK");
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .at(&lock_path)?;
+        let lock = OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).at(&lock_path)?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(StoreError::Locked {
-                    path: root.to_path_buf(),
-                });
+                return Err(StoreError::Locked { path: root.to_path_buf() });
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(e).at(&lock_path),
         }
@@ -82,9 +75,7 @@ impl LogStore {
             observer: std::sync::OnceLock::new(),
             _lock: lock,
         };
-        Ok(LogStore {
-            inner: Arc::new(inner),
-        })
+        Ok(LogStore { inner: Arc::new(inner) })
     }
 }
 
@@ -149,11 +140,7 @@ fn load_group(
     }))
 }
 
-fn load_segments(
-    stream: &Stream,
-    options: &StoreOptions,
-    report: &mut RecoveryReport,
-) -> Result<(), StoreError> {
+fn load_segments(stream: &Stream, options: &StoreOptions, report: &mut RecoveryReport) -> Result<(), StoreError> {
     let mut segments = write(&stream.segments);
     for entry in fs::read_dir(&stream.dir).at(&stream.dir)? {
         let entry = entry.at(&stream.dir)?;
@@ -165,11 +152,7 @@ fn load_segments(
             }
             continue;
         };
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&path)
-            .at(&path)?;
+        let file = OpenOptions::new().read(true).write(true).open(&path).at(&path)?;
         let walk = segment::walk(&file).at(&path)?;
         report.segments_checked += 1;
         let seg = Segment::new(path.clone(), start, seq, walk.valid_len);
@@ -182,17 +165,13 @@ fn load_segments(
                 if options.fsync {
                     file.sync_all().at(&path)?;
                 }
-                report
-                    .truncated
-                    .push((path, walk.file_len - walk.valid_len));
+                report.truncated.push((path, walk.file_len - walk.valid_len));
             } else {
                 seg.sealed.store(true, Ordering::Release);
                 report.corrupt.push((path, walk.file_len - walk.valid_len));
             }
         }
-        if let (Some(min), Some(max), Some(ing)) =
-            (walk.min_timestamp, walk.max_timestamp, walk.max_ingestion)
-        {
+        if let (Some(min), Some(max), Some(ing)) = (walk.min_timestamp, walk.max_timestamp, walk.max_ingestion) {
             stream.stats.record(min, max, ing);
         }
         segments.insert((start, seq), Arc::new(seg));

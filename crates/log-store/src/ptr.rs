@@ -17,11 +17,7 @@ pub struct EventPtr {
 
 impl fmt::Display for EventPtr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:016x}{:016x}{:08x}{:016x}",
-            self.stream_id, self.window_start as u64, self.seq, self.offset
-        )
+        write!(f, "{:016x}{:016x}{:08x}{:016x}", self.stream_id, self.window_start as u64, self.seq, self.offset)
     }
 }
 
@@ -34,12 +30,7 @@ impl FromStr for EventPtr {
             return Err(bad());
         }
         let hex = |r: std::ops::Range<usize>| u64::from_str_radix(&s[r], 16).map_err(|_| bad());
-        Ok(EventPtr {
-            stream_id: hex(0..16)?,
-            window_start: hex(16..32)? as i64,
-            seq: hex(32..40)? as u32,
-            offset: hex(40..56)?,
-        })
+        Ok(EventPtr { stream_id: hex(0..16)?, window_start: hex(16..32)? as i64, seq: hex(32..40)? as u32, offset: hex(40..56)? })
     }
 }
 

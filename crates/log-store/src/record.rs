@@ -127,11 +127,7 @@ pub(crate) fn decode_at(buf: &[u8], off: usize, verify: bool) -> Decoded<'_> {
     if verify && !h.verify(raw, message) {
         return Decoded::Corrupt(off + end);
     }
-    let record = Record {
-        timestamp: h.timestamp,
-        ingestion_time: h.ingestion_time,
-        message,
-    };
+    let record = Record { timestamp: h.timestamp, ingestion_time: h.ingestion_time, message };
     Decoded::Record(record, off + end)
 }
 
@@ -176,10 +172,7 @@ mod tests {
             }
             let mut b = buf.clone();
             b[i] ^= 0x10;
-            assert!(
-                !matches!(decode_at(&b, 0, true), Decoded::Record(..)),
-                "byte {i}"
-            );
+            assert!(!matches!(decode_at(&b, 0, true), Decoded::Record(..)), "byte {i}");
         }
     }
 

@@ -36,11 +36,8 @@ impl LogStore {
         // Held shared so the group cannot be deleted while its metadata is rewritten.
         let groups = read(&inner.groups);
         let g = groups.get(group).ok_or_else(|| StoreError::GroupNotFound(group.into()))?;
-        let meta = Meta {
-            name: g.name.to_string(),
-            creation_time: g.creation_time,
-            retention_in_days: Some(days).filter(|d| *d > 0),
-        };
+        let meta =
+            Meta { name: g.name.to_string(), creation_time: g.creation_time, retention_in_days: Some(days).filter(|d| *d > 0) };
         let dest = g.dir.join(GROUP_META);
         relieved(&inner.handles, || meta::replace_meta(&inner.tmp_dir, &dest, &meta, inner.options.fsync))?;
         g.retention_days.store(days, Ordering::Release);
@@ -118,8 +115,7 @@ impl LogStore {
             return Ok(());
         }
         let mut segments = write(&s.segments);
-        let expired: Vec<(i64, u32)> =
-            segments.keys().take_while(|(w, _)| window_end(*w) <= cutoff).copied().collect();
+        let expired: Vec<(i64, u32)> = segments.keys().take_while(|(w, _)| window_end(*w) <= cutoff).copied().collect();
         for key in expired {
             let Some(seg) = segments.get(&key).cloned() else { continue };
             let mut writer = lock(&seg.writer);

@@ -36,10 +36,7 @@ impl SegmentRef {
     /// The segment's time window, `[start, end)` in epoch ms: every event in it has
     /// `start <= timestamp < end`.
     pub fn window(&self) -> (i64, i64) {
-        (
-            self.segment.window_start,
-            window_end(self.segment.window_start),
-        )
+        (self.segment.window_start, window_end(self.segment.window_start))
     }
 
     /// Bytes of whole records in the file now (it may grow while you hold the ref).
@@ -67,9 +64,7 @@ impl SegmentRef {
             // retention: nothing to read.
             Err(StoreError::Io { source, .. })
                 if source.kind() == ErrorKind::NotFound
-                    && (committed == 0
-                        || self.stream.is_deleted()
-                        || self.segment.expired.load(Ordering::Acquire)) => {}
+                    && (committed == 0 || self.stream.is_deleted() || self.segment.expired.load(Ordering::Acquire)) => {}
             Err(e) => return Err(e),
         }
         Ok(SegmentData {
@@ -100,11 +95,7 @@ impl SegmentData {
 
     /// Events in append order; messages are slices of this buffer.
     pub fn events(&self) -> Events<'_> {
-        Events {
-            data: self,
-            off: 0,
-            skipped: 0,
-        }
+        Events { data: self, off: 0, skipped: 0 }
     }
 
     /// Size of the buffer (framing included): the "bytes scanned" of this segment.
@@ -157,19 +148,9 @@ impl<'a> Iterator for Events<'a> {
         let d = self.data;
         match decode_at(&d.buf, self.off, d.verify) {
             Decoded::Record(r, next) => {
-                let ptr = EventPtr {
-                    stream_id: d.stream_id,
-                    window_start: d.window_start,
-                    seq: d.seq,
-                    offset: self.off as u64,
-                };
+                let ptr = EventPtr { stream_id: d.stream_id, window_start: d.window_start, seq: d.seq, offset: self.off as u64 };
                 self.off = next;
-                Some(EventRef {
-                    timestamp: r.timestamp,
-                    ingestion_time: r.ingestion_time,
-                    message: r.message,
-                    ptr,
-                })
+                Some(EventRef { timestamp: r.timestamp, ingestion_time: r.ingestion_time, message: r.message, ptr })
             }
             Decoded::End => None,
             Decoded::Incomplete | Decoded::Corrupt(_) => {

@@ -87,11 +87,7 @@ impl Segment {
             sealed: AtomicBool::new(false),
             expired: AtomicBool::new(false),
             writer: Mutex::new(None),
-            sync: Mutex::new(SyncState {
-                synced: committed,
-                leader: false,
-                failed: false,
-            }),
+            sync: Mutex::new(SyncState { synced: committed, leader: false, failed: false }),
             synced_cv: Condvar::new(),
         }
     }
@@ -131,10 +127,7 @@ pub(crate) struct Walk {
 pub(crate) fn walk(file: &File) -> io::Result<Walk> {
     let file_len = file.metadata()?.len();
     let mut r = BufReader::with_capacity(256 << 10, file);
-    let mut w = Walk {
-        file_len,
-        ..Walk::default()
-    };
+    let mut w = Walk { file_len, ..Walk::default() };
     let mut raw = [0u8; HEADER_LEN];
     let mut message = Vec::new();
     loop {
@@ -168,10 +161,7 @@ pub(crate) fn walk(file: &File) -> io::Result<Walk> {
         w.events += 1;
         w.min_timestamp = Some(w.min_timestamp.map_or(h.timestamp, |m| m.min(h.timestamp)));
         w.max_timestamp = Some(w.max_timestamp.map_or(h.timestamp, |m| m.max(h.timestamp)));
-        w.max_ingestion = Some(
-            w.max_ingestion
-                .map_or(h.ingestion_time, |m| m.max(h.ingestion_time)),
-        );
+        w.max_ingestion = Some(w.max_ingestion.map_or(h.ingestion_time, |m| m.max(h.ingestion_time)));
         w.valid_len += record_len;
     }
     // A bad record in the middle: a zero-filled remainder is still an interrupted append
@@ -202,17 +192,10 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_reject_junk() {
-        for (s, q) in [
-            (0, 0),
-            (WINDOW_MS * 483_481, 3),
-            (-WINDOW_MS, 0),
-            (window_start(i64::MIN), 9),
-        ] {
+        for (s, q) in [(0, 0), (WINDOW_MS * 483_481, 3), (-WINDOW_MS, 0), (window_start(i64::MIN), 9)] {
             assert_eq!(parse_file_name(&file_name(s, q)), Some((s, q)));
         }
-        for junk in [
-            "1.0.seg", "0.0", "0.-1.seg", "x.0.seg", "00.0.seg", "0.00.seg", "+0.0.seg", "",
-        ] {
+        for junk in ["1.0.seg", "0.0", "0.-1.seg", "x.0.seg", "00.0.seg", "0.00.seg", "+0.0.seg", ""] {
             assert_eq!(parse_file_name(junk), None, "{junk}");
         }
     }
@@ -225,8 +208,6 @@ mod tests {
         assert_eq!(window_end(window_start(i64::MAX)), i64::MAX);
         assert_eq!(window_start(i64::MIN), i64::MIN);
         assert_eq!(window_start(window_end(i64::MIN)), window_end(i64::MIN));
-        assert!(
-            window_end(i64::MIN) > i64::MIN && window_start(window_end(i64::MIN) - 1) == i64::MIN
-        );
+        assert!(window_end(i64::MIN) > i64::MIN && window_start(window_end(i64::MIN) - 1) == i64::MIN);
     }
 }

@@ -193,7 +193,12 @@ impl SnapshotSegment {
             loop {
                 match decode_at(&buf[..filled], off, self.verify) {
                     Decoded::Record(r, next) => {
-                        let ptr = EventPtr { stream_id: self.stream_id, window_start: self.window_start, seq: self.seq, offset: base + off as u64 };
+                        let ptr = EventPtr {
+                            stream_id: self.stream_id,
+                            window_start: self.window_start,
+                            seq: self.seq,
+                            offset: base + off as u64,
+                        };
                         f(EventRef { timestamp: r.timestamp, ingestion_time: r.ingestion_time, message: r.message, ptr });
                         off = next;
                     }
@@ -261,7 +266,8 @@ mod tests {
         assert_eq!(events.len(), 3);
         assert_eq!(all[1].stream(), "s");
         for seg in &all {
-            let whole: Vec<_> = seg.read_into(Vec::new()).unwrap().events().map(|e| (e.timestamp, e.message.to_vec(), e.ptr)).collect();
+            let whole: Vec<_> =
+                seg.read_into(Vec::new()).unwrap().events().map(|e| (e.timestamp, e.message.to_vec(), e.ptr)).collect();
             for piece in [1, 7, 30, 1 << 18] {
                 let mut pieces = Vec::new();
                 seg.for_each_event(&mut Vec::new(), piece, |e| pieces.push((e.timestamp, e.message.to_vec(), e.ptr))).unwrap();

@@ -34,9 +34,7 @@ pub struct LogStore {
 
 impl std::fmt::Debug for LogStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LogStore")
-            .field("root", &self.inner.root)
-            .finish_non_exhaustive()
+        f.debug_struct("LogStore").field("root", &self.inner.root).finish_non_exhaustive()
     }
 }
 
@@ -177,11 +175,7 @@ impl Stream {
 
 /// Retires `streams` (so no append can open a file under `dir` any more), then moves `dir`
 /// into a fresh staging directory, which it returns; on failure the streams live again.
-fn retire_and_stage(
-    inner: &Inner,
-    streams: &[Arc<Stream>],
-    dir: &Path,
-) -> Result<PathBuf, StoreError> {
+fn retire_and_stage(inner: &Inner, streams: &[Arc<Stream>], dir: &Path) -> Result<PathBuf, StoreError> {
     streams.iter().for_each(|s| s.retire());
     let moved = meta::staging_dir(&inner.tmp_dir).and_then(|staged| {
         fs::rename(dir, staged.join("deleted")).at(dir)?;
@@ -220,10 +214,7 @@ fn remove_staged(inner: &Inner, staged: &Path) -> Result<(), StoreError> {
 
 pub(crate) fn check_name(name: &str) -> Result<(), StoreError> {
     if name.is_empty() {
-        return Err(StoreError::InvalidName {
-            name: String::new(),
-            reason: "must not be empty",
-        });
+        return Err(StoreError::InvalidName { name: String::new(), reason: "must not be empty" });
     }
     Ok(())
 }
@@ -256,23 +247,13 @@ impl LogStore {
     }
 
     pub(crate) fn group_handle(&self, name: &str) -> Result<Arc<Group>, StoreError> {
-        read(&self.inner.groups)
-            .get(name)
-            .cloned()
-            .ok_or_else(|| StoreError::GroupNotFound(name.to_string()))
+        read(&self.inner.groups).get(name).cloned().ok_or_else(|| StoreError::GroupNotFound(name.to_string()))
     }
 
-    pub(crate) fn stream_handle(
-        &self,
-        group: &str,
-        stream: &str,
-    ) -> Result<Arc<Stream>, StoreError> {
+    pub(crate) fn stream_handle(&self, group: &str, stream: &str) -> Result<Arc<Stream>, StoreError> {
         let g = self.group_handle(group)?;
         let s = read(&g.streams).get(stream).cloned();
-        s.ok_or_else(|| StoreError::StreamNotFound {
-            group: group.into(),
-            stream: stream.into(),
-        })
+        s.ok_or_else(|| StoreError::StreamNotFound { group: group.into(), stream: stream.into() })
     }
 
     /// Creates an empty log group. Errors: `GroupAlreadyExists`, `InvalidName`.
@@ -284,22 +265,10 @@ impl LogStore {
             return Err(StoreError::GroupAlreadyExists(name.to_string()));
         }
         let dir = inner.groups_dir.join(encode_component(name));
-        let meta = Meta {
-            name: name.to_string(),
-            creation_time: creation_time_ms,
-            retention_in_days: None,
-        };
+        let meta = Meta { name: name.to_string(), creation_time: creation_time_ms, retention_in_days: None };
         let fsync = inner.options.fsync;
         relieved(&inner.handles, || {
-            meta::create_dir_with_meta(
-                &inner.tmp_dir,
-                &dir,
-                GROUP_META,
-                &meta,
-                &[STREAMS_DIR],
-                fsync,
-                "log group",
-            )
+            meta::create_dir_with_meta(&inner.tmp_dir, &dir, GROUP_META, &meta, &[STREAMS_DIR], fsync, "log group")
         })?;
         let group = Group {
             name: name.into(),
@@ -317,10 +286,7 @@ impl LogStore {
         let inner = &self.inner;
         let staged = {
             let mut groups = write(&inner.groups);
-            let group = groups
-                .get(name)
-                .cloned()
-                .ok_or_else(|| StoreError::GroupNotFound(name.into()))?;
+            let group = groups.get(name).cloned().ok_or_else(|| StoreError::GroupNotFound(name.into()))?;
             let streams: Vec<Arc<Stream>> = read(&group.streams).values().cloned().collect();
             let staged = retire_and_stage(inner, &streams, &group.dir)?;
             groups.remove(name);
@@ -339,10 +305,7 @@ impl LogStore {
 
     /// All groups, sorted by name (byte order).
     pub fn log_groups(&self) -> Vec<LogGroupInfo> {
-        read(&self.inner.groups)
-            .values()
-            .map(|g| g.info())
-            .collect()
+        read(&self.inner.groups).values().map(|g| g.info()).collect()
     }
 
     pub fn log_group(&self, name: &str) -> Option<LogGroupInfo> {
@@ -351,43 +314,21 @@ impl LogStore {
 
     /// Creates an empty stream in an existing group.
     /// Errors: `GroupNotFound`, `StreamAlreadyExists`, `InvalidName`.
-    pub fn create_log_stream(
-        &self,
-        group: &str,
-        stream: &str,
-        creation_time_ms: i64,
-    ) -> Result<(), StoreError> {
+    pub fn create_log_stream(&self, group: &str, stream: &str, creation_time_ms: i64) -> Result<(), StoreError> {
         check_name(stream)?;
         let inner = &self.inner;
         // Held shared for the whole creation so the group cannot be deleted meanwhile.
         let groups = read(&inner.groups);
-        let g = groups
-            .get(group)
-            .ok_or_else(|| StoreError::GroupNotFound(group.into()))?;
+        let g = groups.get(group).ok_or_else(|| StoreError::GroupNotFound(group.into()))?;
         let mut streams = write(&g.streams);
         if streams.contains_key(stream) {
-            return Err(StoreError::StreamAlreadyExists {
-                group: group.into(),
-                stream: stream.into(),
-            });
+            return Err(StoreError::StreamAlreadyExists { group: group.into(), stream: stream.into() });
         }
         let dir = g.dir.join(STREAMS_DIR).join(encode_component(stream));
-        let meta = Meta {
-            name: stream.to_string(),
-            creation_time: creation_time_ms,
-            retention_in_days: None,
-        };
+        let meta = Meta { name: stream.to_string(), creation_time: creation_time_ms, retention_in_days: None };
         let fsync = inner.options.fsync;
         relieved(&inner.handles, || {
-            meta::create_dir_with_meta(
-                &inner.tmp_dir,
-                &dir,
-                STREAM_META,
-                &meta,
-                &[],
-                fsync,
-                "log stream",
-            )
+            meta::create_dir_with_meta(&inner.tmp_dir, &dir, STREAM_META, &meta, &[], fsync, "log stream")
         })?;
         let s = Arc::new(Stream::new(g.name.clone(), stream, dir, creation_time_ms));
         write(&inner.by_id).insert(s.id, s.clone());
@@ -397,12 +338,7 @@ impl LogStore {
 
     /// Makes sure the group and the stream exist, creating either with `now_ms` as its
     /// creation time. Idempotent and safe to race.
-    pub fn ensure_log_stream(
-        &self,
-        group: &str,
-        stream: &str,
-        now_ms: i64,
-    ) -> Result<(), StoreError> {
+    pub fn ensure_log_stream(&self, group: &str, stream: &str, now_ms: i64) -> Result<(), StoreError> {
         if self.stream_handle(group, stream).is_ok() {
             return Ok(());
         }
@@ -421,17 +357,12 @@ impl LogStore {
         let inner = &self.inner;
         let staged = {
             let groups = read(&inner.groups);
-            let g = groups
-                .get(group)
-                .ok_or_else(|| StoreError::GroupNotFound(group.into()))?;
+            let g = groups.get(group).ok_or_else(|| StoreError::GroupNotFound(group.into()))?;
             let mut streams = write(&g.streams);
             let s = streams
                 .get(stream)
                 .cloned()
-                .ok_or_else(|| StoreError::StreamNotFound {
-                    group: group.into(),
-                    stream: stream.into(),
-                })?;
+                .ok_or_else(|| StoreError::StreamNotFound { group: group.into(), stream: stream.into() })?;
             let staged = retire_and_stage(inner, std::slice::from_ref(&s), &s.dir)?;
             streams.remove(stream);
             write(&inner.by_id).remove(&s.id);
@@ -491,12 +422,7 @@ impl LogStore {
                     break;
                 }
                 if seg.committed() > 0 && seg.may_overlap(start_ms, end_ms) {
-                    out.push(SegmentRef {
-                        segment: seg.clone(),
-                        stream: s.clone(),
-                        verify,
-                        handles: self.inner.handles.clone(),
-                    });
+                    out.push(SegmentRef { segment: seg.clone(), stream: s.clone(), verify, handles: self.inner.handles.clone() });
                 }
             }
         }
@@ -530,8 +456,7 @@ impl LogStore {
             return Ok(None);
         }
         let mut message = vec![0; h.len];
-        file.read_exact_at(&mut message, ptr.offset + HEADER_LEN as u64)
-            .at(&seg.path)?;
+        file.read_exact_at(&mut message, ptr.offset + HEADER_LEN as u64).at(&seg.path)?;
         if !h.verify(&raw, &message) {
             return Ok(None);
         }

@@ -49,10 +49,7 @@ pub struct InputLogEvent<'a> {
 
 impl<'a> InputLogEvent<'a> {
     pub fn new(timestamp: i64, message: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
-        InputLogEvent {
-            timestamp,
-            message: message.as_ref(),
-        }
+        InputLogEvent { timestamp, message: message.as_ref() }
     }
 }
 

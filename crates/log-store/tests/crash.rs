@@ -113,10 +113,8 @@ fn run_and_kill(test: &str, env: &str) -> (tempfile::TempDir, HashSet<String>, u
 }
 
 fn assert_all_kept(store: &LogStore, acked: &HashSet<String>) {
-    let stored: HashSet<String> = all_events(store, "g")
-        .into_iter()
-        .map(|(_, m)| m.split(' ').take(2).collect::<Vec<_>>().join(" "))
-        .collect();
+    let stored: HashSet<String> =
+        all_events(store, "g").into_iter().map(|(_, m)| m.split(' ').take(2).collect::<Vec<_>>().join(" ")).collect();
     let missing: Vec<_> = acked.difference(&stored).collect();
     assert!(missing.is_empty(), "{} acknowledged records lost, e.g. {:?}", missing.len(), missing.first());
     assert!(store.recovery_report().corrupt.is_empty(), "{:?}", store.recovery_report());

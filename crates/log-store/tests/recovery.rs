@@ -37,24 +37,13 @@ fn torn_tail_at_every_offset_of_the_last_record() {
         assert_eq!(all_events(&store, "g"), firsts(), "cut at {cut}");
         let report = store.recovery_report();
         if cut > last_start {
-            assert_eq!(
-                report.truncated,
-                [(seg.clone(), (cut - last_start) as u64)],
-                "cut at {cut}"
-            );
+            assert_eq!(report.truncated, [(seg.clone(), (cut - last_start) as u64)], "cut at {cut}");
         } else {
             assert!(report.truncated.is_empty());
         }
         assert!(report.corrupt.is_empty());
-        assert_eq!(
-            fs::metadata(&seg).unwrap().len(),
-            last_start as u64,
-            "repaired on open"
-        );
-        assert_eq!(
-            store.log_stream("g", "s").unwrap().last_event_timestamp,
-            Some(T0 + 1)
-        );
+        assert_eq!(fs::metadata(&seg).unwrap().len(), last_start as u64, "repaired on open");
+        assert_eq!(store.log_stream("g", "s").unwrap().last_event_timestamp, Some(T0 + 1));
         // Appending after the repair continues cleanly.
         put(&store, "g", "s", T0 + 3, "after");
         let mut want = firsts();
@@ -78,11 +67,9 @@ fn zero_filled_and_garbage_tails_are_cut() {
     let mut short = bytes.clone();
     short.extend_from_slice(&100u32.to_le_bytes());
     short.extend_from_slice(&[7; 30]);
-    for (name, content, keep) in [
-        ("zeros", zeros, last_start as u64),
-        ("flipped", flipped, last_start as u64),
-        ("short", short, full),
-    ] {
+    for (name, content, keep) in
+        [("zeros", zeros, last_start as u64), ("flipped", flipped, last_start as u64), ("short", short, full)]
+    {
         fs::write(&seg, &content).unwrap();
         let store = open(dir.path());
         assert_eq!(store.recovery_report().truncated.len(), 1, "{name}");
@@ -102,44 +89,21 @@ fn corruption_in_the_middle_is_reported_sealed_and_skipped() {
     for round in 0..2 {
         let store = open(dir.path());
         let report = store.recovery_report();
-        assert_eq!(
-            report.corrupt,
-            [(seg.clone(), (bytes.len() - second) as u64)],
-            "round {round}"
-        );
+        assert_eq!(report.corrupt, [(seg.clone(), (bytes.len() - second) as u64)], "round {round}");
         assert!(report.truncated.is_empty());
-        assert_eq!(
-            fs::read(&seg).unwrap(),
-            bytes,
-            "the damaged file is left as it is"
-        );
+        assert_eq!(fs::read(&seg).unwrap(), bytes, "the damaged file is left as it is");
         let segs = store.segments("g", None, T0, T0).unwrap();
         let data = segs[0].read().unwrap();
         let mut events = data.events();
-        assert_eq!(
-            events
-                .by_ref()
-                .map(|e| e.message.to_vec())
-                .collect::<Vec<_>>(),
-            [b"first".to_vec()]
-        );
-        assert_eq!(
-            events.skipped_bytes(),
-            0,
-            "readers stop at the last good record"
-        );
+        assert_eq!(events.by_ref().map(|e| e.message.to_vec()).collect::<Vec<_>>(), [b"first".to_vec()]);
+        assert_eq!(events.skipped_bytes(), 0, "readers stop at the last good record");
         if round == 0 {
             // New appends for the window go to a fresh file, readable in full.
             put(&store, "g", "s", T0 + 9, "after");
             let segs = store.segments("g", None, T0, T0 + 9).unwrap();
             assert_eq!(segs.len(), 2);
             let data = segs[1].read().unwrap();
-            assert_eq!(
-                data.events()
-                    .map(|e| e.message.to_vec())
-                    .collect::<Vec<_>>(),
-                [b"after".to_vec()]
-            );
+            assert_eq!(data.events().map(|e| e.message.to_vec()).collect::<Vec<_>>(), [b"after".to_vec()]);
         }
     }
 }
@@ -151,19 +115,10 @@ fn bad_length_in_the_middle_does_not_panic() {
     let second = 24 + "first".len();
     bytes[second..second + 4].copy_from_slice(&u32::MAX.to_le_bytes());
     fs::write(&seg, &bytes).unwrap();
-    let store = LogStore::open(
-        dir.path(),
-        StoreOptions {
-            verify_checksums: false,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let store = LogStore::open(dir.path(), StoreOptions { verify_checksums: false, ..Default::default() }).unwrap();
     assert_eq!(store.recovery_report().corrupt.len(), 1);
     assert_eq!(store.recovery_report().corrupt[0].0, seg);
-    let data = store.segments("g", None, T0, T0).unwrap()[0]
-        .read()
-        .unwrap();
+    let data = store.segments("g", None, T0, T0).unwrap()[0].read().unwrap();
     assert_eq!(data.events().count(), 1);
 }
 
@@ -196,30 +151,18 @@ fn stray_files_and_broken_metadata_are_ignored() {
     fs::write(gdir.join("streams/half/stream.json"), "{\"name\": \"trunc").unwrap();
     // A group directory whose metadata names another group is not trusted.
     fs::create_dir_all(groups.join("other/streams")).unwrap();
-    fs::write(
-        groups.join("other/group.json"),
-        r#"{"name":"elsewhere","creationTime":1}"#,
-    )
-    .unwrap();
+    fs::write(groups.join("other/group.json"), r#"{"name":"elsewhere","creationTime":1}"#).unwrap();
     // Leftovers of an interrupted create or delete.
     fs::create_dir_all(root.join("tmp/123-4/streams")).unwrap();
 
     let store = open(root);
-    assert_eq!(
-        store.recovery_report().ignored.len(),
-        6,
-        "{:?}",
-        store.recovery_report()
-    );
+    assert_eq!(store.recovery_report().ignored.len(), 6, "{:?}", store.recovery_report());
     assert_eq!(store.log_groups().len(), 1);
     assert_eq!(all_events(&store, "g").len(), 3);
     assert!(!root.join("tmp/123-4").exists());
     // A name whose directory is occupied by junk gets a clear error, not a silent merge.
     let err = store.create_log_group("no-meta", 0).unwrap_err();
-    assert!(
-        matches!(err, log_store::StoreError::PathOccupied { .. }),
-        "{err}"
-    );
+    assert!(matches!(err, log_store::StoreError::PathOccupied { .. }), "{err}");
 }
 
 #[test]
@@ -235,12 +178,6 @@ fn extreme_timestamps_are_stored() {
     let mut ts: Vec<i64> = all_events(&store, "g").into_iter().map(|e| e.0).collect();
     ts.sort();
     assert_eq!(ts, [i64::MIN, i64::MIN + 1, -1, 0, i64::MAX]);
-    assert_eq!(
-        store.segments("g", None, i64::MAX, i64::MAX).unwrap().len(),
-        1
-    );
-    assert_eq!(
-        store.segments("g", None, i64::MIN, i64::MIN).unwrap().len(),
-        1
-    );
+    assert_eq!(store.segments("g", None, i64::MAX, i64::MAX).unwrap().len(), 1);
+    assert_eq!(store.segments("g", None, i64::MIN, i64::MIN).unwrap().len(), 1);
 }

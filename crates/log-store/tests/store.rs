@@ -13,37 +13,22 @@ fn groups_and_streams_lifecycle() {
     let store = open(dir.path());
     store.create_log_group("b", 2).unwrap();
     store.create_log_group("a", 1).unwrap();
-    assert!(matches!(
-        store.create_log_group("a", 9),
-        Err(StoreError::GroupAlreadyExists(_))
-    ));
-    assert!(matches!(
-        store.create_log_group("", 9),
-        Err(StoreError::InvalidName { .. })
-    ));
+    assert!(matches!(store.create_log_group("a", 9), Err(StoreError::GroupAlreadyExists(_))));
+    assert!(matches!(store.create_log_group("", 9), Err(StoreError::InvalidName { .. })));
     let names: Vec<_> = store.log_groups().into_iter().map(|g| g.name).collect();
     assert_eq!(names, ["a", "b"]);
     assert_eq!(store.log_group("a").unwrap().creation_time, 1);
 
-    assert!(matches!(
-        store.create_log_stream("zz", "s", 0),
-        Err(StoreError::GroupNotFound(_))
-    ));
+    assert!(matches!(store.create_log_stream("zz", "s", 0), Err(StoreError::GroupNotFound(_))));
     store.create_log_stream("a", "s2", 10).unwrap();
     store.create_log_stream("a", "s1", 11).unwrap();
-    assert!(matches!(
-        store.create_log_stream("a", "s1", 0),
-        Err(StoreError::StreamAlreadyExists { .. })
-    ));
+    assert!(matches!(store.create_log_stream("a", "s1", 0), Err(StoreError::StreamAlreadyExists { .. })));
     assert!(matches!(
         store.put_log_events("a", "nope", &[InputLogEvent::new(1, "x")], 1),
         Err(StoreError::StreamNotFound { .. })
     ));
     let streams = store.log_streams("a").unwrap();
-    assert_eq!(
-        streams.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
-        ["s1", "s2"]
-    );
+    assert_eq!(streams.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["s1", "s2"]);
     assert_eq!(streams[0].first_event_timestamp, None);
     assert_eq!(streams[0].stored_bytes, 0);
 
@@ -53,10 +38,7 @@ fn groups_and_streams_lifecycle() {
 
     put(&store, "a", "s1", T0, "hello");
     store.delete_log_group("a").unwrap();
-    assert!(matches!(
-        store.delete_log_group("a"),
-        Err(StoreError::GroupNotFound(_))
-    ));
+    assert!(matches!(store.delete_log_group("a"), Err(StoreError::GroupNotFound(_))));
     assert!(store.log_group("a").is_none());
     store.create_log_group("a", 3).unwrap();
     assert!(store.log_streams("a").unwrap().is_empty());
@@ -71,34 +53,13 @@ fn groups_and_streams_lifecycle() {
 fn records_and_metadata_survive_restart() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
-    store
-        .create_log_group("/aws/bedrock/modelinvocations", 100)
-        .unwrap();
-    store
-        .create_log_stream(
-            "/aws/bedrock/modelinvocations",
-            "aws/bedrock/modelinvocations",
-            200,
-        )
-        .unwrap();
-    let (g, s) = (
-        "/aws/bedrock/modelinvocations",
-        "aws/bedrock/modelinvocations",
-    );
-    let batch = [
-        InputLogEvent::new(T0 + 10, "one"),
-        InputLogEvent::new(T0 + 5, "two"),
-    ];
+    store.create_log_group("/aws/bedrock/modelinvocations", 100).unwrap();
+    store.create_log_stream("/aws/bedrock/modelinvocations", "aws/bedrock/modelinvocations", 200).unwrap();
+    let (g, s) = ("/aws/bedrock/modelinvocations", "aws/bedrock/modelinvocations");
+    let batch = [InputLogEvent::new(T0 + 10, "one"), InputLogEvent::new(T0 + 5, "two")];
     let r = store.put_log_events(g, s, &batch, T0 + 1000).unwrap();
     assert_eq!(r.event_count, 2);
-    store
-        .put_log_events(
-            g,
-            s,
-            &[InputLogEvent::new(T0 + 2 * HOUR, "{\"x\":\"\\n\"}\n")],
-            T0 + 900,
-        )
-        .unwrap();
+    store.put_log_events(g, s, &[InputLogEvent::new(T0 + 2 * HOUR, "{\"x\":\"\\n\"}\n")], T0 + 900).unwrap();
     let before = store.log_streams(g).unwrap();
     assert_eq!(before[0].first_event_timestamp, Some(T0 + 5));
     assert_eq!(before[0].last_event_timestamp, Some(T0 + 2 * HOUR));
@@ -110,18 +71,11 @@ fn records_and_metadata_survive_restart() {
     let store = open(dir.path());
     assert_eq!(store.log_streams(g).unwrap(), before);
     assert_eq!(store.log_group(g).unwrap().creation_time, 100);
-    assert_eq!(
-        store.log_group(g).unwrap().stored_bytes,
-        before[0].stored_bytes
-    );
+    assert_eq!(store.log_group(g).unwrap().stored_bytes, before[0].stored_bytes);
     assert_eq!(all_events(&store, g), events);
     assert_eq!(
         events,
-        [
-            (T0 + 10, "one".to_string()),
-            (T0 + 5, "two".to_string()),
-            (T0 + 2 * HOUR, "{\"x\":\"\\n\"}\n".to_string())
-        ]
+        [(T0 + 10, "one".to_string()), (T0 + 5, "two".to_string()), (T0 + 2 * HOUR, "{\"x\":\"\\n\"}\n".to_string())]
     );
     put(&store, g, s, T0 + 20, "three");
     assert_eq!(all_events(&store, g)[2], (T0 + 20, "three".to_string()));
@@ -131,10 +85,7 @@ fn records_and_metadata_survive_restart() {
 fn second_open_of_same_root_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
-    assert!(matches!(
-        LogStore::open(dir.path(), StoreOptions::default()),
-        Err(StoreError::Locked { .. })
-    ));
+    assert!(matches!(LogStore::open(dir.path(), StoreOptions::default()), Err(StoreError::Locked { .. })));
     drop(store);
     open(dir.path());
 }
@@ -143,10 +94,7 @@ fn second_open_of_same_root_is_refused() {
 fn unknown_format_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("FORMAT"), "log-store 99\n").unwrap();
-    assert!(matches!(
-        LogStore::open(dir.path(), StoreOptions::default()),
-        Err(StoreError::UnsupportedFormat { .. })
-    ));
+    assert!(matches!(LogStore::open(dir.path(), StoreOptions::default()), Err(StoreError::UnsupportedFormat { .. })));
 }
 
 #[test]
@@ -170,35 +118,20 @@ fn time_range_selects_only_overlapping_windows_and_spans() {
             .collect::<Vec<_>>()
     };
     let a = |h| ("a".to_string(), h);
-    assert_eq!(
-        windows(T0 + HOUR, T0 + 3 * HOUR - 1, Some(&["a"])),
-        [a(1), a(2)]
-    );
+    assert_eq!(windows(T0 + HOUR, T0 + 3 * HOUR - 1, Some(&["a"])), [a(1), a(2)]);
     // Inclusive end: a range ending exactly at a window start includes that window.
-    assert_eq!(
-        windows(T0 + HOUR, T0 + 3 * HOUR, Some(&["a"])),
-        [a(1), a(2), a(3)]
-    );
-    assert_eq!(
-        windows(T0 + 2 * HOUR, T0 + 2 * HOUR + 6, None),
-        [a(2), ("b".into(), 2)]
-    );
+    assert_eq!(windows(T0 + HOUR, T0 + 3 * HOUR, Some(&["a"])), [a(1), a(2), a(3)]);
+    assert_eq!(windows(T0 + 2 * HOUR, T0 + 2 * HOUR + 6, None), [a(2), ("b".into(), 2)]);
     // Inside a window but after its events: no file.
     assert_eq!(windows(T0 + 2 * HOUR + 5, T0 + 2 * HOUR + 6, None), []);
     assert_eq!(windows(T0 + 10 * HOUR, i64::MAX, None), []);
     assert_eq!(windows(T0 + HOUR, T0, None), []);
-    assert_eq!(
-        windows(T0, T0 + 5 * HOUR, Some(&["b", "missing", "b"])),
-        [("b".into(), 2)]
-    );
+    assert_eq!(windows(T0, T0 + 5 * HOUR, Some(&["b", "missing", "b"])), [("b".into(), 2)]);
     let neg = store.segments("g", Some(&["a"]), i64::MIN, -1).unwrap();
     assert_eq!(neg.len(), 1);
     assert_eq!(neg[0].window(), (-HOUR, 0));
     assert_eq!(neg[0].group(), "g");
-    assert!(matches!(
-        store.segments("nope", None, 0, 1),
-        Err(StoreError::GroupNotFound(_))
-    ));
+    assert!(matches!(store.segments("nope", None, 0, 1), Err(StoreError::GroupNotFound(_))));
 
     // The store is keyed by window on disk too: one file per (stream, hour).
     assert_eq!(segment_files(dir.path()).len(), 7);
@@ -209,11 +142,8 @@ fn batch_spanning_windows_is_split_and_kept_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(dir.path());
     store.ensure_log_stream("g", "s", 0).unwrap();
-    let batch = [
-        InputLogEvent::new(T0 + HOUR + 1, "h1-a"),
-        InputLogEvent::new(T0, "h0-a"),
-        InputLogEvent::new(T0 + HOUR + 2, "h1-b"),
-    ];
+    let batch =
+        [InputLogEvent::new(T0 + HOUR + 1, "h1-a"), InputLogEvent::new(T0, "h0-a"), InputLogEvent::new(T0 + HOUR + 2, "h1-b")];
     let r = store.put_log_events("g", "s", &batch, T0).unwrap();
     assert_eq!(r.event_count, 3);
     let got: Vec<_> = all_events(&store, "g").into_iter().map(|e| e.1).collect();
@@ -239,24 +169,14 @@ fn event_pointers_resolve_across_restart() {
         let e = store.get_event(&ptr).unwrap().unwrap();
         assert_eq!((e.group.as_str(), e.stream.as_str()), ("g", "s"));
         assert_eq!(e.message, format!("m{i}").as_bytes());
-        assert_eq!(
-            (e.timestamp, e.ingestion_time),
-            (T0 + i as i64, T0 + i as i64 + 5)
-        );
+        assert_eq!((e.timestamp, e.ingestion_time), (T0 + i as i64, T0 + i as i64 + 5));
     }
     // A pointer into the middle of a record, past the end, or to a deleted stream: None.
-    let bumped = format!(
-        "{}{:016x}",
-        &ptrs[1][..40],
-        u64::from_str_radix(&ptrs[1][40..], 16).unwrap() + 3
-    );
+    let bumped = format!("{}{:016x}", &ptrs[1][..40], u64::from_str_radix(&ptrs[1][40..], 16).unwrap() + 3);
     assert_eq!(store.get_event(&bumped.parse().unwrap()).unwrap(), None);
     let far = format!("{}{:016x}", &ptrs[1][..40], 1u64 << 40);
     assert_eq!(store.get_event(&far.parse().unwrap()).unwrap(), None);
-    assert!(matches!(
-        "zz".parse::<EventPtr>(),
-        Err(StoreError::InvalidPtr(_))
-    ));
+    assert!(matches!("zz".parse::<EventPtr>(), Err(StoreError::InvalidPtr(_))));
     store.delete_log_stream("g", "s").unwrap();
     assert_eq!(store.get_event(&ptrs[0].parse().unwrap()).unwrap(), None);
 }
@@ -294,28 +214,17 @@ fn hostile_names_stay_inside_root() {
         }
     }
     // Nothing was written outside the root.
-    let outside: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    let outside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(outside, ["root"]);
     drop(store);
     let store = open(&root);
-    assert_eq!(
-        store.recovery_report().ignored,
-        Vec::<std::path::PathBuf>::new()
-    );
+    assert_eq!(store.recovery_report().ignored, Vec::<std::path::PathBuf>::new());
     let mut expected: Vec<&str> = names.to_vec();
     expected.sort();
     let groups: Vec<_> = store.log_groups().into_iter().map(|g| g.name).collect();
     assert_eq!(groups, expected);
     for g in names {
-        let streams: Vec<_> = store
-            .log_streams(g)
-            .unwrap()
-            .into_iter()
-            .map(|s| s.name)
-            .collect();
+        let streams: Vec<_> = store.log_streams(g).unwrap().into_iter().map(|s| s.name).collect();
         assert_eq!(streams, expected);
         for s in names {
             let segs = store.segments(g, Some(&[s]), i64::MIN, i64::MAX).unwrap();
@@ -329,11 +238,7 @@ fn hostile_names_stay_inside_root() {
 #[test]
 fn concurrent_appends_are_counted_and_never_interleave() {
     let dir = tempfile::tempdir().unwrap();
-    let options = StoreOptions {
-        max_segment_bytes: 64 << 10,
-        max_open_files: 3,
-        ..StoreOptions::default()
-    };
+    let options = StoreOptions { max_segment_bytes: 64 << 10, max_open_files: 3, ..StoreOptions::default() };
     let store = LogStore::open(dir.path(), options).unwrap();
     for s in ["s0", "s1", "s2", "s3"] {
         store.ensure_log_stream("g", s, 0).unwrap();
@@ -348,15 +253,10 @@ fn concurrent_appends_are_counted_and_never_interleave() {
                 for b in 0..BATCHES {
                     // A batch of 3 events tagged with (thread, batch, index), over two windows
                     // every tenth batch.
-                    let msgs: Vec<String> = (0..3)
-                        .map(|i| format!("{t}:{b}:{i}:{}", "p".repeat(b % 50)))
-                        .collect();
+                    let msgs: Vec<String> = (0..3).map(|i| format!("{t}:{b}:{i}:{}", "p".repeat(b % 50))).collect();
                     let hour = if b % 10 == 0 { (b % 3) as i64 } else { 0 };
-                    let events: Vec<_> = msgs
-                        .iter()
-                        .enumerate()
-                        .map(|(i, m)| InputLogEvent::new(T0 + hour * HOUR * (i as i64 % 2), m))
-                        .collect();
+                    let events: Vec<_> =
+                        msgs.iter().enumerate().map(|(i, m)| InputLogEvent::new(T0 + hour * HOUR * (i as i64 % 2), m)).collect();
                     store.put_log_events("g", &stream, &events, T0).unwrap();
                 }
             });
@@ -383,10 +283,7 @@ fn concurrent_appends_are_counted_and_never_interleave() {
                     }
                     let mut seen = std::collections::HashSet::new();
                     for (tb, idx) in runs {
-                        assert!(
-                            idx == [0, 1, 2] || idx == [0, 2],
-                            "torn or interleaved batch {tb}: {idx:?}"
-                        );
+                        assert!(idx == [0, 1, 2] || idx == [0, 2], "torn or interleaved batch {tb}: {idx:?}");
                         assert!(seen.insert(tb.clone()), "batch {tb} split in two runs");
                     }
                     assert_eq!(events.skipped_bytes(), 0);
@@ -407,14 +304,7 @@ fn concurrent_appends_are_counted_and_never_interleave() {
 #[test]
 fn fsync_mode_and_buffer_reuse() {
     let dir = tempfile::tempdir().unwrap();
-    let store = LogStore::open(
-        dir.path(),
-        StoreOptions {
-            fsync: true,
-            ..StoreOptions::default()
-        },
-    )
-    .unwrap();
+    let store = LogStore::open(dir.path(), StoreOptions { fsync: true, ..StoreOptions::default() }).unwrap();
     store.ensure_log_stream("g", "s", 0).unwrap();
     put(&store, "g", "s", T0, "durable");
     let segs = store.segments("g", None, T0, T0).unwrap();
@@ -428,14 +318,7 @@ fn fsync_mode_and_buffer_reuse() {
 #[test]
 fn group_commit_under_concurrency() {
     let dir = tempfile::tempdir().unwrap();
-    let store = LogStore::open(
-        dir.path(),
-        StoreOptions {
-            fsync: true,
-            ..StoreOptions::default()
-        },
-    )
-    .unwrap();
+    let store = LogStore::open(dir.path(), StoreOptions { fsync: true, ..StoreOptions::default() }).unwrap();
     store.ensure_log_stream("g", "s", 0).unwrap();
     std::thread::scope(|scope| {
         for t in 0..8 {
@@ -458,20 +341,9 @@ fn oversized_and_empty_batches() {
     let store = open(dir.path());
     store.ensure_log_stream("g", "s", 0).unwrap();
     let big = vec![b'x'; (16 << 20) + 1];
-    let err = store.put_log_events(
-        "g",
-        "s",
-        &[InputLogEvent::new(0, "ok"), InputLogEvent::new(0, &big)],
-        0,
-    );
-    assert!(matches!(
-        err,
-        Err(StoreError::EventTooLarge { index: 1, .. })
-    ));
-    assert_eq!(
-        store.put_log_events("g", "s", &[], 0).unwrap().event_count,
-        0
-    );
+    let err = store.put_log_events("g", "s", &[InputLogEvent::new(0, "ok"), InputLogEvent::new(0, &big)], 0);
+    assert!(matches!(err, Err(StoreError::EventTooLarge { index: 1, .. })));
+    assert_eq!(store.put_log_events("g", "s", &[], 0).unwrap().event_count, 0);
     assert!(all_events(&store, "g").is_empty());
 }
 

@@ -121,9 +121,7 @@ impl ErrorCode {
             ErrorCode::TextAfterQuotedTerm => "text right after a quoted term",
             ErrorCode::QuoteInUnquotedTerm => "a quote inside an unquoted term",
             ErrorCode::EmptyTerm => "empty term",
-            ErrorCode::SpaceDelimited => {
-                "space-delimited filter patterns ([...]) are not supported by this emulator"
-            }
+            ErrorCode::SpaceDelimited => "space-delimited filter patterns ([...]) are not supported by this emulator",
             ErrorCode::ExpectedClosingBrace => "expected '}' to end the JSON filter pattern",
             ErrorCode::TextAfterJson => "unexpected text after the JSON filter pattern",
             ErrorCode::ExpectedClosingParen => "expected ')'",

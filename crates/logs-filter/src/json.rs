@@ -108,14 +108,8 @@ impl Test {
     }
 }
 
-const OPERATORS: [(&str, CmpOp); 6] = [
-    ("!=", CmpOp::Ne),
-    ("<=", CmpOp::Le),
-    (">=", CmpOp::Ge),
-    ("=", CmpOp::Eq),
-    ("<", CmpOp::Lt),
-    (">", CmpOp::Gt),
-];
+const OPERATORS: [(&str, CmpOp); 6] =
+    [("!=", CmpOp::Ne), ("<=", CmpOp::Le), (">=", CmpOp::Ge), ("=", CmpOp::Eq), ("<", CmpOp::Lt), (">", CmpOp::Gt)];
 
 /// Parses the trimmed JSON pattern `src` (which starts with `{`) found at byte `base` of the
 /// caller's pattern.

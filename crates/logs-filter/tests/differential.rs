@@ -119,9 +119,9 @@ fn fixture_patterns_behave_as_before() {
 /// Pieces of JSON, term and regex patterns, valid and broken, glued at random.
 fn token_soup() -> impl Strategy<Value = String> {
     let tokens = prop::sample::select(vec![
-        "{", "}", "(", ")", "$", ".a", ".b", ".n", ".s", ".t", "[0]", "[1]", "[", "]", "=", "!=", "<", "<=", ">", ">=",
-        "&&", "||", "&", "|", "IS", "NOT", "EXISTS", "NULL", "TRUE", "FALSE", "is", "null", "1", "-2.5", "1e3", "inf",
-        "\"x*\"", "\"a\"", "x*", "abc", "*", "\"", "\\", "%", "-", "?", "é", "\t", "200",
+        "{", "}", "(", ")", "$", ".a", ".b", ".n", ".s", ".t", "[0]", "[1]", "[", "]", "=", "!=", "<", "<=", ">", ">=", "&&",
+        "||", "&", "|", "IS", "NOT", "EXISTS", "NULL", "TRUE", "FALSE", "is", "null", "1", "-2.5", "1e3", "inf", "\"x*\"",
+        "\"a\"", "x*", "abc", "*", "\"", "\\", "%", "-", "?", "é", "\t", "200",
     ]);
     prop::collection::vec((tokens, prop::sample::select(vec!["", " "])), 0..14)
         .prop_map(|parts| parts.into_iter().flat_map(|(t, sep)| [t, sep]).collect())
@@ -130,7 +130,9 @@ fn token_soup() -> impl Strategy<Value = String> {
 /// Well-formed JSON patterns (mostly), so matching is compared, not only errors.
 fn json_pattern() -> impl Strategy<Value = String> {
     let selector = prop::sample::select(vec!["$.a", "$.b", "$.n", "$.s", "$.t", "$.b[0]", "$.b[2]", "$.b.c", "$[1]", "$.x"]);
-    let value = prop::sample::select(vec!["1", "2", "-1", "1.5", "200", "\"x*\"", "\"200\"", "x1", "*", "true", "false", "\"\"", "abc*", "null"]);
+    let value = prop::sample::select(vec![
+        "1", "2", "-1", "1.5", "200", "\"x*\"", "\"200\"", "x1", "*", "true", "false", "\"\"", "abc*", "null",
+    ]);
     let op = prop::sample::select(vec!["=", "!=", "<", "<=", ">", ">="]);
     let test = prop::sample::select(vec!["IS NULL", "IS TRUE", "is false", "EXISTS", "NOT EXISTS"]);
     let condition = prop_oneof![

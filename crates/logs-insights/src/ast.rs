@@ -191,9 +191,16 @@ pub enum ExprKind {
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `expr [not] in [a, b, ...]`
-    In { expr: Box<Expr>, list: Vec<Expr>, negated: bool },
+    In {
+        expr: Box<Expr>,
+        list: Vec<Expr>,
+        negated: bool,
+    },
     /// `name(args)`; `name` is as written, matched case-insensitively.
-    Call { name: String, args: Vec<Expr> },
+    Call {
+        name: String,
+        args: Vec<Expr>,
+    },
     /// `list[index]` on a `jsonParse` value.
     Index(Box<Expr>, Box<Expr>),
 }

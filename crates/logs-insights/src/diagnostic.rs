@@ -169,14 +169,7 @@ pub struct CharOffsets {
 impl Diagnostic {
     /// A diagnostic whose severity follows from its code.
     pub fn new(code: Code, primary: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            code,
-            severity: code.severity(),
-            message: message.into(),
-            primary,
-            labels: Vec::new(),
-            help: None,
-        }
+        Diagnostic { code, severity: code.severity(), message: message.into(), primary, labels: Vec::new(), help: None }
     }
 
     /// Adds a hint printed under the snippet.
@@ -258,7 +251,7 @@ fn snippet(src: &str, span: Span, label: Option<&str>, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
-    use crate::{compile, CheckOptions, Schema};
+    use crate::{CheckOptions, Schema, compile};
 
     /// The inline code spans of a Markdown line (a run of n backticks closes a run of n).
     fn code_spans(text: &str) -> Vec<&str> {

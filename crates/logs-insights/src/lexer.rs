@@ -67,8 +67,9 @@ pub(crate) struct Lexed {
 }
 
 /// Words after which a `/` starts a regex rather than a division.
-const REGEX_AFTER_WORDS: &[&str] =
-    &["like", "and", "or", "not", "filter", "where", "parse", "by", "fields", "display", "in", "matches", "stats", "sort", "dedup"];
+const REGEX_AFTER_WORDS: &[&str] = &[
+    "like", "and", "or", "not", "filter", "where", "parse", "by", "fields", "display", "in", "matches", "stats", "sort", "dedup",
+];
 
 /// Lexes `src`, returning all tokens or all lexical errors.
 pub(crate) fn lex(src: &str) -> Result<Lexed, Vec<Diagnostic>> {
@@ -90,8 +91,10 @@ pub(crate) fn lex(src: &str) -> Result<Lexed, Vec<Diagnostic>> {
                     i = end;
                 }
                 Err(end) => {
-                    errors.push(Diagnostic::new(Code::E002UnterminatedString, Span::new(start, end), "unterminated string")
-                        .with_help(format!("close the string with {}", c as char)));
+                    errors.push(
+                        Diagnostic::new(Code::E002UnterminatedString, Span::new(start, end), "unterminated string")
+                            .with_help(format!("close the string with {}", c as char)),
+                    );
                     i = end;
                 }
             },
@@ -102,14 +105,22 @@ pub(crate) fn lex(src: &str) -> Result<Lexed, Vec<Diagnostic>> {
                     i += n + 2;
                 }
                 None => {
-                    errors.push(Diagnostic::new(Code::E004UnterminatedBacktick, Span::new(start, bytes.len()), "unterminated backtick identifier"));
+                    errors.push(Diagnostic::new(
+                        Code::E004UnterminatedBacktick,
+                        Span::new(start, bytes.len()),
+                        "unterminated backtick identifier",
+                    ));
                     i = bytes.len();
                 }
             },
             b'@' => {
                 let (name, end) = lex_at_field(src, i);
                 if name.len() <= 1 || name == "@@" {
-                    errors.push(Diagnostic::new(Code::E001UnexpectedChar, Span::new(start, end.max(i + 1)), "`@` must be followed by a field name"));
+                    errors.push(Diagnostic::new(
+                        Code::E001UnexpectedChar,
+                        Span::new(start, end.max(i + 1)),
+                        "`@` must be followed by a field name",
+                    ));
                     i = end.max(i + 1);
                 } else {
                     push(&mut tokens, Tok::Field(name), end);
@@ -145,8 +156,10 @@ pub(crate) fn lex(src: &str) -> Result<Lexed, Vec<Diagnostic>> {
                 if closed {
                     push(&mut tokens, Tok::Regex(pat), j);
                 } else {
-                    errors.push(Diagnostic::new(Code::E003UnterminatedRegex, Span::new(start, bytes.len()), "unterminated regex literal")
-                        .with_help("close the regex with `/`; write a literal slash inside it as `\\/`"));
+                    errors.push(
+                        Diagnostic::new(Code::E003UnterminatedRegex, Span::new(start, bytes.len()), "unterminated regex literal")
+                            .with_help("close the regex with `/`; write a literal slash inside it as `\\/`"),
+                    );
                 }
                 i = j;
             }
@@ -171,8 +184,12 @@ pub(crate) fn lex(src: &str) -> Result<Lexed, Vec<Diagnostic>> {
                     match (TimeUnit::parse(unit), text.parse::<u64>()) {
                         (Some(u), Ok(n)) => push(&mut tokens, Tok::Period(n, u, src[i..j].to_string()), j),
                         _ => errors.push(
-                            Diagnostic::new(Code::E005InvalidNumber, Span::new(start, j), format!("`{}` is neither a number nor a time period", &src[i..j]))
-                                .with_help("time periods are a whole number and a unit: ms, s, m, h, d, w, mo, q, y"),
+                            Diagnostic::new(
+                                Code::E005InvalidNumber,
+                                Span::new(start, j),
+                                format!("`{}` is neither a number nor a time period", &src[i..j]),
+                            )
+                            .with_help("time periods are a whole number and a unit: ms, s, m, h, d, w, mo, q, y"),
                         ),
                     }
                 } else {
@@ -218,7 +235,11 @@ pub(crate) fn lex(src: &str) -> Result<Lexed, Vec<Diagnostic>> {
                         _ => {
                             let ch = src[i..].chars().next().unwrap_or('\u{fffd}');
                             let end = i + ch.len_utf8();
-                            errors.push(Diagnostic::new(Code::E001UnexpectedChar, Span::new(start, end), format!("unexpected character `{ch}`")));
+                            errors.push(Diagnostic::new(
+                                Code::E001UnexpectedChar,
+                                Span::new(start, end),
+                                format!("unexpected character `{ch}`"),
+                            ));
                             i = end;
                             continue;
                         }
@@ -240,13 +261,16 @@ pub(crate) fn lex(src: &str) -> Result<Lexed, Vec<Diagnostic>> {
 /// is the one place a regex follows a field.
 fn regex_allowed(tokens: &[Token]) -> bool {
     if let [.., Token { tok: Tok::Ident(kw), .. }, Token { tok: Tok::Ident(_) | Tok::Field(_), .. }] = tokens
-        && kw.eq_ignore_ascii_case("parse") {
-            return true;
-        }
+        && kw.eq_ignore_ascii_case("parse")
+    {
+        return true;
+    }
     match tokens.last().map(|t| &t.tok) {
         None => true,
         Some(Tok::Ident(word)) => REGEX_AFTER_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)),
-        Some(Tok::Field(_) | Tok::Str(_) | Tok::Regex(_) | Tok::Number(..) | Tok::Period(..) | Tok::RParen | Tok::RBracket) => false,
+        Some(Tok::Field(_) | Tok::Str(_) | Tok::Regex(_) | Tok::Number(..) | Tok::Period(..) | Tok::RParen | Tok::RBracket) => {
+            false
+        }
         Some(_) => true,
     }
 }

@@ -43,8 +43,8 @@ mod span;
 pub mod time;
 mod value;
 
-pub use check::{check, CheckOptions, Schema};
-pub use diagnostic::{render, CharOffsets, Code, Diagnostic, Label, Severity};
+pub use check::{CheckOptions, Schema, check};
+pub use diagnostic::{CharOffsets, Code, Diagnostic, Label, Severity, render};
 pub use eval::Partial;
 pub use field_scanner::{FieldScanner, FieldValues};
 pub use parser::parse;

@@ -75,11 +75,7 @@ impl fmt::Display for Expr {
                 // Operands of unary operators bind at least as tight as the unary level;
                 // a nested sign is parenthesized so `--` never appears.
                 let nested_sign = matches!(e.kind, ExprKind::Unary(UnaryOp::Neg | UnaryOp::Plus, _));
-                if e.prec() < prec::UNARY || (nested_sign && *op != UnaryOp::Not) {
-                    write!(f, "({e})")
-                } else {
-                    write!(f, "{e}")
-                }
+                if e.prec() < prec::UNARY || (nested_sign && *op != UnaryOp::Not) { write!(f, "({e})") } else { write!(f, "{e}") }
             }
             ExprKind::Binary(op, a, b) => {
                 let p = op.prec();
@@ -88,12 +84,20 @@ impl fmt::Display for Expr {
                 // `a ^ -b`: the right side of `^` is parsed at the unary level.
                 let right_min = if right_assoc { prec::UNARY } else { p + 1 };
                 let right_paren = b.prec() < right_min;
-                if left_paren { write!(f, "({a})")? } else { write!(f, "{a}")? }
+                if left_paren {
+                    write!(f, "({a})")?
+                } else {
+                    write!(f, "{a}")?
+                }
                 write!(f, " {} ", op.symbol())?;
                 if right_paren { write!(f, "({b})") } else { write!(f, "{b}") }
             }
             ExprKind::In { expr, list, negated } => {
-                if expr.prec() <= prec::IN { write!(f, "({expr})")? } else { write!(f, "{expr}")? }
+                if expr.prec() <= prec::IN {
+                    write!(f, "({expr})")?
+                } else {
+                    write!(f, "{expr}")?
+                }
                 f.write_str(if *negated { " not in [" } else { " in [" })?;
                 for (i, e) in list.iter().enumerate() {
                     if i > 0 {
@@ -115,7 +119,11 @@ impl fmt::Display for Expr {
                 f.write_str(")")
             }
             ExprKind::Index(base, idx) => {
-                if base.prec() < prec::ATOM { write!(f, "({base})[{idx}]") } else { write!(f, "{base}[{idx}]") }
+                if base.prec() < prec::ATOM {
+                    write!(f, "({base})[{idx}]")
+                } else {
+                    write!(f, "{base}[{idx}]")
+                }
             }
         }
     }
@@ -304,11 +312,15 @@ fn dump_into(e: &Expr, out: &mut String) {
         ExprKind::Period(p) => write!(out, "{}{}", p.amount, p.unit.short()),
         ExprKind::Star => write!(out, "*"),
         ExprKind::Unary(op, x) => {
-            let _ = write!(out, "({} ", match op {
-                UnaryOp::Not => "not",
-                UnaryOp::Neg => "neg",
-                UnaryOp::Plus => "pos",
-            });
+            let _ = write!(
+                out,
+                "({} ",
+                match op {
+                    UnaryOp::Not => "not",
+                    UnaryOp::Neg => "neg",
+                    UnaryOp::Plus => "pos",
+                }
+            );
             dump_into(x, out);
             write!(out, ")")
         }

@@ -72,7 +72,11 @@ impl QueryResult {
         let cells: Vec<Vec<String>> = self
             .rows
             .iter()
-            .map(|r| cols.iter().map(|c| r.iter().find(|f| &f.field == c).map_or("∅".to_string(), |f| f.value.replace('\n', "\\n"))).collect())
+            .map(|r| {
+                cols.iter()
+                    .map(|c| r.iter().find(|f| &f.field == c).map_or("∅".to_string(), |f| f.value.replace('\n', "\\n")))
+                    .collect()
+            })
             .collect();
         let widths: Vec<usize> = cols
             .iter()
@@ -80,7 +84,8 @@ impl QueryResult {
             .map(|(i, c)| cells.iter().map(|r| r[i].chars().count()).chain([c.chars().count()]).max().unwrap_or(0))
             .collect();
         let line = |vals: &[String]| {
-            let s: Vec<String> = vals.iter().zip(&widths).map(|(v, w)| format!("{v}{}", " ".repeat(w - v.chars().count()))).collect();
+            let s: Vec<String> =
+                vals.iter().zip(&widths).map(|(v, w)| format!("{v}{}", " ".repeat(w - v.chars().count()))).collect();
             format!("| {} |", s.join(" | ")).trim_end().to_string()
         };
         let mut out = line(&cols);

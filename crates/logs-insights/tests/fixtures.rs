@@ -10,7 +10,7 @@
 mod common;
 
 use common::{fixtures_dir, load_events};
-use logs_insights::{check, parse, render, CheckOptions, Diagnostic, Schema};
+use logs_insights::{CheckOptions, Diagnostic, Schema, check, parse, render};
 use std::path::Path;
 
 struct Header {
@@ -49,7 +49,11 @@ fn assert_spans(src: &str, diags: &[Diagnostic], path: &Path) {
         for span in std::iter::once(d.primary).chain(d.labels.iter().map(|l| l.span)) {
             let (s, e) = (span.start as usize, span.end as usize);
             assert!(s <= e && e <= src.len(), "{}: span {span:?} outside the query", path.display());
-            assert!(src.is_char_boundary(s) && src.is_char_boundary(e), "{}: span {span:?} not on a char boundary", path.display());
+            assert!(
+                src.is_char_boundary(s) && src.is_char_boundary(e),
+                "{}: span {span:?} not on a char boundary",
+                path.display()
+            );
         }
     }
 }
@@ -78,7 +82,10 @@ fn run_fixture(path: &Path) -> String {
             let first = diags[0].char_offsets(&src);
             out.push_str("## Diagnostics (parse)\n");
             out.push_str(&render(&src, &diags));
-            out.push_str(&format!("\nMalformedQueryException location: startCharOffset={} endCharOffset={}\n", first.start_char_offset, first.end_char_offset));
+            out.push_str(&format!(
+                "\nMalformedQueryException location: startCharOffset={} endCharOffset={}\n",
+                first.start_char_offset, first.end_char_offset
+            ));
             return out;
         }
     };
@@ -86,7 +93,8 @@ fn run_fixture(path: &Path) -> String {
     out.push_str(&logs_insights::dump(&query));
     // The printed query re-parses to the same AST.
     let printed = query.to_string();
-    let reparsed = parse(&printed).unwrap_or_else(|d| panic!("{rel}: printed query does not parse:\n{printed}\n{}", render(&printed, &d)));
+    let reparsed =
+        parse(&printed).unwrap_or_else(|d| panic!("{rel}: printed query does not parse:\n{printed}\n{}", render(&printed, &d)));
     assert_eq!(reparsed.without_spans(), query.without_spans(), "{rel}: print/parse round trip");
     let plan = match check(&query, &opts) {
         Ok(plan) => plan,
@@ -96,7 +104,10 @@ fn run_fixture(path: &Path) -> String {
             out.push_str("\n## Diagnostics (check)\n");
             out.push_str(&render(&src, &diags));
             let first = diags[0].char_offsets(&src);
-            out.push_str(&format!("\nMalformedQueryException location: startCharOffset={} endCharOffset={}\n", first.start_char_offset, first.end_char_offset));
+            out.push_str(&format!(
+                "\nMalformedQueryException location: startCharOffset={} endCharOffset={}\n",
+                first.start_char_offset, first.end_char_offset
+            ));
             return out;
         }
     };
@@ -108,7 +119,11 @@ fn run_fixture(path: &Path) -> String {
     }
     out.push_str(&format!("\n## Plan\nrequired fields: {}\n", plan.required_fields().join(", ")));
     if !plan.source_log_groups().is_empty() {
-        out.push_str(&format!("source log groups{}: {}\n", if plan.source_is_prefix() { " (prefixes)" } else { "" }, plan.source_log_groups().join(", ")));
+        out.push_str(&format!(
+            "source log groups{}: {}\n",
+            if plan.source_is_prefix() { " (prefixes)" } else { "" },
+            plan.source_log_groups().join(", ")
+        ));
     }
     out.push_str(&format!("row limit: {}\n", plan.row_limit()));
     if let Some(events_file) = &h.events {

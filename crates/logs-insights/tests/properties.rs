@@ -6,7 +6,7 @@ mod common;
 
 use logs_insights::ast::*;
 use logs_insights::time::{Period, TimeUnit};
-use logs_insights::{check, compile, parse, CheckOptions, Diagnostic, LogEvent, Span};
+use logs_insights::{CheckOptions, Diagnostic, LogEvent, Span, check, compile, parse};
 use proptest::prelude::*;
 
 fn spans_ok(src: &str, diags: &[Diagnostic]) -> Result<(), TestCaseError> {
@@ -23,13 +23,62 @@ fn spans_ok(src: &str, diags: &[Diagnostic]) -> Result<(), TestCaseError> {
 /// Query-like token soup: more interesting than uniform random text.
 fn token_soup() -> impl Strategy<Value = String> {
     let tok = prop_oneof![
-        Just("fields"), Just("filter"), Just("stats"), Just("sort"), Just("limit"), Just("dedup"), Just("parse"),
-        Just("display"), Just("SOURCE"), Just("by"), Just("as"), Just("and"), Just("or"), Just("not"), Just("like"),
-        Just("in"), Just("|"), Just(","), Just("("), Just(")"), Just("["), Just("]"), Just("*"), Just("-"), Just("--"),
-        Just("/"), Just("/x/"), Just("\"s\""), Just("'q"), Just("`b"), Just("@timestamp"), Just("@@k"), Just("a.b"),
-        Just("count(*)"), Just("sum("), Just("bin(1h)"), Just("5m"), Just("12"), Just("3.5"), Just("="), Just("!="),
-        Just("<="), Just("=~"), Just("^"), Just("#c\n"), Just("é"), Just("日本"), Just("\n"), Just("asc"), Just("desc"),
-        Just("logGroups(namePrefix: ['x'])"), Just("pattern"), Just("ago(1d)"), Just("5parsecs"), Just("@"), Just("$"),
+        Just("fields"),
+        Just("filter"),
+        Just("stats"),
+        Just("sort"),
+        Just("limit"),
+        Just("dedup"),
+        Just("parse"),
+        Just("display"),
+        Just("SOURCE"),
+        Just("by"),
+        Just("as"),
+        Just("and"),
+        Just("or"),
+        Just("not"),
+        Just("like"),
+        Just("in"),
+        Just("|"),
+        Just(","),
+        Just("("),
+        Just(")"),
+        Just("["),
+        Just("]"),
+        Just("*"),
+        Just("-"),
+        Just("--"),
+        Just("/"),
+        Just("/x/"),
+        Just("\"s\""),
+        Just("'q"),
+        Just("`b"),
+        Just("@timestamp"),
+        Just("@@k"),
+        Just("a.b"),
+        Just("count(*)"),
+        Just("sum("),
+        Just("bin(1h)"),
+        Just("5m"),
+        Just("12"),
+        Just("3.5"),
+        Just("="),
+        Just("!="),
+        Just("<="),
+        Just("=~"),
+        Just("^"),
+        Just("#c\n"),
+        Just("é"),
+        Just("日本"),
+        Just("\n"),
+        Just("asc"),
+        Just("desc"),
+        Just("logGroups(namePrefix: ['x'])"),
+        Just("pattern"),
+        Just("ago(1d)"),
+        Just("5parsecs"),
+        Just("@"),
+        Just("$"),
     ];
     prop::collection::vec(tok, 0..24).prop_map(|v| v.join(" "))
 }
@@ -74,9 +123,16 @@ fn e(kind: ExprKind) -> Expr {
 
 fn field_name() -> impl Strategy<Value = String> {
     prop_oneof![
-        Just("a".to_string()), Just("level".to_string()), Just("input.inputTokenCount".to_string()),
-        Just("items.0.id".to_string()), Just("@timestamp".to_string()), Just("@message".to_string()),
-        Just("@@kind".to_string()), Just("detail-type".to_string()), Just("@aws.tag:x".to_string()), Just("_x1".to_string()),
+        Just("a".to_string()),
+        Just("level".to_string()),
+        Just("input.inputTokenCount".to_string()),
+        Just("items.0.id".to_string()),
+        Just("@timestamp".to_string()),
+        Just("@message".to_string()),
+        Just("@@kind".to_string()),
+        Just("detail-type".to_string()),
+        Just("@aws.tag:x".to_string()),
+        Just("_x1".to_string()),
     ]
 }
 
@@ -87,7 +143,16 @@ fn leaf() -> impl Strategy<Value = Expr> {
         (0u32..1000, 1u32..100).prop_map(|(a, b)| e(ExprKind::Number(format!("{a}.{b}")))),
         "[a-z \"'\\\\#|\\n\\té]{0,6}".prop_map(|s| e(ExprKind::Str(s))),
         "[a-z0-9 .*+?|()/]{1,6}".prop_map(|s| e(ExprKind::Regex(s))),
-        (1u64..90, prop_oneof![Just(TimeUnit::Second), Just(TimeUnit::Minute), Just(TimeUnit::Hour), Just(TimeUnit::Day), Just(TimeUnit::Month)])
+        (
+            1u64..90,
+            prop_oneof![
+                Just(TimeUnit::Second),
+                Just(TimeUnit::Minute),
+                Just(TimeUnit::Hour),
+                Just(TimeUnit::Day),
+                Just(TimeUnit::Month)
+            ]
+        )
             .prop_map(|(amount, unit)| e(ExprKind::Period(Period { amount, unit }))),
     ]
 }
@@ -95,9 +160,23 @@ fn leaf() -> impl Strategy<Value = Expr> {
 fn expr() -> impl Strategy<Value = Expr> {
     leaf().prop_recursive(4, 32, 4, |inner| {
         let bin = prop_oneof![
-            Just(BinaryOp::Or), Just(BinaryOp::And), Just(BinaryOp::Like), Just(BinaryOp::NotLike), Just(BinaryOp::Match),
-            Just(BinaryOp::Eq), Just(BinaryOp::Ne), Just(BinaryOp::Lt), Just(BinaryOp::Gt), Just(BinaryOp::Le), Just(BinaryOp::Ge),
-            Just(BinaryOp::Add), Just(BinaryOp::Sub), Just(BinaryOp::Mul), Just(BinaryOp::Div), Just(BinaryOp::Mod), Just(BinaryOp::Pow),
+            Just(BinaryOp::Or),
+            Just(BinaryOp::And),
+            Just(BinaryOp::Like),
+            Just(BinaryOp::NotLike),
+            Just(BinaryOp::Match),
+            Just(BinaryOp::Eq),
+            Just(BinaryOp::Ne),
+            Just(BinaryOp::Lt),
+            Just(BinaryOp::Gt),
+            Just(BinaryOp::Le),
+            Just(BinaryOp::Ge),
+            Just(BinaryOp::Add),
+            Just(BinaryOp::Sub),
+            Just(BinaryOp::Mul),
+            Just(BinaryOp::Div),
+            Just(BinaryOp::Mod),
+            Just(BinaryOp::Pow),
         ];
         let un = prop_oneof![Just(UnaryOp::Not), Just(UnaryOp::Neg), Just(UnaryOp::Plus)];
         let fname = prop_oneof![Just("strlen"), Just("concat"), Just("sum"), Just("count"), Just("bin"), Just("jsonParse")];
@@ -106,7 +185,8 @@ fn expr() -> impl Strategy<Value = Expr> {
             (un, inner.clone()).prop_map(|(op, a)| e(ExprKind::Unary(op, Box::new(a)))),
             (inner.clone(), prop::collection::vec(inner.clone(), 0..3), any::<bool>())
                 .prop_map(|(x, list, negated)| e(ExprKind::In { expr: Box::new(x), list, negated })),
-            (fname, prop::collection::vec(inner.clone(), 0..3)).prop_map(|(n, args)| e(ExprKind::Call { name: n.to_string(), args })),
+            (fname, prop::collection::vec(inner.clone(), 0..3))
+                .prop_map(|(n, args)| e(ExprKind::Call { name: n.to_string(), args })),
             Just(e(ExprKind::Call { name: "count".into(), args: vec![e(ExprKind::Star)] })),
             (inner.clone(), inner).prop_map(|(a, b)| e(ExprKind::Index(Box::new(a), Box::new(b)))),
         ]
@@ -114,7 +194,10 @@ fn expr() -> impl Strategy<Value = Expr> {
 }
 
 fn alias() -> impl Strategy<Value = Option<Ident>> {
-    prop::option::of(prop_oneof![Just("x"), Just("Total_1"), Just("@t"), Just("my col")].prop_map(|n| Ident { name: n.to_string(), span: Span::default() }))
+    prop::option::of(
+        prop_oneof![Just("x"), Just("Total_1"), Just("@t"), Just("my col")]
+            .prop_map(|n| Ident { name: n.to_string(), span: Span::default() }),
+    )
 }
 
 fn items() -> impl Strategy<Value = Vec<Item>> {
@@ -129,29 +212,55 @@ fn command() -> impl Strategy<Value = Command> {
         expr().prop_map(move |expr| Command::Filter { expr, span: sp }),
         (items(), prop::collection::vec((expr(), alias()).prop_map(|(expr, alias)| Item { expr, alias }), 0..3))
             .prop_map(move |(items, by)| Command::Stats(Stats { items, by, span: sp })),
-        prop::collection::vec((expr(), prop::option::of(prop_oneof![Just(Order::Asc), Just(Order::Desc)])).prop_map(|(expr, order)| SortKey { expr, order }), 1..3)
-            .prop_map(move |keys| Command::Sort { keys, span: sp }),
+        prop::collection::vec(
+            (expr(), prop::option::of(prop_oneof![Just(Order::Asc), Just(Order::Desc)]))
+                .prop_map(|(expr, order)| SortKey { expr, order }),
+            1..3
+        )
+        .prop_map(move |keys| Command::Sort { keys, span: sp }),
         (1u64..=10_000).prop_map(move |n| Command::Limit { n, span: sp }),
-        prop::collection::vec(field_name().prop_map(|n| e(ExprKind::Field(n))), 1..3).prop_map(move |fields| Command::Dedup { fields, span: sp }),
-        (prop::option::of(field_name().prop_map(|n| e(ExprKind::Field(n)))), "[a-z=: ]{0,4}\\*[a-z,]{0,3}", alias().prop_filter("alias", Option::is_some))
-            .prop_map(move |(field, glob, a)| Command::Parse(Parse { field, pattern: ParsePattern::Glob { glob, aliases: vec![a.unwrap()], span: sp }, span: sp })),
-        (prop::option::of(field_name().prop_map(|n| e(ExprKind::Field(n)))), "\\(\\?<g>[a-z.+*]{1,4}\\)")
-            .prop_map(move |(field, regex)| Command::Parse(Parse { field, pattern: ParsePattern::Regex { regex, span: sp }, span: sp })),
+        prop::collection::vec(field_name().prop_map(|n| e(ExprKind::Field(n))), 1..3)
+            .prop_map(move |fields| Command::Dedup { fields, span: sp }),
+        (
+            prop::option::of(field_name().prop_map(|n| e(ExprKind::Field(n)))),
+            "[a-z=: ]{0,4}\\*[a-z,]{0,3}",
+            alias().prop_filter("alias", Option::is_some)
+        )
+            .prop_map(move |(field, glob, a)| Command::Parse(Parse {
+                field,
+                pattern: ParsePattern::Glob { glob, aliases: vec![a.unwrap()], span: sp },
+                span: sp
+            })),
+        (prop::option::of(field_name().prop_map(|n| e(ExprKind::Field(n)))), "\\(\\?<g>[a-z.+*]{1,4}\\)").prop_map(
+            move |(field, regex)| Command::Parse(Parse { field, pattern: ParsePattern::Regex { regex, span: sp }, span: sp })
+        ),
     ]
 }
 
 fn source() -> impl Strategy<Value = Option<Source>> {
     let sp = Span::default();
     prop::option::of(prop_oneof![
-        (prop::collection::vec("[a-z/_-]{1,12}", 1..3), prop::option::of(0i64..2_000_000_000_000), prop::option::of(0i64..2_000_000_000_000))
+        (
+            prop::collection::vec("[a-z/_-]{1,12}", 1..3),
+            prop::option::of(0i64..2_000_000_000_000),
+            prop::option::of(0i64..2_000_000_000_000)
+        )
             .prop_map(move |(names, start, end)| Source::Names { names, start, end, span: sp }),
-        prop::collection::vec("[a-z/_-]{1,12}", 0..3)
-            .prop_map(move |name_prefix| Source::LogGroups { name_prefix, account_identifiers: vec![], class: vec![], span: sp }),
+        prop::collection::vec("[a-z/_-]{1,12}", 0..3).prop_map(move |name_prefix| Source::LogGroups {
+            name_prefix,
+            account_identifiers: vec![],
+            class: vec![],
+            span: sp
+        }),
     ])
 }
 
 fn query() -> impl Strategy<Value = Query> {
-    (source(), prop::collection::vec(command(), 1..5)).prop_map(|(source, commands)| Query { source, commands, double_minus: vec![] })
+    (source(), prop::collection::vec(command(), 1..5)).prop_map(|(source, commands)| Query {
+        source,
+        commands,
+        double_minus: vec![],
+    })
 }
 
 // ---- Evaluator laws ----
@@ -165,7 +274,11 @@ struct Ev {
 
 fn events() -> impl Strategy<Value = Vec<Ev>> {
     prop::collection::vec(
-        (0i64..5_000_000, prop::option::of(prop_oneof![Just("a"), Just("b"), Just("c"), Just("d")]), prop::option::of(-1000i64..1000))
+        (
+            0i64..5_000_000,
+            prop::option::of(prop_oneof![Just("a"), Just("b"), Just("c"), Just("d")]),
+            prop::option::of(-1000i64..1000),
+        )
             .prop_map(|(ts, group, n)| Ev { ts: 1_733_011_200_000 + ts, group, n }),
         0..60,
     )
@@ -190,7 +303,14 @@ fn messages(evs: &[Ev]) -> Vec<String> {
 fn log_events<'a>(evs: &[Ev], msgs: &'a [String]) -> Vec<LogEvent<'a>> {
     evs.iter()
         .zip(msgs)
-        .map(|(ev, m)| LogEvent { timestamp: ev.ts, ingestion_time: ev.ts, message: m.as_bytes(), log_stream: "s", log_group: "g", ptr: "p" })
+        .map(|(ev, m)| LogEvent {
+            timestamp: ev.ts,
+            ingestion_time: ev.ts,
+            message: m.as_bytes(),
+            log_stream: "s",
+            log_group: "g",
+            ptr: "p",
+        })
         .collect()
 }
 

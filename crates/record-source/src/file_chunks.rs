@@ -224,8 +224,9 @@ mod tests {
 
     #[test]
     fn every_line_is_read_once_whatever_the_chunk_and_thread_count() {
-        let lines: Vec<String> =
-            (0..200).map(|i| format!(r#"{{"timestamp":"2025-12-03T10:00:{:02}Z","pad":"{}"}}"#, i % 60, "x".repeat(i % 37))).collect();
+        let lines: Vec<String> = (0..200)
+            .map(|i| format!(r#"{{"timestamp":"2025-12-03T10:00:{:02}Z","pad":"{}"}}"#, i % 60, "x".repeat(i % 37)))
+            .collect();
         let f = write(&lines);
         let whole = all(f.path(), 1 << 30, 1);
         assert_eq!(whole.len(), 200);
@@ -250,7 +251,9 @@ mod tests {
         let f = write(&lines);
         for threads in [1, 3] {
             let opts = ReadOptions { threads, ..ReadOptions::default() };
-            let Err(SourceError::BadRecord(bad)) = read_chunked(f.path(), &opts, 100, 40, Lines::default) else { panic!("fails") };
+            let Err(SourceError::BadRecord(bad)) = read_chunked(f.path(), &opts, 100, 40, Lines::default) else {
+                panic!("fails")
+            };
             assert_eq!(bad.line, 38);
             assert_eq!(bad.source, f.path().display().to_string());
             let skip = ReadOptions { threads, on_bad_record: OnBadRecord::Skip, ..ReadOptions::default() };

@@ -224,7 +224,11 @@ mod tests {
             if i == 31_234 {
                 text.push_str("not a record\n");
             } else {
-                text.push_str(&format!("{{\"timestamp\":\"2025-12-03T10:{:02}:00Z\",\"pad\":\"{}\"}}\n", i % 60, "z".repeat(i % 90)));
+                text.push_str(&format!(
+                    "{{\"timestamp\":\"2025-12-03T10:{:02}:00Z\",\"pad\":\"{}\"}}\n",
+                    i % 60,
+                    "z".repeat(i % 90)
+                ));
             }
         }
         let file = tempfile::NamedTempFile::new().unwrap();
@@ -253,6 +257,9 @@ mod tests {
         }
         let plain = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(plain.path(), b"\x1f\x8b broken").unwrap();
-        assert!(matches!(crate::read_file(plain.path(), &ReadOptions::default(), Seen::default), Err(SourceError::Object { .. })));
+        assert!(matches!(
+            crate::read_file(plain.path(), &ReadOptions::default(), Seen::default),
+            Err(SourceError::Object { .. })
+        ));
     }
 }

@@ -51,9 +51,5 @@ pub fn read_file<S: RecordSink>(
     opts: &ReadOptions,
     make_sink: impl Fn() -> S + Sync,
 ) -> Result<(Vec<S>, ReadReport), SourceError> {
-    if gzip_file::is_gzip(path)? {
-        gzip_file::read(path, opts, make_sink)
-    } else {
-        file_chunks::read(path, opts, make_sink)
-    }
+    if gzip_file::is_gzip(path)? { gzip_file::read(path, opts, make_sink) } else { file_chunks::read(path, opts, make_sink) }
 }

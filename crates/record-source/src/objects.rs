@@ -36,7 +36,11 @@ pub struct ObjectFeed {
 
 impl std::fmt::Debug for ObjectFeed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ObjectFeed").field("base", &self.base).field("keys", &self.keys.len()).field("skipped", &self.skipped).finish()
+        f.debug_struct("ObjectFeed")
+            .field("base", &self.base)
+            .field("keys", &self.keys.len())
+            .field("skipped", &self.skipped)
+            .finish()
     }
 }
 
@@ -253,7 +257,9 @@ mod tests {
         let text: String = (0..30).map(|i| if i == 17 { "garbage\n".to_string() } else { record(i) + "\n" }).collect();
         broken[4] = ("k4.json.gz".into(), gz(&text));
         let opts = ReadOptions { threads: 2, ..ReadOptions::default() };
-        let Err(SourceError::BadRecord(bad)) = read_objects(&feed(broken.clone()), &opts, Count::default) else { panic!("fails") };
+        let Err(SourceError::BadRecord(bad)) = read_objects(&feed(broken.clone()), &opts, Count::default) else {
+            panic!("fails")
+        };
         assert_eq!((bad.source.as_str(), bad.line), ("s3://b/k4.json.gz", 18));
         let skip = ReadOptions { on_bad_record: OnBadRecord::Skip, ..opts };
         let (_, report) = read_objects(&feed(broken.clone()), &skip, Count::default).unwrap();

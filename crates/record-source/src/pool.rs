@@ -64,10 +64,7 @@ impl Control {
 impl Collected {
     /// The read's report, or its error. `line_of(source, offset)` supplies line numbers that
     /// the reader did not know while reading.
-    pub(crate) fn finish(
-        mut self,
-        line_of: impl Fn(&str, u64) -> Result<u64, SourceError>,
-    ) -> Result<ReadReport, SourceError> {
+    pub(crate) fn finish(mut self, line_of: impl Fn(&str, u64) -> Result<u64, SourceError>) -> Result<ReadReport, SourceError> {
         if let Some(err) = self.error {
             return Err(err);
         }

@@ -31,13 +31,7 @@ pub struct QuerySink<'p> {
 
 impl<'p> QuerySink<'p> {
     pub fn new(run: QueryRun<'p>) -> QuerySink<'p> {
-        QuerySink {
-            run,
-            acc: run.plan.partial(),
-            with_ptr: run.plan.returns_events(),
-            source: String::new(),
-            ptr: String::new(),
-        }
+        QuerySink { run, acc: run.plan.partial(), with_ptr: run.plan.returns_events(), source: String::new(), ptr: String::new() }
     }
 
     /// The thread's partial, to merge with the others'.
@@ -90,7 +84,11 @@ pub fn query_file(path: &Path, run: &QueryRun<'_>, opts: &ReadOptions) -> Result
 }
 
 /// Runs a query over delivered objects.
-pub fn query_objects(feed: &ObjectFeed, run: &QueryRun<'_>, opts: &ReadOptions) -> Result<(QueryResult, ReadReport), SourceError> {
+pub fn query_objects(
+    feed: &ObjectFeed,
+    run: &QueryRun<'_>,
+    opts: &ReadOptions,
+) -> Result<(QueryResult, ReadReport), SourceError> {
     let (sinks, report) = read_objects(feed, opts, || QuerySink::new(*run))?;
     Ok((finish(run, sinks), report))
 }

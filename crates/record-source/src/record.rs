@@ -154,7 +154,8 @@ mod tests {
         assert!(out.bad[1].message.contains("timestamp"), "{}", out.bad[1].message);
 
         let strict = LineReader::new(i64::MIN, i64::MAX, OnBadRecord::Fail);
-        let err = strict.block(block, BlockPos { offset: 0, first_line: None }, &mut Collect::default(), &mut UnitReport::default());
+        let err =
+            strict.block(block, BlockPos { offset: 0, first_line: None }, &mut Collect::default(), &mut UnitReport::default());
         let bad = err.unwrap_err();
         assert_eq!((bad.offset, bad.line), (85, None));
     }

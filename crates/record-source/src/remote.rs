@@ -13,9 +13,9 @@ use std::sync::Arc;
 use std::sync::mpsc::SyncSender;
 
 use futures::{StreamExt, TryStreamExt};
-use object_store::{ObjectStore, ObjectStoreExt};
 use object_store::aws::AmazonS3Builder;
 use object_store::path::Path as StorePath;
+use object_store::{ObjectStore, ObjectStoreExt};
 
 use crate::error::SourceError;
 use crate::layout;

@@ -54,10 +54,13 @@ mod tests {
     #[test]
     fn quoted_values_and_nulls() {
         let rows = super::parse("\"a\",\"b\"\n\"x \"\"y\"\"\",\n\"1,2\",\"\"\n");
-        assert_eq!(rows, vec![
-            vec![Some("a".into()), Some("b".into())],
-            vec![Some("x \"y\"".into()), None],
-            vec![Some("1,2".into()), Some(String::new())],
-        ]);
+        assert_eq!(
+            rows,
+            vec![
+                vec![Some("a".into()), Some("b".into())],
+                vec![Some("x \"y\"".into()), None],
+                vec![Some("1,2".into()), Some(String::new())],
+            ]
+        );
     }
 }

@@ -37,7 +37,10 @@ fn check_catalog(name: Option<&str>) -> Result<(), AthenaError> {
 
 pub(crate) fn list_catalogs(_service: &AthenaService, call: Call<'_>) -> Result<Reply, AthenaError> {
     let _: serde_json::Value = input(call)?;
-    Ok(Reply::shape("ListDataCatalogsOutput", json!({ "DataCatalogsSummary": [{ "CatalogName": "AwsDataCatalog", "Type": "GLUE" }] })))
+    Ok(Reply::shape(
+        "ListDataCatalogsOutput",
+        json!({ "DataCatalogsSummary": [{ "CatalogName": "AwsDataCatalog", "Type": "GLUE" }] }),
+    ))
 }
 
 fn database(d: sql::catalog::DatabaseDef) -> Database {
@@ -60,12 +63,14 @@ pub(crate) fn get_database(service: &AthenaService, call: Call<'_>) -> Result<Re
     let i: CatalogInput = input(call)?;
     check_catalog(i.catalog_name.as_deref())?;
     let name = i.database_name.unwrap_or_default().to_ascii_lowercase();
-    let d = service.engine.catalog().database(&name).ok_or_else(|| AthenaError::Metadata(format!("Database {name} not found.")))?;
+    let d =
+        service.engine.catalog().database(&name).ok_or_else(|| AthenaError::Metadata(format!("Database {name} not found.")))?;
     Ok(Reply::shape("GetDatabaseOutput", json!({ "Database": database(d) })))
 }
 
 fn table(t: TableDef) -> TableMetadata {
-    let col = |c: &sql::catalog::ColumnDef| Column { name: c.name.clone(), type_name: c.ty.to_string(), comment: c.comment.clone() };
+    let col =
+        |c: &sql::catalog::ColumnDef| Column { name: c.name.clone(), type_name: c.ty.to_string(), comment: c.comment.clone() };
     let mut parameters: BTreeMap<String, String> = t.table_properties.clone();
     parameters.insert("EXTERNAL".to_owned(), "TRUE".to_owned());
     parameters.insert("location".to_owned(), t.location.clone());
@@ -105,8 +110,11 @@ pub(crate) fn list_tables(service: &AthenaService, call: Call<'_>) -> Result<Rep
         Some(e) => Some(hive_pattern(e).ok_or_else(|| AthenaError::InvalidRequest(format!("Expression {e} is not valid")))?),
         None => None,
     };
-    let all: Vec<TableMetadata> =
-        tables_of(service, i.database_name)?.into_iter().filter(|t| re.as_ref().is_none_or(|r| r.is_match(&t.name))).map(table).collect();
+    let all: Vec<TableMetadata> = tables_of(service, i.database_name)?
+        .into_iter()
+        .filter(|t| re.as_ref().is_none_or(|r| r.is_match(&t.name)))
+        .map(table)
+        .collect();
     let (page, next) = page(all, i.next_token.as_deref(), i.max_results.unwrap_or(50))?;
     Ok(Reply::shape("ListTableMetadataOutput", json!({ "TableMetadataList": page, "NextToken": next })))
 }

@@ -11,7 +11,15 @@ use sql::{QueryContext, QueryOutput, SqlError};
 use crate::AthenaService;
 use crate::shapes::{AthenaErrorShape, seconds};
 
-pub(crate) fn spawn(service: &Arc<AthenaService>, id: String, sql: String, database: String, bucket: String, key: String, submitted: i64) {
+pub(crate) fn spawn(
+    service: &Arc<AthenaService>,
+    id: String,
+    sql: String,
+    database: String,
+    bucket: String,
+    key: String,
+    submitted: i64,
+) {
     let s = Arc::clone(service);
     let task_id = id.clone();
     let handle = tokio::spawn(async move {

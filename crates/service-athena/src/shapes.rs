@@ -73,7 +73,10 @@ pub(crate) struct EngineVersion {
 
 impl Default for EngineVersion {
     fn default() -> Self {
-        EngineVersion { selected_engine_version: "AUTO".to_owned(), effective_engine_version: "Athena engine version 3".to_owned() }
+        EngineVersion {
+            selected_engine_version: "AUTO".to_owned(),
+            effective_engine_version: "Athena engine version 3".to_owned(),
+        }
     }
 }
 

@@ -106,19 +106,16 @@ async fn answer_call(service: &Arc<BedrockService>, call: Call<'_>) -> Result<Re
         "ConverseStream" => converse_stream::converse_stream(service, ctx, &model_id()?, body, call.stream_fault),
         "InvokeModel" => {
             let out = invoke::invoke_model(service, ctx, &model_id()?, call.headers, body).await?;
-            Ok(out.headers.into_iter().fold(Reply::payload("application/json", out.body), |reply, (name, value)| {
-                reply.with_header(name, value)
-            }))
+            Ok(out
+                .headers
+                .into_iter()
+                .fold(Reply::payload("application/json", out.body), |reply, (name, value)| reply.with_header(name, value)))
         }
         "InvokeModelWithResponseStream" => {
             invoke::stream::invoke_model_stream(service, ctx, &model_id()?, call.headers, body, call.stream_fault)
         }
-        "CountTokens" => {
-            Ok(Reply::shape("CountTokensResponse", count_tokens::count_tokens(service, &model_id()?, body)?))
-        }
-        "PutModelInvocationLoggingConfiguration" => {
-            logging_config::put(service, body, &ctx.region).map(|()| Reply::empty())
-        }
+        "CountTokens" => Ok(Reply::shape("CountTokensResponse", count_tokens::count_tokens(service, &model_id()?, body)?)),
+        "PutModelInvocationLoggingConfiguration" => logging_config::put(service, body, &ctx.region).map(|()| Reply::empty()),
         "GetModelInvocationLoggingConfiguration" => {
             Ok(Reply::shape("GetModelInvocationLoggingConfigurationResponse", logging_config::get(service)))
         }
@@ -126,9 +123,7 @@ async fn answer_call(service: &Arc<BedrockService>, call: Call<'_>) -> Result<Re
         "ListFoundationModels" => {
             Ok(Reply::shape("ListFoundationModelsResponse", models::list(service, call.request, &ctx.region)?))
         }
-        "GetFoundationModel" => {
-            Ok(Reply::shape("GetFoundationModelResponse", models::get(service, call.request, &ctx.region)?))
-        }
+        "GetFoundationModel" => Ok(Reply::shape("GetFoundationModelResponse", models::get(service, call.request, &ctx.region)?)),
         "ListInferenceProfiles" => {
             Ok(Reply::shape("ListInferenceProfilesResponse", profiles::list(service, call.request, &ctx.region)?))
         }
@@ -137,7 +132,7 @@ async fn answer_call(service: &Arc<BedrockService>, call: Call<'_>) -> Result<Re
         }
         // The registry calls listed operations only; answer as Coral would if it ever did not.
         other => Err(ServiceError::new(
-                bedrock_model::error::ErrorCode::UnknownOperationException,
+            bedrock_model::error::ErrorCode::UnknownOperationException,
             format!("The operation {other} is not implemented by this emulator"),
         )),
     }

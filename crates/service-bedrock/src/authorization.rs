@@ -42,11 +42,8 @@ fn model_authorization(service: &BedrockService, action: &str, model_id: &str, r
     match resolved {
         Some(resolved) => match resolved.profile {
             Some(prefix) => {
-                let profile = if model_id.starts_with("arn:") {
-                    model_id.to_owned()
-                } else {
-                    profile_arn(region, account, model_id)
-                };
+                let profile =
+                    if model_id.starts_with("arn:") { model_id.to_owned() } else { profile_arn(region, account, model_id) };
                 let mut resources = vec![profile.clone()];
                 let regions = service.catalog.profile_regions(prefix);
                 if regions.is_empty() {

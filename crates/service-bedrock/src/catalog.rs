@@ -160,11 +160,7 @@ impl Catalog {
 
     /// The family figures of a foundation model id (the first family whose glob matches).
     pub fn family(&self, foundation_model_id: &str) -> ModelFamily {
-        self.families
-            .iter()
-            .find(|f| faults::glob_match(&f.models, foundation_model_id))
-            .cloned()
-            .unwrap_or_else(fallback_family)
+        self.families.iter().find(|f| faults::glob_match(&f.models, foundation_model_id)).cloned().unwrap_or_else(fallback_family)
     }
 
     /// Every system-defined inference profile, model by model in file order.
@@ -232,9 +228,10 @@ impl Catalog {
         }
         if let Some((prefix, rest)) = id.bare.split_once('.')
             && let Some(model) = self.foundation(rest)
-                && let Some(profile) = model.inference_profiles.iter().find(|p| *p == prefix) {
-                    return Ok(ResolvedModel { model, profile: Some(profile.as_str()) });
-                }
+            && let Some(profile) = model.inference_profiles.iter().find(|p| *p == prefix)
+        {
+            return Ok(ResolvedModel { model, profile: Some(profile.as_str()) });
+        }
         Err(invalid_model_id())
     }
 }

@@ -31,8 +31,8 @@ mod error;
 mod fnv;
 pub mod metrics;
 pub mod pacing;
-mod quota;
 pub mod prices;
+mod quota;
 pub mod responder;
 mod runtime;
 pub mod tokens;
@@ -46,10 +46,10 @@ use object_store::BucketStore;
 use service_kit::Environment;
 
 pub use catalog::{Catalog, ModelFamily};
-pub use pacing::PacingMode;
-pub use prices::PriceTable;
 pub use control::logging_config::PERMISSION_CHECK_MESSAGE;
 pub use control::logging_state::default_logging_config;
+pub use pacing::PacingMode;
+pub use prices::PriceTable;
 pub use responder::Responder;
 
 use control::logging_state::LoggingState;
@@ -210,7 +210,12 @@ impl BedrockService {
 
     /// The timing an answer reports, having spent it under realistic pacing (measured on the
     /// emulator's clock from `started_ms`).
-    pub(crate) async fn answer_timing(&self, foundation_model_id: &str, completion: &responder::Completion, started_ms: i64) -> pacing::Timing {
+    pub(crate) async fn answer_timing(
+        &self,
+        foundation_model_id: &str,
+        completion: &responder::Completion,
+        started_ms: i64,
+    ) -> pacing::Timing {
         if !self.pacing.is_realistic() {
             return pacing::Timing::instant(completion.latency_ms);
         }

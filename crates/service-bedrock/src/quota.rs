@@ -34,7 +34,8 @@ pub(crate) fn admit(
 /// Settles an admission at what the answer used.
 pub(crate) fn settle(state: &BedrockService, admission: Option<&Admission>, model_id: &str, outcome: &Outcome) {
     if let Some(admission) = admission {
-        let used = outcome.input_tokens as f64 + outcome.cache_write_tokens as f64 + outcome.output_tokens as f64 * burndown(model_id);
+        let used =
+            outcome.input_tokens as f64 + outcome.cache_write_tokens as f64 + outcome.output_tokens as f64 * burndown(model_id);
         state.quotas.settle(admission, used.ceil() as u64);
     }
 }

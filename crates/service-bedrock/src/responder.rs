@@ -224,10 +224,7 @@ impl Responder {
 
 impl DeclaredResponse {
     fn matches(&self, prompt: &Prompt<'_>) -> bool {
-        let model_ok = self
-            .model_id
-            .as_deref()
-            .is_none_or(|m| m == prompt.invoked_model_id || m == prompt.foundation_model_id);
+        let model_ok = self.model_id.as_deref().is_none_or(|m| m == prompt.invoked_model_id || m == prompt.foundation_model_id);
         let prompt_ok = self.prompt_contains.as_deref().is_none_or(|p| prompt.last_user_text.contains(p));
         model_ok && prompt_ok
     }
@@ -251,9 +248,9 @@ impl DeclaredResponse {
 }
 
 const WORDS: &[&str] = &[
-    "the", "model", "answer", "request", "token", "usage", "application", "tenant", "team", "cost", "centre",
-    "report", "query", "result", "value", "emulated", "response", "service", "data", "record", "summary",
-    "example", "detail", "step", "first", "next", "finally", "clear", "simple", "useful", "local", "test",
+    "the", "model", "answer", "request", "token", "usage", "application", "tenant", "team", "cost", "centre", "report", "query",
+    "result", "value", "emulated", "response", "service", "data", "record", "summary", "example", "detail", "step", "first",
+    "next", "finally", "clear", "simple", "useful", "local", "test",
 ];
 
 /// The deterministic embedding of `text`: `dimensions` components drawn from a hash of the model
@@ -306,11 +303,12 @@ fn generate(prompt: &Prompt<'_>) -> Completion {
         stop_reason = StopReason::StopSequence;
     }
     if let Some(max) = prompt.max_tokens
-        && estimate_tokens(&text) > max {
-            let keep = text.char_indices().nth(max as usize * 4).map_or(text.len(), |(i, _)| i);
-            text.truncate(keep);
-            stop_reason = StopReason::MaxTokens;
-        }
+        && estimate_tokens(&text) > max
+    {
+        let keep = text.char_indices().nth(max as usize * 4).map_or(text.len(), |(i, _)| i);
+        text.truncate(keep);
+        stop_reason = StopReason::MaxTokens;
+    }
     let output_tokens = estimate_tokens(&text);
     Completion {
         text,

@@ -66,8 +66,8 @@ impl CloudWatchError {
             Self::LimitExceeded(m) => ("LimitExceededFault", "LimitExceeded", 400, m),
             Self::Serialization(m) => return AwsError::serialization(m.clone()),
             Self::DashboardInvalidInput { message, messages } => {
-                let error = AwsError::new("DashboardInvalidInputError", 400, message.clone())
-                    .with_query_code("InvalidParameterInput");
+                let error =
+                    AwsError::new("DashboardInvalidInputError", 400, message.clone()).with_query_code("InvalidParameterInput");
                 if messages.is_empty() {
                     return error;
                 }
@@ -141,7 +141,10 @@ mod tests {
     fn an_invalid_dashboard_carries_its_messages_in_the_models_member_names() {
         let messages = vec![ValidationMessage::new("/widgets/0", "Should have required property 'type'")];
         let e = CloudWatchError::DashboardInvalidInput { message: "The dashboard body is invalid".into(), messages }.to_aws();
-        assert_eq!((e.code.as_ref(), e.wire_query_code(), e.status), ("DashboardInvalidInputError", "InvalidParameterInput", 400));
+        assert_eq!(
+            (e.code.as_ref(), e.wire_query_code(), e.status),
+            ("DashboardInvalidInputError", "InvalidParameterInput", 400)
+        );
         assert_eq!(
             e.fields[0],
             (

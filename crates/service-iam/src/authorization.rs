@@ -53,7 +53,9 @@ pub(crate) fn authorization(svc: &IamService, call: &Call<'_>) -> Authorization 
             let path = param("Path").unwrap_or_else(|| "/".to_owned());
             Authorization::action(action, arn(account, "policy", &path, &name))
         }
-        "GetPolicy" | "DeletePolicy" | "GetPolicyVersion" => Authorization::action(action, param("PolicyArn").unwrap_or_default()),
+        "GetPolicy" | "DeletePolicy" | "GetPolicyVersion" => {
+            Authorization::action(action, param("PolicyArn").unwrap_or_default())
+        }
         _ if op.contains("Role") => {
             let auth = Authorization::action(action, role(&param("RoleName").unwrap_or_default()));
             match param("PolicyArn") {

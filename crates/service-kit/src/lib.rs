@@ -22,10 +22,10 @@ pub mod clock;
 mod context;
 mod env;
 mod identity;
-mod service;
 pub mod ids;
 pub mod opaque;
 mod principals;
+mod service;
 pub mod wait;
 
 pub use authorize::{
@@ -35,8 +35,8 @@ pub use authorize::{
 pub use clock::{AdjustableClock, Clock, ClockError, ManualClock, SharedClock, StartedClock};
 pub use context::RequestContext;
 pub use env::{DEFAULT_ACCOUNT_ID, DEFAULT_REGION, Environment};
-pub use ids::{IdGen, RandomIds, SequentialIds, SharedIds};
 pub use identity::{Identities, Identity, PrincipalIdentities, SharedIdentities};
+pub use ids::{IdGen, RandomIds, SequentialIds, SharedIds};
 pub use principals::Principals;
 pub use service::{Call, CallFuture, Service};
 pub use wait::{AdvanceClock, RealTime, SharedSleeper, Sleeper};

@@ -37,8 +37,10 @@ mod tests {
 
     #[test]
     fn principal_map_with_default() {
-        let p = Principals::from_json(r#"{"AKID1": "arn:aws:iam::111122223333:user/alice", "*": "arn:aws:iam::111122223333:user/anyone"}"#)
-            .unwrap();
+        let p = Principals::from_json(
+            r#"{"AKID1": "arn:aws:iam::111122223333:user/alice", "*": "arn:aws:iam::111122223333:user/anyone"}"#,
+        )
+        .unwrap();
         assert_eq!(p.arn_for(Some("AKID1"), "1"), "arn:aws:iam::111122223333:user/alice");
         assert_eq!(p.arn_for(Some("OTHER"), "1"), "arn:aws:iam::111122223333:user/anyone");
         assert_eq!(Principals::default().arn_for(None, "999"), "arn:aws:iam::999:user/bedrock-emulator");

@@ -74,10 +74,6 @@ pub trait Service: Send + Sync + std::fmt::Debug {
     fn body_too_large(&self, service: ServiceId, size: Option<u64>, limit: usize) -> AwsError {
         let _ = service;
         let size = size.map_or_else(|| format!("more than {limit}"), |n| n.to_string());
-        AwsError::new(
-            "RequestEntityTooLarge",
-            413,
-            format!("Request body of {size} bytes exceeds the maximum of {limit} bytes."),
-        )
+        AwsError::new("RequestEntityTooLarge", 413, format!("Request body of {size} bytes exceeds the maximum of {limit} bytes."))
     }
 }

@@ -37,7 +37,9 @@ pub(crate) fn authorization(region: &str, account: &str, call: &Call<'_>) -> Aut
             if groups.is_empty() { vec!["*".to_owned()] } else { groups.iter().map(|g| group(g)).collect() }
         }
         // No resource type: AWS names the empty group's stream in its denials.
-        "GetQueryResults" | "StopQuery" | "DescribeQueries" => vec![format!("arn:aws:logs:{region}:{account}:log-group::log-stream:")],
+        "GetQueryResults" | "StopQuery" | "DescribeQueries" => {
+            vec![format!("arn:aws:logs:{region}:{account}:log-group::log-stream:")]
+        }
         "GetLogRecord" | "TestMetricFilter" => vec!["*".to_owned()],
         _ => match &named_group {
             Some(g) => vec![group(g)],

@@ -7,12 +7,12 @@ use aws_protocol::Reply;
 use log_store::{EventPtr, InputLogEvent};
 use serde_json::Value;
 
+use super::names::{one_group, store_error};
+use crate::LogsService;
 use crate::model::{
     GetLogEventsRequest, GetLogEventsResponse, GetLogRecordRequest, GetLogRecordResponse, LogsError, OutputLogEvent,
     PutLogEventsRequest, PutLogEventsResponse, RejectedLogEventsInfo,
 };
-use super::names::{one_group, store_error};
-use crate::LogsService;
 
 /// PutLogEvents: most bytes per batch (messages plus 26 bytes per event).
 pub(crate) const MAX_BATCH_BYTES: usize = 1_048_576;
@@ -34,21 +34,18 @@ pub(crate) const MAX_PAGE_BYTES: usize = 1_048_576;
 pub(super) fn put_log_events(state: &LogsService, req: PutLogEventsRequest) -> Result<Reply, LogsError> {
     let events = &req.log_events;
     if events.windows(2).any(|w| w[1].timestamp < w[0].timestamp) {
-        return Err(LogsError::invalid_parameter(
-            "Log events in a single PutLogEvents request must be in chronological order.",
-        ));
+        return Err(LogsError::invalid_parameter("Log events in a single PutLogEvents request must be in chronological order."));
     }
     if let (Some(first), Some(last)) = (events.first(), events.last())
-        && last.timestamp - first.timestamp > MAX_BATCH_SPAN_MS {
-            return Err(LogsError::invalid_parameter(
-                "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.",
-            ));
-        }
+        && last.timestamp - first.timestamp > MAX_BATCH_SPAN_MS
+    {
+        return Err(LogsError::invalid_parameter(
+            "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.",
+        ));
+    }
     let size: usize = events.iter().map(|e| e.message.len() + EVENT_OVERHEAD_BYTES).sum();
     if size > MAX_BATCH_BYTES {
-        return Err(LogsError::invalid_parameter(format!(
-            "Upload too large: {size} bytes exceeds limit of {MAX_BATCH_BYTES}"
-        )));
+        return Err(LogsError::invalid_parameter(format!("Upload too large: {size} bytes exceeds limit of {MAX_BATCH_BYTES}")));
     }
     // The stream must exist even when every event is rejected.
     state.store.log_stream(&req.log_group_name, &req.log_stream_name).map_err(store_error)?;
@@ -159,10 +156,8 @@ fn page_len<'a>(events: impl Iterator<Item = &'a (i64, i64, String)>, limit: usi
 }
 
 pub(super) fn get_log_record(state: &LogsService, req: GetLogRecordRequest) -> Result<Reply, LogsError> {
-    let ptr: EventPtr = req
-        .log_record_pointer
-        .parse()
-        .map_err(|_| LogsError::invalid_parameter("The specified logRecordPointer is invalid."))?;
+    let ptr: EventPtr =
+        req.log_record_pointer.parse().map_err(|_| LogsError::invalid_parameter("The specified logRecordPointer is invalid."))?;
     let event = state
         .store
         .get_event(&ptr)

@@ -7,19 +7,17 @@ use aws_protocol::Reply;
 use crate::model::{FilterLogEventsRequest, FilterLogEventsResponse, FilteredLogEvent, LogsError};
 
 use super::events::{EVENT_OVERHEAD_BYTES, MAX_PAGE_BYTES};
-use logs_filter::FilterPattern;
 use super::names::{one_group, store_error};
 use super::paging;
 use crate::LogsService;
+use logs_filter::FilterPattern;
 
 const DEFAULT_LIMIT: usize = 10_000;
 
 pub(super) fn filter_log_events(state: &LogsService, req: FilterLogEventsRequest) -> Result<Reply, LogsError> {
     let group = one_group(req.log_group_name.as_deref(), req.log_group_identifier.as_deref())?;
     if req.log_stream_names.is_some() && req.log_stream_name_prefix.is_some() {
-        return Err(LogsError::invalid_parameter(
-            "You cannot specify both LogStreamNames and LogStreamNamePrefix.",
-        ));
+        return Err(LogsError::invalid_parameter("You cannot specify both LogStreamNames and LogStreamNamePrefix."));
     }
     let pattern = FilterPattern::parse(req.filter_pattern.as_deref().unwrap_or(""))
         .map_err(|e| LogsError::invalid_parameter(format!("Invalid filter pattern: {e}")))?;
@@ -51,7 +49,13 @@ pub(super) fn filter_log_events(state: &LogsService, req: FilterLogEventsRequest
         for ev in data.events().filter(|e| e.timestamp >= start && e.timestamp <= end) {
             let message = String::from_utf8_lossy(ev.message);
             if pattern.matches(&message) {
-                matched.push((ev.timestamp, seg.stream().to_owned(), ev.ingestion_time, message.into_owned(), ev.ptr.to_string()));
+                matched.push((
+                    ev.timestamp,
+                    seg.stream().to_owned(),
+                    ev.ingestion_time,
+                    message.into_owned(),
+                    ev.ptr.to_string(),
+                ));
             }
         }
     }

@@ -1,15 +1,14 @@
 //! CreateLogGroup, DeleteLogGroup, DescribeLogGroups.
 
 use crate::model::{
-    CreateLogGroupRequest, DeleteLogGroupRequest, DescribeLogGroupsRequest, DescribeLogGroupsResponse, LogGroup,
-    LogsError,
+    CreateLogGroupRequest, DeleteLogGroupRequest, DescribeLogGroupsRequest, DescribeLogGroupsResponse, LogGroup, LogsError,
 };
 
 use super::names::{check_creatable_group_name, log_group_arn, name_from_identifier, store_error};
 use super::paging;
+use crate::LogsService;
 use aws_protocol::Reply;
 use service_kit::RequestContext;
-use crate::LogsService;
 
 const DEFAULT_LIMIT: usize = 50;
 

@@ -35,9 +35,9 @@ use query_registry::QueryRegistry;
 use std::sync::Arc;
 use std::time::Duration;
 
+use aws_protocol::{AwsError, Reply, ServiceId};
 use log_store::LogStore;
 use serde::de::DeserializeOwned;
-use aws_protocol::{AwsError, Reply, ServiceId};
 use service_kit::{Call, CallFuture, Environment, RequestContext, Service};
 
 use crate::model::{LogsError, LogsOperation, parse_logs_request};
@@ -124,7 +124,10 @@ impl LogsService {
     /// The metric filters, or the error of a service started without a metric store.
     fn publisher(&self) -> Result<&metric_publisher::MetricPublisher, LogsError> {
         self.metric_filters.as_deref().ok_or_else(|| {
-            LogsError::new(crate::model::LogsErrorCode::InvalidOperationException, "Metric filters are not enabled in this emulator.")
+            LogsError::new(
+                crate::model::LogsErrorCode::InvalidOperationException,
+                "Metric filters are not enabled in this emulator.",
+            )
         })
     }
 }

@@ -28,12 +28,10 @@ pub(crate) fn one_group(name: Option<&str>, identifier: Option<&str>) -> Result<
     match (name, identifier) {
         (Some(name), None) => Ok(name.to_owned()),
         (None, Some(id)) => Ok(name_from_identifier(id)),
-        (Some(_), Some(_)) => Err(LogsError::invalid_parameter(
-            "LogGroupName and LogGroupIdentifier are mutually exclusive parameters.",
-        )),
-        (None, None) => Err(LogsError::invalid_parameter(
-            "Either LogGroupName or LogGroupIdentifier must be specified.",
-        )),
+        (Some(_), Some(_)) => {
+            Err(LogsError::invalid_parameter("LogGroupName and LogGroupIdentifier are mutually exclusive parameters."))
+        }
+        (None, None) => Err(LogsError::invalid_parameter("Either LogGroupName or LogGroupIdentifier must be specified.")),
     }
 }
 
@@ -58,9 +56,7 @@ pub(crate) fn store_error(err: StoreError) -> LogsError {
         StoreError::StreamAlreadyExists { .. } => {
             LogsError::new(LogsErrorCode::ResourceAlreadyExistsException, "The specified log stream already exists")
         }
-        StoreError::InvalidName { name, reason } => {
-            LogsError::invalid_parameter(format!("Invalid name {name}: {reason}"))
-        }
+        StoreError::InvalidName { name, reason } => LogsError::invalid_parameter(format!("Invalid name {name}: {reason}")),
         StoreError::EventTooLarge { len, max, .. } => {
             LogsError::invalid_parameter(format!("Log event too large: {len} bytes exceeds limit of {max}"))
         }

@@ -8,18 +8,17 @@
 use std::sync::Arc;
 
 use crate::model::{
-    DescribeQueriesRequest, DescribeQueriesResponse, GetQueryResultsRequest, GetQueryResultsResponse, LogsError,
-    LogsErrorCode, QueryInfo, QueryStatistics, StartQueryRequest, StartQueryResponse, StopQueryRequest,
-    StopQueryResponse, query_results,
+    DescribeQueriesRequest, DescribeQueriesResponse, GetQueryResultsRequest, GetQueryResultsResponse, LogsError, LogsErrorCode,
+    QueryInfo, QueryStatistics, StartQueryRequest, StartQueryResponse, StopQueryRequest, StopQueryResponse, query_results,
 };
 use logs_insights::{CheckOptions, Severity, Statistics, compile};
 
 use super::names::name_from_identifier;
-use insights_scan::source_log_groups;
-use super::query_registry::{QueryEntry, submit};
 use super::paging;
-use aws_protocol::Reply;
+use super::query_registry::{QueryEntry, submit};
 use crate::LogsService;
+use aws_protocol::Reply;
+use insights_scan::source_log_groups;
 
 /// Queries not finished at once, per account, before LimitExceededException (AWS quota).
 const MAX_UNFINISHED_QUERIES: usize = 100;
@@ -125,13 +124,8 @@ pub(super) async fn get_query_results(state: &LogsService, req: GetQueryResultsR
         }
         None => (Vec::new(), QueryStatistics::from(&Statistics::default()), None),
     };
-    let response = GetQueryResultsResponse {
-        query_language: "CWLI",
-        status: progress.status.as_str(),
-        results,
-        statistics,
-        next_token,
-    };
+    let response =
+        GetQueryResultsResponse { query_language: "CWLI", status: progress.status.as_str(), results, statistics, next_token };
     Ok(Reply::shape("GetQueryResultsResponse", response))
 }
 

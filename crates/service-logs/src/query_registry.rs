@@ -11,8 +11,8 @@ use std::time::Duration;
 use logs_insights::{Plan, QueryResult};
 use tokio::sync::{Semaphore, watch};
 
-use insights_scan::{ScanOutcome, ScanRequest, scan_store};
 use crate::LogsService;
+use insights_scan::{ScanOutcome, ScanRequest, scan_store};
 
 /// Finished queries kept for GetQueryResults/DescribeQueries.
 const KEPT_FINISHED: usize = 1_000;
@@ -147,9 +147,10 @@ impl QueryRegistry {
         entries.push_back(entry);
         let finished = entries.iter().filter(|e| e.progress().status.is_finished()).count();
         if finished > KEPT_FINISHED
-            && let Some(i) = entries.iter().position(|e| e.progress().status.is_finished()) {
-                entries.remove(i);
-            }
+            && let Some(i) = entries.iter().position(|e| e.progress().status.is_finished())
+        {
+            entries.remove(i);
+        }
     }
 }
 
@@ -173,13 +174,8 @@ pub(crate) fn submit(state: &Arc<LogsService>, entry: Arc<QueryEntry>, plan: Pla
         let scan_entry = Arc::clone(&entry);
         let threads = state.queries.threads;
         let outcome = tokio::task::spawn_blocking(move || {
-            let req = ScanRequest {
-                groups: &scan_entry.log_groups,
-                start_ms,
-                end_ms,
-                account_id: &state.env.account_id,
-                threads,
-            };
+            let req =
+                ScanRequest { groups: &scan_entry.log_groups, start_ms, end_ms, account_id: &state.env.account_id, threads };
             scan_store(&state.store, &plan, &req, &scan_entry.cancel)
         })
         .await;

@@ -1,23 +1,19 @@
 //! CreateLogStream, DeleteLogStream, DescribeLogStreams (orderBy, descending, limit, pages).
 
 use crate::model::{
-    CreateLogStreamRequest, DeleteLogStreamRequest, DescribeLogStreamsRequest, DescribeLogStreamsResponse, LogStream,
-    LogsError,
+    CreateLogStreamRequest, DeleteLogStreamRequest, DescribeLogStreamsRequest, DescribeLogStreamsResponse, LogStream, LogsError,
 };
 
 use super::names::{log_group_arn, one_group, store_error};
 use super::paging;
+use crate::LogsService;
 use aws_protocol::Reply;
 use service_kit::RequestContext;
-use crate::LogsService;
 
 const DEFAULT_LIMIT: usize = 50;
 
 pub(super) fn create_log_stream(state: &LogsService, req: CreateLogStreamRequest) -> Result<Reply, LogsError> {
-    state
-        .store
-        .create_log_stream(&req.log_group_name, &req.log_stream_name, state.env.now_ms())
-        .map_err(store_error)?;
+    state.store.create_log_stream(&req.log_group_name, &req.log_stream_name, state.env.now_ms()).map_err(store_error)?;
     Ok(Reply::empty())
 }
 

@@ -42,7 +42,11 @@ impl S3Error {
 
     /// S3's answer to an XML body that does not read as its shape.
     pub(crate) fn malformed_xml() -> Self {
-        Self::new(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
+        Self::new(
+            400,
+            "MalformedXML",
+            "The XML you provided was not well-formed or did not validate against our published schema",
+        )
     }
 
     pub(crate) fn no_such_upload(upload_id: &str) -> Self {

@@ -70,7 +70,8 @@ pub(crate) fn get_object(
         .or(meta.content_type.clone())
         .unwrap_or_else(|| "application/octet-stream".to_owned());
     let size = bytes.len() as u64;
-    let checksum_mode = headers.get("x-amz-checksum-mode").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("ENABLED"));
+    let checksum_mode =
+        headers.get("x-amz-checksum-mode").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("ENABLED"));
     let (status, body) = match header_str("range").and_then(parse_range) {
         Some(range) => match range.resolve(size) {
             Some((start, end)) => {
@@ -144,9 +145,8 @@ fn parse_range(value: &str) -> Option<ByteRange> {
 
 /// `Wed, 03 Dec 2025 10:54:44 GMT` (RFC 7231), as `Last-Modified`.
 fn http_date(ms: i64) -> String {
-    let fmt = time::macros::format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-    );
+    let fmt =
+        time::macros::format_description!("[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT");
     utc_datetime(ms).format(fmt).unwrap_or_default()
 }
 

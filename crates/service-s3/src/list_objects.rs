@@ -110,8 +110,7 @@ pub(crate) fn list_objects(state: &S3Service, bucket: &str, req: &Detected, v2: 
 
     let enc = |s: &str| if url_encoding { utf8_percent_encode(s, URL_ENCODE).to_string() } else { s.to_owned() };
     let fetch_owner = !v2 || q("fetch-owner").is_some_and(|v| v == "true");
-    let contents =
-        page.contents.iter().map(|obj| object(state, bucket, obj, fetch_owner, &enc)).collect::<Result<_, _>>()?;
+    let contents = page.contents.iter().map(|obj| object(state, bucket, obj, fetch_owner, &enc)).collect::<Result<_, _>>()?;
     let next = page.last.as_deref().filter(|_| page.is_truncated);
     let result = ListBucketResult {
         name: bucket.to_owned(),

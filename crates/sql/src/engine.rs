@@ -88,7 +88,11 @@ impl Engine {
         config.options_mut().sql_parser.default_null_ordering = "nulls_last".to_owned();
         config.options_mut().execution.time_zone = Some("UTC".to_owned());
         let ctx = SessionContext::new_with_config(config);
-        let provider = Arc::new(QueryCatalog { catalog: Arc::clone(&self.catalog), storage: self.storage.clone(), scanned: Arc::clone(&scanned) });
+        let provider = Arc::new(QueryCatalog {
+            catalog: Arc::clone(&self.catalog),
+            storage: self.storage.clone(),
+            scanned: Arc::clone(&scanned),
+        });
         ctx.register_catalog("awsdatacatalog", Arc::clone(&provider) as _);
         ctx.register_catalog("AwsDataCatalog", provider as _);
         crate::trino::register(&ctx);

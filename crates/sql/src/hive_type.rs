@@ -279,7 +279,8 @@ mod tests {
 
     #[test]
     fn parses_and_prints_nested_types() {
-        let t = HiveType::parse("struct< inputContentType:string,\n inputTokenCount:INT, tags:array<map<string,bigint>> >").unwrap();
+        let t =
+            HiveType::parse("struct< inputContentType:string,\n inputTokenCount:INT, tags:array<map<string,bigint>> >").unwrap();
         assert_eq!(t.to_string(), "struct<inputcontenttype:string,inputtokencount:int,tags:array<map<string,bigint>>>");
         assert!(HiveType::parse("struct<a:string").is_err());
         assert!(HiveType::parse("decimal(10,2)").unwrap_err().to_string().contains("decimal"));

@@ -29,7 +29,9 @@ impl Projection {
                 let range = prop("range").ok_or_else(|| missing("range"))?;
                 let (lo, hi) = range.split_once(',').ok_or_else(|| missing("range"))?;
                 let parse = |s: &str| {
-                    s.trim().parse::<i64>().map_err(|_| SqlError::InvalidDdl(format!("projection.{key}.range: '{s}' is not an integer")))
+                    s.trim()
+                        .parse::<i64>()
+                        .map_err(|_| SqlError::InvalidDdl(format!("projection.{key}.range: '{s}' is not an integer")))
                 };
                 Ok(Projection::Integer { lo: parse(lo)?, hi: parse(hi)? })
             }

@@ -6,8 +6,8 @@
 use datafusion::arrow::array::{Array, AsArray, RecordBatch};
 use datafusion::arrow::datatypes::{
     DataType, Date32Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, TimeUnit,
-    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt8Type,
-    UInt16Type, UInt32Type, UInt64Type,
+    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt8Type, UInt16Type,
+    UInt32Type, UInt64Type,
 };
 
 use crate::ddl::StatementType;
@@ -76,7 +76,11 @@ impl QueryOutput {
     }
 
     /// The rows of record batches, formatted.
-    pub(crate) fn from_batches(schema: &datafusion::arrow::datatypes::Schema, batches: &[RecordBatch], scanned: u64) -> QueryOutput {
+    pub(crate) fn from_batches(
+        schema: &datafusion::arrow::datatypes::Schema,
+        batches: &[RecordBatch],
+        scanned: u64,
+    ) -> QueryOutput {
         let columns = schema
             .fields()
             .iter()

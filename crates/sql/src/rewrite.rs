@@ -13,8 +13,8 @@
 use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{
-    AccessExpr, BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, JoinOperator, Query, SelectItem, SetExpr,
-    Statement, TableFactor, TableWithJoins, Value, ValueWithSpan, VisitMut, VisitorMut,
+    AccessExpr, BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, JoinOperator, Query, SelectItem,
+    SetExpr, Statement, TableFactor, TableWithJoins, Value, ValueWithSpan, VisitMut, VisitorMut,
 };
 use datafusion::sql::sqlparser::dialect::GenericDialect;
 use datafusion::sql::sqlparser::parser::Parser;
@@ -54,7 +54,9 @@ impl VisitorMut for Rewriter {
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<SqlError> {
         match expr {
-            Expr::BinaryOp { op: BinaryOperator::Arrow, .. } | Expr::Lambda(_) => return ControlFlow::Break(SqlError::NotSupported("lambda expressions (x -> ...)".to_owned())),
+            Expr::BinaryOp { op: BinaryOperator::Arrow, .. } | Expr::Lambda(_) => {
+                return ControlFlow::Break(SqlError::NotSupported("lambda expressions (x -> ...)".to_owned()));
+            }
             Expr::Function(f) if f.name.to_string().eq_ignore_ascii_case("try") => {
                 return ControlFlow::Break(SqlError::NotSupported("the TRY function".to_owned()));
             }
@@ -98,7 +100,11 @@ fn field_calls(root: Expr, chain: Vec<AccessExpr>) -> Result<Expr, SqlError> {
     let mut e = root;
     let mut pending: Vec<AccessExpr> = Vec::new();
     let flush = |e: Expr, pending: &mut Vec<AccessExpr>| {
-        if pending.is_empty() { e } else { Expr::CompoundFieldAccess { root: Box::new(e), access_chain: std::mem::take(pending) } }
+        if pending.is_empty() {
+            e
+        } else {
+            Expr::CompoundFieldAccess { root: Box::new(e), access_chain: std::mem::take(pending) }
+        }
     };
     for access in chain {
         match access {

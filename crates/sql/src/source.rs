@@ -95,9 +95,9 @@ pub struct BucketSource {
 
 fn storage_error(e: object_store::BucketStoreError) -> SqlError {
     match e {
-        object_store::BucketStoreError::NoSuchBucket(b) => {
-            SqlError::Storage(format!("The specified bucket does not exist: {b} (Service: Amazon S3; Status Code: 404; Error Code: NoSuchBucket)"))
-        }
+        object_store::BucketStoreError::NoSuchBucket(b) => SqlError::Storage(format!(
+            "The specified bucket does not exist: {b} (Service: Amazon S3; Status Code: 404; Error Code: NoSuchBucket)"
+        )),
         other => SqlError::Storage(other.to_string()),
     }
 }
@@ -214,7 +214,10 @@ mod tests {
     fn locations_parse() {
         assert_eq!(Location::parse("s3://b/p").unwrap(), Location::S3 { bucket: "b".into(), prefix: "p/".into() });
         assert_eq!(Location::parse("s3://b/").unwrap(), Location::S3 { bucket: "b".into(), prefix: String::new() });
-        assert_eq!(Location::parse("s3://b/p/").unwrap().join("dt=1"), Location::S3 { bucket: "b".into(), prefix: "p/dt=1/".into() });
+        assert_eq!(
+            Location::parse("s3://b/p/").unwrap().join("dt=1"),
+            Location::S3 { bucket: "b".into(), prefix: "p/dt=1/".into() }
+        );
         assert!(Location::parse("hdfs://x").is_err());
         assert_eq!(Location::parse("/tmp/x").unwrap(), Location::Local("/tmp/x".into()));
     }

@@ -22,7 +22,6 @@ pub(crate) struct QueryCatalog {
 }
 
 impl CatalogProvider for QueryCatalog {
-
     fn schema_names(&self) -> Vec<String> {
         self.catalog.databases().into_iter().map(|d| d.name).collect()
     }
@@ -42,7 +41,6 @@ struct DatabaseSchema {
 
 #[async_trait]
 impl SchemaProvider for DatabaseSchema {
-
     fn table_names(&self) -> Vec<String> {
         self.query.catalog.tables(&self.database).map(|t| t.into_iter().map(|t| t.name).collect()).unwrap_or_default()
     }

@@ -16,8 +16,12 @@ pub fn parse_timestamp_ms(text: &str) -> Option<i64> {
     if s.get(4) != Some(&b'-') || s.get(7) != Some(&b'-') {
         return None;
     }
-    let date = Date::from_calendar_date(i32::try_from(year).ok()?, Month::try_from(u8::try_from(month).ok()?).ok()?, u8::try_from(day).ok()?)
-        .ok()?;
+    let date = Date::from_calendar_date(
+        i32::try_from(year).ok()?,
+        Month::try_from(u8::try_from(month).ok()?).ok()?,
+        u8::try_from(day).ok()?,
+    )
+    .ok()?;
     let days = i64::from(date.to_julian_day() - 2_440_588);
     let mut ms = days * 86_400_000;
     let mut i = 10;

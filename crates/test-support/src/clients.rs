@@ -14,11 +14,7 @@ pub fn sdk_config(url: &str, region: &str, access_key: &str, secret_key: &str) -
         .behavior_version(BehaviorVersion::latest())
         .region(aws_config::Region::new(region.to_owned()))
         .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            access_key,
-            secret_key,
-            None,
-            None,
-            "test-support",
+            access_key, secret_key, None, None, "test-support",
         )))
         .endpoint_url(url)
         .build()

@@ -58,10 +58,8 @@ impl TestOptions {
         config.clock = clock;
         config.ids = Arc::new(SequentialIds::default());
         config.waits = bedrock_emulator::Waits::AdvanceClock;
-        config.principals = Principals {
-            by_access_key: [(self.access_key.clone(), self.principal_arn.clone())].into(),
-            default_arn: None,
-        };
+        config.principals =
+            Principals { by_access_key: [(self.access_key.clone(), self.principal_arn.clone())].into(), default_arn: None };
         config
     }
 }
@@ -148,7 +146,8 @@ impl TestEmulator {
     /// Sends a document to one of the emulator's own routes (`/_emulator/faults`...) and returns
     /// the status and the JSON answer.
     pub async fn emulator_route(&self, method: &str, path: &str, body: &str) -> (u16, serde_json::Value) {
-        let response = crate::raw_http::raw(&self.url(), method, path, &[("content-type", "application/json")], body.to_owned()).await;
+        let response =
+            crate::raw_http::raw(&self.url(), method, path, &[("content-type", "application/json")], body.to_owned()).await;
         (response.status, serde_json::from_slice(&response.body).unwrap_or(serde_json::Value::Null))
     }
 

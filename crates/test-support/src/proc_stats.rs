@@ -23,7 +23,11 @@ pub fn open_fds(pid: u32) -> Option<usize> {
     let out = Command::new("lsof").args(["-n", "-P", "-p", &pid.to_string()]).output().ok()?;
     // lsof lists the header, cwd, txt and mapped files too: count numbered descriptors only.
     let text = String::from_utf8_lossy(&out.stdout);
-    Some(text.lines().filter(|l| l.split_whitespace().nth(3).is_some_and(|fd| fd.starts_with(|c: char| c.is_ascii_digit()))).count())
+    Some(
+        text.lines()
+            .filter(|l| l.split_whitespace().nth(3).is_some_and(|fd| fd.starts_with(|c: char| c.is_ascii_digit())))
+            .count(),
+    )
 }
 
 /// The numbers of the descriptors `pid` has open (Linux `/proc/<pid>/fd`; `None` elsewhere).

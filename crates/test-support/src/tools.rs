@@ -94,10 +94,7 @@ pub fn py_tool(tool: PyTool) -> Option<PathBuf> {
     let works = |path: &Path| {
         path.is_file()
             && (tool != PyTool::Python
-                || std::process::Command::new(path)
-                    .args(["-c", "import boto3"])
-                    .output()
-                    .is_ok_and(|out| out.status.success()))
+                || std::process::Command::new(path).args(["-c", "import boto3"]).output().is_ok_and(|out| out.status.success()))
     };
     match choose_tool(tool, |name| std::env::var(name).ok(), &venv_bin, works) {
         ToolChoice::Use(path, message) => {
@@ -169,7 +166,14 @@ pub fn js_tool() -> Option<JsTool> {
 
 /// Runs the CommonJS `script` with node against `url` with static credentials (region
 /// us-east-1); `args` follow the script. Returns (status, stdout, stderr).
-pub fn run_js(tool: &JsTool, script: &Path, url: &str, access_key: &str, secret_key: &str, args: &[&str]) -> (i32, String, String) {
+pub fn run_js(
+    tool: &JsTool,
+    script: &Path,
+    url: &str,
+    access_key: &str,
+    secret_key: &str,
+    args: &[&str],
+) -> (i32, String, String) {
     let out = std::process::Command::new(&tool.node)
         .arg(script)
         .args(args)

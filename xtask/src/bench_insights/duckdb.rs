@@ -44,10 +44,19 @@ for line in sys.stdin:
 /// A Python that imports duckdb, installing it into the cache virtualenv when `install`.
 pub(crate) fn python(install: bool) -> anyhow::Result<Option<PathBuf>> {
     let has_duckdb = |p: &Path| {
-        Command::new(p).args(["-c", "import duckdb"]).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+        Command::new(p)
+            .args(["-c", "import duckdb"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
     };
     let mut candidates: Vec<PathBuf> = std::env::var_os("BENCH_PYTHON").map(PathBuf::from).into_iter().collect();
-    candidates.extend([PathBuf::from(".venv/bin/python"), PathBuf::from(CACHE_VENV).join("bin/python"), PathBuf::from("python3")]);
+    candidates.extend([
+        PathBuf::from(".venv/bin/python"),
+        PathBuf::from(CACHE_VENV).join("bin/python"),
+        PathBuf::from("python3"),
+    ]);
     if let Some(found) = candidates.into_iter().find(|p| has_duckdb(p)) {
         return Ok(Some(found));
     }

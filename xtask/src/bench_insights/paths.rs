@@ -65,7 +65,9 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg").map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" ")).unwrap_or_default()
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
 }
 
 /// GetQueryResults-shaped JSON → rows of field → value.
@@ -94,13 +96,7 @@ fn sorted(mut rows: Vec<Row>) -> Vec<Row> {
 fn agree(ours: &[Row], theirs: &[serde_json::Value]) -> Result<(), String> {
     let theirs: Vec<Row> = theirs
         .iter()
-        .map(|r| {
-            r.as_object()
-                .into_iter()
-                .flatten()
-                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
-                .collect()
-        })
+        .map(|r| r.as_object().into_iter().flatten().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned()))).collect())
         .collect();
     if ours.len() != theirs.len() {
         return Err(format!("{} rows, DuckDB {}", ours.len(), theirs.len()));
@@ -241,7 +237,10 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     }
     drop(duck);
     println!();
-    println!("{:<46} {:<9} {:>9} {:>7} {:>9} {:>9} {:>8}  answer", "query", "path", "median", "MB/s", "peak RSS", "DuckDB", "x DuckDB");
+    println!(
+        "{:<46} {:<9} {:>9} {:>7} {:>9} {:>9} {:>8}  answer",
+        "query", "path", "median", "MB/s", "peak RSS", "DuckDB", "x DuckDB"
+    );
     let mut wrong = 0;
     let mut ratios: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut peaks: BTreeMap<&str, u64> = BTreeMap::new();
@@ -251,7 +250,8 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
             let (t, rss, rows) = &ours[&(name.clone(), *label)];
             let duck_input = if *label == "s3" { "s3" } else { "events" };
             let peer = theirs.get(&(name.clone(), duck_input));
-            let mut answer = if sorted(rows.clone()) == reference { String::from("= paths") } else { String::from("DIFFERS from --events") };
+            let mut answer =
+                if sorted(rows.clone()) == reference { String::from("= paths") } else { String::from("DIFFERS from --events") };
             if let Some((_, their_rows)) = peer {
                 match agree(rows, their_rows) {
                     Ok(()) => answer.push_str(", = DuckDB"),
@@ -298,4 +298,3 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     anyhow::ensure!(wrong == 0, "{wrong} answers differ");
     Ok(())
 }
-

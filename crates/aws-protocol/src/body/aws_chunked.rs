@@ -33,8 +33,7 @@ pub(crate) fn dechunk(input: &[u8]) -> Result<Dechunked, BodyError> {
         if size.is_empty() || size.len() > 16 {
             return Err(BodyError::Chunked("a chunk size is not a hexadecimal number"));
         }
-        let size = usize::from_str_radix(size, 16)
-            .map_err(|_| BodyError::Chunked("a chunk size is not a hexadecimal number"))?;
+        let size = usize::from_str_radix(size, 16).map_err(|_| BodyError::Chunked("a chunk size is not a hexadecimal number"))?;
         for ext in extensions.split(';') {
             if let Some(sig) = ext.trim().strip_prefix("chunk-signature=") {
                 out.chunk_signatures.push(sig.to_owned());
@@ -85,8 +84,7 @@ mod tests {
 
     #[test]
     fn signed_chunks() {
-        let body =
-            b"5;chunk-signature=aaa\r\nhello\r\n6;chunk-signature=bbb\r\n world\r\n0;chunk-signature=ccc\r\n\r\n";
+        let body = b"5;chunk-signature=aaa\r\nhello\r\n6;chunk-signature=bbb\r\n world\r\n0;chunk-signature=ccc\r\n\r\n";
         let d = dechunk(body).unwrap();
         assert_eq!(d.data, b"hello world");
         assert_eq!(d.chunk_signatures, vec!["aaa", "bbb", "ccc"]);

@@ -98,9 +98,7 @@ impl BodyError {
                 AwsError::new("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed size")
                     .with_field("MaxSizeAllowed", limit.to_string())
             }
-            (Protocol::RestXml, BodyError::DecodedLengthMismatch { .. }) => {
-                AwsError::new("IncompleteBody", 400, message)
-            }
+            (Protocol::RestXml, BodyError::DecodedLengthMismatch { .. }) => AwsError::new("IncompleteBody", 400, message),
             (Protocol::RestXml, BodyError::ChecksumMismatch { .. } | BodyError::ContentMd5Mismatch) => {
                 AwsError::new("BadDigest", 400, message)
             }
@@ -113,12 +111,7 @@ impl BodyError {
 }
 
 /// Decodes `body` according to its headers.
-pub fn decode_body(
-    kind: BodyKind,
-    headers: &HeaderMap,
-    body: Bytes,
-    limits: BodyLimits,
-) -> Result<DecodedBody, BodyError> {
+pub fn decode_body(kind: BodyKind, headers: &HeaderMap, body: Bytes, limits: BodyLimits) -> Result<DecodedBody, BodyError> {
     let mut codings: Vec<String> = headers
         .get_all(headers::CONTENT_ENCODING)
         .iter()
@@ -127,10 +120,8 @@ pub fn decode_body(
         .map(|c| c.trim().to_ascii_lowercase())
         .filter(|c| !c.is_empty() && c != "identity")
         .collect();
-    let streaming = headers
-        .get(headers::X_AMZ_CONTENT_SHA256)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("STREAMING-"));
+    let streaming =
+        headers.get(headers::X_AMZ_CONTENT_SHA256).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("STREAMING-"));
     let chunked = codings.iter().any(|c| c == "aws-chunked") || streaming;
     codings.retain(|c| c != "aws-chunked");
     let mut out = DecodedBody { bytes: body, ..DecodedBody::default() };
@@ -207,8 +198,7 @@ mod tests {
             decode_body(BodyKind::Request, &br, Bytes::new(), BodyLimits::default()),
             Err(BodyError::UnsupportedEncoding(_))
         ));
-        let plain =
-            decode_body(BodyKind::Request, &HeaderMap::new(), Bytes::from_static(b"x"), BodyLimits::default()).unwrap();
+        let plain = decode_body(BodyKind::Request, &HeaderMap::new(), Bytes::from_static(b"x"), BodyLimits::default()).unwrap();
         assert_eq!(plain.bytes.as_ref(), b"x");
     }
 
@@ -226,18 +216,14 @@ mod tests {
         assert_eq!(d.content_encoding.as_deref(), Some("gzip"));
         assert_eq!(d.trailer("x-amz-checksum-crc32"), Some("NSRBwg=="));
         // The streaming hash alone means aws-chunked.
-        let h = headers(&[
-            ("x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
-            ("x-amz-decoded-content-length", "4"),
-        ]);
+        let h = headers(&[("x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"), ("x-amz-decoded-content-length", "4")]);
         let body = Bytes::from_static(b"3;chunk-signature=s1\r\nabc\r\n0;chunk-signature=s2\r\n\r\n");
         let err = decode_body(BodyKind::S3Object, &h, body, BodyLimits::default()).unwrap_err();
         assert_eq!(err, BodyError::DecodedLengthMismatch { declared: 4, actual: 3 });
         assert_eq!(err.to_aws_error(Protocol::RestXml).code, "IncompleteBody");
         // An S3 object stored gzip-encoded stays gzip.
         let h = headers(&[("content-encoding", "gzip")]);
-        let d =
-            decode_body(BodyKind::S3Object, &h, Bytes::from_static(b"\x1f\x8b raw"), BodyLimits::default()).unwrap();
+        let d = decode_body(BodyKind::S3Object, &h, Bytes::from_static(b"\x1f\x8b raw"), BodyLimits::default()).unwrap();
         assert_eq!(d.bytes.as_ref(), b"\x1f\x8b raw");
     }
 }

@@ -186,20 +186,13 @@ impl Parts<'_> {
         if !self.decode {
             return Ok(DecodedBody { bytes: body, ..DecodedBody::default() });
         }
-        decode_body(kind, self.headers, body, self.limits)
-            .map_err(|e| self.reject(service, protocol, e.to_aws_error(protocol)))
+        decode_body(kind, self.headers, body, self.limits).map_err(|e| self.reject(service, protocol, e.to_aws_error(protocol)))
     }
 }
 
 /// Decides the service, protocol and operation of a request. `body` is the raw body as read
 /// (its codings are undone here, within `limits`).
-pub fn detect(
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: Bytes,
-    limits: BodyLimits,
-) -> Result<Detected, Rejection> {
+pub fn detect(method: &Method, uri: &Uri, headers: &HeaderMap, body: Bytes, limits: BodyLimits) -> Result<Detected, Rejection> {
     detect_with(Parts { method, uri, headers, caller: sigv4::caller(uri, headers), limits, decode: true }, body)
 }
 
@@ -212,18 +205,17 @@ pub fn detect_route(method: &Method, uri: &Uri, headers: &HeaderMap) -> Result<D
 }
 
 fn detect_with(parts: Parts<'_>, body: Bytes) -> Result<Detected, Rejection> {
-    let result =
-        if parts.header(&headers::SMITHY_PROTOCOL).is_some_and(|v| v.trim().eq_ignore_ascii_case("rpc-v2-cbor")) {
-            rpc::rpc_v2_cbor(&parts, body)
-        } else if let Some(target) = parts.header(&headers::X_AMZ_TARGET) {
-            rpc::aws_json(&parts, target, body)
-        } else if let Some(address) = rest::s3_address(&parts) {
-            rest::s3(&parts, &address, body)
-        } else if rpc::is_aws_query(&parts) {
-            rpc::aws_query(&parts, body)
-        } else {
-            rest::rest_json(&parts, body)
-        };
+    let result = if parts.header(&headers::SMITHY_PROTOCOL).is_some_and(|v| v.trim().eq_ignore_ascii_case("rpc-v2-cbor")) {
+        rpc::rpc_v2_cbor(&parts, body)
+    } else if let Some(target) = parts.header(&headers::X_AMZ_TARGET) {
+        rpc::aws_json(&parts, target, body)
+    } else if let Some(address) = rest::s3_address(&parts) {
+        rest::s3(&parts, &address, body)
+    } else if rpc::is_aws_query(&parts) {
+        rpc::aws_query(&parts, body)
+    } else {
+        rest::rest_json(&parts, body)
+    };
     // The detectors read the caller; it moves into the result here instead of being cloned.
     let caller = parts.caller;
     result.map(|mut detected| {

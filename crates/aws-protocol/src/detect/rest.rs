@@ -61,8 +61,7 @@ fn decode_labels(op: &'static Operation, raw: Vec<(&'static str, Cow<'_, str>)>)
         raw.into_iter()
             .map(|(wire, value)| {
                 let name = op.label_member(wire).unwrap_or(wire);
-                let decoded =
-                    percent_decode_str(&value).decode_utf8().map(|s| s.into_owned()).map_err(|_| value.into_owned());
+                let decoded = percent_decode_str(&value).decode_utf8().map(|s| s.into_owned()).map_err(|_| value.into_owned());
                 (name, decoded)
             })
             .collect(),
@@ -77,8 +76,7 @@ pub(crate) fn s3(parts: &Parts<'_>, address: &S3Address, body: Bytes) -> Result<
         parts.reject(
             Some(service),
             protocol,
-            AwsError::new("InvalidURI", 400, "Couldn't parse the specified URI.")
-                .with_field("URI", parts.uri.to_string()),
+            AwsError::new("InvalidURI", 400, "Couldn't parse the specified URI.").with_field("URI", parts.uri.to_string()),
         )
     })?;
     let mut segments = route::split_path(parts.uri.path());
@@ -100,19 +98,14 @@ pub(crate) fn s3(parts: &Parts<'_>, address: &S3Address, body: Bytes) -> Result<
     let (op, labels) = match route::select(S3_ROUTES.candidates(&segments), &req) {
         RouteOutcome::Found { op, labels } => (op, decode_labels(op, labels)),
         RouteOutcome::MethodNotAllowed => {
-            let err =
-                AwsError::new("MethodNotAllowed", 405, "The specified method is not allowed against this resource.")
-                    .with_field("Method", parts.method.as_str())
-                    .with_field("ResourceType", resource.0);
+            let err = AwsError::new("MethodNotAllowed", 405, "The specified method is not allowed against this resource.")
+                .with_field("Method", parts.method.as_str())
+                .with_field("ResourceType", resource.0);
             return Err(parts.reject(Some(service), protocol, err));
         }
         RouteOutcome::NoMatch => {
             let request = format!("{} {}", parts.method, resource.1);
-            return Err(parts.reject(
-                Some(service),
-                protocol,
-                AwsError::unknown_operation(service, protocol, &request),
-            ));
+            return Err(parts.reject(Some(service), protocol, AwsError::unknown_operation(service, protocol, &request)));
         }
     };
     let body = parts.body(BodyKind::S3Object, body, Some(service), protocol)?;
@@ -134,11 +127,9 @@ pub(crate) fn s3(parts: &Parts<'_>, address: &S3Address, body: Bytes) -> Result<
 /// A Bedrock request (runtime or control plane), or the Coral error for a path neither has.
 pub(crate) fn rest_json(parts: &Parts<'_>, body: Bytes) -> Result<Detected, Rejection> {
     let protocol = Protocol::RestJson1;
-    let coral = |message: &str| {
-        AwsError::new("UnknownOperationException", 404, message).with_coral_namespace(CORAL_FRAMEWORK_NAMESPACE)
-    };
-    let query =
-        parse_query(parts.uri.query().unwrap_or("")).map_err(|e| parts.reject(None, protocol, e.to_aws_error()))?;
+    let coral =
+        |message: &str| AwsError::new("UnknownOperationException", 404, message).with_coral_namespace(CORAL_FRAMEWORK_NAMESPACE);
+    let query = parse_query(parts.uri.query().unwrap_or("")).map_err(|e| parts.reject(None, protocol, e.to_aws_error()))?;
     let segments = route::split_path(parts.uri.path());
     let has_header = |name: &str| parts.headers.contains_key(name);
     let req = RestRequest { method: parts.method, segments: &segments, query: &query, has_header: &has_header };

@@ -101,8 +101,7 @@ pub(crate) fn is_aws_query(parts: &Parts<'_>) -> bool {
         let form = parts.header(&headers::CONTENT_TYPE).is_some_and(|ct| {
             ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
         });
-        let signed_for_query =
-            parts.caller.service.as_deref().and_then(ServiceId::query_service_by_signing_name).is_some();
+        let signed_for_query = parts.caller.service.as_deref().and_then(ServiceId::query_service_by_signing_name).is_some();
         return form && (parts.uri.path() == "/" || signed_for_query);
     }
     parts.method == Method::GET && parts.uri.query().is_some_and(|q| q.split('&').any(|p| p.starts_with("Action=")))
@@ -124,11 +123,7 @@ pub(crate) fn aws_query(parts: &Parts<'_>, body: Bytes) -> Result<Detected, Reje
     let version = param("Version");
     let service = scoped.or_else(|| version.and_then(ServiceId::query_service_by_version));
     let Some(action) = param("Action").filter(|a| !a.is_empty()) else {
-        return Err(parts.reject(
-            service,
-            protocol,
-            AwsError::new("MissingAction", 400, "The request has no Action parameter."),
-        ));
+        return Err(parts.reject(service, protocol, AwsError::new("MissingAction", 400, "The request has no Action parameter.")));
     };
     let Some(service) = service else {
         let named = match (parts.caller.service.as_deref(), version) {

@@ -67,10 +67,8 @@ fn requests(op: &tables::Operation) -> Vec<(String, Result<Detected, Rejection>)
             Protocol::AwsQuery => {
                 let body = format!("Action={name}&Version={}", service.api_version());
                 let auth = signed(service.signing_name());
-                let pairs = [
-                    ("content-type", "application/x-www-form-urlencoded; charset=utf-8"),
-                    ("authorization", auth.as_str()),
-                ];
+                let pairs =
+                    [("content-type", "application/x-www-form-urlencoded; charset=utf-8"), ("authorization", auth.as_str())];
                 run(Method::POST, "/", &pairs, body.as_bytes())
             }
         };
@@ -167,8 +165,7 @@ fn s3_addressing_details() {
         ("GetObject", Some(Ok("bkt")), Some(Ok("k")))
     );
     // Presigned URLs carry the scope in the query string.
-    let d =
-        run(Method::GET, "/bkt/k?X-Amz-Credential=AKID%2F20251203%2Fus-east-1%2Fs3%2Faws4_request", &[], b"").unwrap();
+    let d = run(Method::GET, "/bkt/k?X-Amz-Credential=AKID%2F20251203%2Fus-east-1%2Fs3%2Faws4_request", &[], b"").unwrap();
     assert_eq!((d.service, d.operation.as_ref()), (ServiceId::S3, "GetObject"));
 }
 
@@ -196,10 +193,7 @@ fn runtime_routes_decode_the_model_id() {
     let auth = [("authorization", bedrock.as_str())];
     let route = |method: Method, path: &str| run(method, path, &auth, b"");
     let d = route(Method::POST, "/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse").unwrap();
-    assert_eq!(
-        (d.service, d.protocol, d.operation.as_ref()),
-        (ServiceId::BedrockRuntime, Protocol::RestJson1, "Converse")
-    );
+    assert_eq!((d.service, d.protocol, d.operation.as_ref()), (ServiceId::BedrockRuntime, Protocol::RestJson1, "Converse"));
     assert_eq!(d.labels.get("modelId"), Some(Ok("anthropic.claude-3-haiku-20240307-v1:0")));
     assert_eq!(d.caller.service.as_deref(), Some("bedrock"));
     assert_eq!(d.caller.access_key.as_deref(), Some("AKIDEXAMPLE"));
@@ -249,10 +243,7 @@ fn control_plane_logs_and_unknown() {
     );
     // An unknown target prefix: awsJson's UnknownOperationException naming it.
     let r = run(Method::POST, "/", &[("x-amz-target", "DynamoDB_20120810.GetItem")], b"{}").unwrap_err();
-    assert_eq!(
-        (r.protocol, r.error.code.as_ref(), r.error.status),
-        (Protocol::AwsJson1_1, "UnknownOperationException", 400)
-    );
+    assert_eq!((r.protocol, r.error.code.as_ref(), r.error.status), (Protocol::AwsJson1_1, "UnknownOperationException", 400));
     assert_eq!(r.error.message, "The operation GetItem of DynamoDB_20120810 is not implemented by this emulator");
     let response = r.to_response("rid");
     assert_eq!(header(&response, "content-type"), Some("application/x-amz-json-1.1"));
@@ -261,10 +252,7 @@ fn control_plane_logs_and_unknown() {
         br#"{"__type":"UnknownOperationException","message":"The operation GetItem of DynamoDB_20120810 is not implemented by this emulator"}"#
     );
     let r = run(Method::GET, "/nothing", &[], b"").unwrap_err();
-    assert_eq!(
-        (r.protocol, r.error.code.as_ref(), r.error.status),
-        (Protocol::RestJson1, "UnknownOperationException", 404)
-    );
+    assert_eq!((r.protocol, r.error.code.as_ref(), r.error.status), (Protocol::RestJson1, "UnknownOperationException", 404));
     assert_eq!(r.error.message, "Unknown operation");
     let response = r.to_response("rid");
     assert_eq!(
@@ -292,10 +280,7 @@ fn cloudwatch_in_three_protocols() {
     let d = run(
         Method::POST,
         "/",
-        &[
-            ("x-amz-target", "GraniteServiceVersion20100801.DescribeAlarms"),
-            ("content-type", "application/x-amz-json-1.0"),
-        ],
+        &[("x-amz-target", "GraniteServiceVersion20100801.DescribeAlarms"), ("content-type", "application/x-amz-json-1.0")],
         b"{}",
     )
     .unwrap();
@@ -308,27 +293,16 @@ fn cloudwatch_in_three_protocols() {
     let d = run(
         Method::POST,
         "/",
-        &[
-            ("content-type", "application/x-www-form-urlencoded"),
-            ("content-encoding", "gzip"),
-            ("authorization", &auth),
-        ],
+        &[("content-type", "application/x-www-form-urlencoded"), ("content-encoding", "gzip"), ("authorization", &auth)],
         &gz,
     )
     .unwrap();
-    assert_eq!(
-        (d.service, d.protocol, d.operation.as_ref()),
-        (ServiceId::CloudWatch, Protocol::AwsQuery, "PutMetricData")
-    );
+    assert_eq!((d.service, d.protocol, d.operation.as_ref()), (ServiceId::CloudWatch, Protocol::AwsQuery, "PutMetricData"));
     assert_eq!(d.form_param("Namespace"), Some("X"));
     let r = run(
         Method::POST,
         "/",
-        &[
-            ("content-type", "application/x-www-form-urlencoded"),
-            ("content-encoding", "gzip"),
-            ("authorization", &auth),
-        ],
+        &[("content-type", "application/x-www-form-urlencoded"), ("content-encoding", "gzip"), ("authorization", &auth)],
         b"not gzip",
     )
     .unwrap_err();
@@ -342,17 +316,13 @@ fn cloudwatch_in_three_protocols() {
 fn rpc_rejections() {
     let cbor = [("smithy-protocol", "rpc-v2-cbor")];
     let r = run(Method::POST, "/service/Nope/operation/Op", &cbor, b"").unwrap_err();
-    assert_eq!(
-        (r.protocol, r.error.code.as_ref(), r.error.status),
-        (Protocol::RpcV2Cbor, "UnknownOperationException", 404)
-    );
+    assert_eq!((r.protocol, r.error.code.as_ref(), r.error.status), (Protocol::RpcV2Cbor, "UnknownOperationException", 404));
     let r = run(Method::POST, "/service/Logs_20140328/operation/StartQuery", &cbor, b"").unwrap_err();
     assert_eq!(r.error.message, "The operation StartQuery of Logs_20140328 is not implemented by this emulator");
     assert!(run(Method::POST, "/elsewhere", &cbor, b"").is_err());
     assert!(run(Method::GET, "/service/GraniteServiceVersion20100801/operation/ListMetrics", &cbor, b"").is_err());
     // A path prefix before /service/ is allowed.
-    let d =
-        run(Method::POST, "/prefix/service/GraniteServiceVersion20100801/operation/ListMetrics", &cbor, b"").unwrap();
+    let d = run(Method::POST, "/prefix/service/GraniteServiceVersion20100801/operation/ListMetrics", &cbor, b"").unwrap();
     assert_eq!(d.operation, "ListMetrics");
     let r = run(
         Method::POST,

@@ -76,11 +76,8 @@ fn convert(index: &ShapeIndex, shape_name: &str, node: &Node, path: &str) -> Res
         }
         ShapeKind::List => {
             let item_shape = shape.item.as_deref().unwrap_or_default();
-            let items_node = if shape.flattened {
-                Some(node)
-            } else {
-                node.children.get(shape.item_name.as_deref().unwrap_or("member"))
-            };
+            let items_node =
+                if shape.flattened { Some(node) } else { node.children.get(shape.item_name.as_deref().unwrap_or("member")) };
             let mut out = Vec::new();
             if let Some(items) = items_node {
                 for (i, item) in items.indexed()?.into_iter().enumerate() {
@@ -90,7 +87,8 @@ fn convert(index: &ShapeIndex, shape_name: &str, node: &Node, path: &str) -> Res
             Ok(Value::Array(out))
         }
         ShapeKind::Map => {
-            let (key_shape, value_shape) = (shape.item.as_deref().unwrap_or_default(), shape.value.as_deref().unwrap_or_default());
+            let (key_shape, value_shape) =
+                (shape.item.as_deref().unwrap_or_default(), shape.value.as_deref().unwrap_or_default());
             let key_name = shape.item_name.as_deref().unwrap_or("key");
             let value_name = shape.value_name.as_deref().unwrap_or("value");
             let entries = if shape.flattened { Some(node) } else { node.children.get("entry") };
@@ -139,7 +137,11 @@ fn timestamp(text: &str) -> Option<Value> {
     let at = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
     let nanos = at.unix_timestamp_nanos();
     let seconds = nanos as f64 / 1e9;
-    if nanos % 1_000_000_000 == 0 { Some(Value::from((nanos / 1_000_000_000) as i64)) } else { Number::from_f64(seconds).map(Value::Number) }
+    if nanos % 1_000_000_000 == 0 {
+        Some(Value::from((nanos / 1_000_000_000) as i64))
+    } else {
+        Number::from_f64(seconds).map(Value::Number)
+    }
 }
 
 #[cfg(test)]

@@ -31,17 +31,11 @@ pub(crate) fn to_value(doc: &Document) -> Value {
         Document::Text(s) => Value::Text(s.clone()),
         Document::Bytes(b) | Document::Blob(b) => Value::Bytes(b.clone()),
         Document::Timestamp(ms) => {
-            let secs = if ms % 1000 == 0 {
-                Value::Integer(Integer::from(ms / 1000))
-            } else {
-                Value::Float(*ms as f64 / 1000.0)
-            };
+            let secs = if ms % 1000 == 0 { Value::Integer(Integer::from(ms / 1000)) } else { Value::Float(*ms as f64 / 1000.0) };
             Value::Tag(EPOCH_TAG, Box::new(secs))
         }
         Document::List(items) => Value::Array(items.iter().map(to_value).collect()),
-        Document::Map(entries) => {
-            Value::Map(entries.iter().map(|(k, v)| (Value::Text(k.clone()), to_value(v))).collect())
-        }
+        Document::Map(entries) => Value::Map(entries.iter().map(|(k, v)| (Value::Text(k.clone()), to_value(v))).collect()),
         Document::Struct(fields) => Value::Map(
             fields
                 .iter()

@@ -158,10 +158,9 @@ impl ser::Serializer for DocumentSerializer {
                 other => Err(SerializeError(format!("a timestamp serialized as {other:?}"))),
             },
             BLOB_TOKEN => match inner {
-                Document::Text(b64) => BASE64
-                    .decode(b64)
-                    .map(Document::Blob)
-                    .map_err(|e| SerializeError(format!("a blob is not base64: {e}"))),
+                Document::Text(b64) => {
+                    BASE64.decode(b64).map(Document::Blob).map_err(|e| SerializeError(format!("a blob is not base64: {e}")))
+                }
                 other => Err(SerializeError(format!("a blob serialized as {other:?}"))),
             },
             _ => Ok(inner),

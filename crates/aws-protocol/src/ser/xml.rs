@@ -251,10 +251,8 @@ mod tests {
 
     #[test]
     fn list_styles() {
-        let doc = Document::Struct(vec![
-            ("Items".into(), Document::List(vec![text("a"), text("b")])),
-            ("Gone".into(), Document::Null),
-        ]);
+        let doc =
+            Document::Struct(vec![("Items".into(), Document::List(vec![text("a"), text("b")])), ("Gone".into(), Document::Null)]);
         let mut q = XmlWriter::new(ListStyle::Member);
         q.children(&doc).unwrap();
         assert_eq!(q.finish(), "<Items><member>a</member><member>b</member></Items>");
@@ -267,10 +265,7 @@ mod tests {
     fn maps_attributes_scalars() {
         let doc = Document::Struct(vec![
             ("Attrs".into(), Document::Map(vec![("k".into(), text("v"))])),
-            (
-                "Grantee".into(),
-                Document::Struct(vec![("@xsi:type".into(), text("CanonicalUser")), ("ID".into(), text("1"))]),
-            ),
+            ("Grantee".into(), Document::Struct(vec![("@xsi:type".into(), text("CanonicalUser")), ("ID".into(), text("1"))])),
             ("At".into(), Document::Timestamp(1_764_759_284_250)),
             ("F".into(), Document::Float(3.0)),
             ("N".into(), Document::Float(f64::NAN)),

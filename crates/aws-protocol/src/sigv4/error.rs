@@ -82,11 +82,15 @@ impl SigV4Error {
         match self {
             SigV4Error::Missing => AwsError::new("MissingAuthenticationTokenException", 403, "Missing Authentication Token"),
             SigV4Error::Malformed(m) => AwsError::new("IncompleteSignatureException", 400, m.clone()),
-            SigV4Error::UnknownKey(_) | SigV4Error::InvalidToken => AwsError::new("UnrecognizedClientException", 403, INVALID_TOKEN),
+            SigV4Error::UnknownKey(_) | SigV4Error::InvalidToken => {
+                AwsError::new("UnrecognizedClientException", 403, INVALID_TOKEN)
+            }
             SigV4Error::ExpiredToken => {
                 AwsError::new("ExpiredTokenException", 403, "The security token included in the request is expired")
             }
-            SigV4Error::Mismatch { .. } | SigV4Error::ContentSha256 { .. } => AwsError::new("InvalidSignatureException", 403, MISMATCH),
+            SigV4Error::Mismatch { .. } | SigV4Error::ContentSha256 { .. } => {
+                AwsError::new("InvalidSignatureException", 403, MISMATCH)
+            }
             SigV4Error::Skewed { .. } => AwsError::new("InvalidSignatureException", 403, self.skew_message()),
             SigV4Error::PresignExpired { .. } => AwsError::new("InvalidSignatureException", 403, "Signature expired"),
             SigV4Error::BadScope(m) => AwsError::new("InvalidSignatureException", 403, m.clone()),
@@ -98,8 +102,12 @@ impl SigV4Error {
             SigV4Error::Missing => AwsError::new("MissingAuthenticationToken", 403, "Request is missing Authentication Token"),
             SigV4Error::Malformed(m) => AwsError::new("IncompleteSignature", 400, m.clone()),
             SigV4Error::UnknownKey(_) | SigV4Error::InvalidToken => AwsError::new("InvalidClientTokenId", 403, INVALID_TOKEN),
-            SigV4Error::ExpiredToken => AwsError::new("ExpiredToken", 403, "The security token included in the request is expired"),
-            SigV4Error::Mismatch { .. } | SigV4Error::ContentSha256 { .. } => AwsError::new("SignatureDoesNotMatch", 403, MISMATCH),
+            SigV4Error::ExpiredToken => {
+                AwsError::new("ExpiredToken", 403, "The security token included in the request is expired")
+            }
+            SigV4Error::Mismatch { .. } | SigV4Error::ContentSha256 { .. } => {
+                AwsError::new("SignatureDoesNotMatch", 403, MISMATCH)
+            }
             SigV4Error::Skewed { .. } => AwsError::new("SignatureDoesNotMatch", 403, self.skew_message()),
             SigV4Error::PresignExpired { .. } => AwsError::new("SignatureDoesNotMatch", 403, "Signature expired"),
             SigV4Error::BadScope(m) => AwsError::new("SignatureDoesNotMatch", 403, m.clone()),

@@ -56,11 +56,7 @@ pub fn parse_authorization(header: Option<&str>) -> Caller {
     let Some(rest) = header.trim().strip_prefix("AWS4-HMAC-SHA256") else {
         return Caller::default();
     };
-    rest.split(',')
-        .map(str::trim)
-        .find_map(|part| part.strip_prefix("Credential="))
-        .map(parse_credential)
-        .unwrap_or_default()
+    rest.split(',').map(str::trim).find_map(|part| part.strip_prefix("Credential=")).map(parse_credential).unwrap_or_default()
 }
 
 /// Reads `X-Amz-Credential` from a raw query string (a presigned URL); else the

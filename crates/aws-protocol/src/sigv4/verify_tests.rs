@@ -87,14 +87,8 @@ fn check_decoded(
     now_ms: i64,
     token: Option<&str>,
 ) -> Result<Verified, SigV4Error> {
-    let signed = SignedRequest {
-        method: req.method(),
-        uri: req.uri(),
-        headers: req.headers(),
-        raw_body: req.body(),
-        body,
-        service,
-    };
+    let signed =
+        SignedRequest { method: req.method(), uri: req.uri(), headers: req.headers(), raw_body: req.body(), body, service };
     verify(&signed, now_ms, &SigningKeys::new(), |key| (key == KEY).then(|| credential(token)))
 }
 
@@ -146,7 +140,10 @@ fn tampered_requests_do_not_verify() {
     let auth = req.headers()["authorization"].to_str().unwrap().replace("/bedrock/", "/logs/");
     req.headers_mut().insert("authorization", auth.parse().unwrap());
     let err = check(&req, ServiceId::BedrockRuntime, NOW_MS, None).unwrap_err();
-    assert_eq!(err.to_aws_error(ServiceId::BedrockRuntime).message, "Credential should be scoped to correct service: 'bedrock'. ");
+    assert_eq!(
+        err.to_aws_error(ServiceId::BedrockRuntime).message,
+        "Credential should be scoped to correct service: 'bedrock'. "
+    );
     // The scope's date.
     let mut req = converse(NOW_MS);
     let auth = req.headers()["authorization"].to_str().unwrap().replace("/20251203/", "/20251202/");
@@ -185,7 +182,11 @@ fn keys_tokens_and_clocks() {
     assert_eq!(expired, Err(SigV4Error::ExpiredToken));
     // Sixteen minutes off either way.
     let late = check(&converse(NOW_MS - 16 * 60_000), ServiceId::BedrockRuntime, NOW_MS, None).unwrap_err();
-    assert!(late.to_aws_error(ServiceId::BedrockRuntime).message.starts_with("Signature expired: 20251203T103844Z is now earlier than"));
+    assert!(
+        late.to_aws_error(ServiceId::BedrockRuntime)
+            .message
+            .starts_with("Signature expired: 20251203T103844Z is now earlier than")
+    );
     let early = check(&converse(NOW_MS + 16 * 60_000), ServiceId::S3, NOW_MS, None);
     assert!(early.is_err());
     // Session credentials: the token is part of the signature and must be the account's.
@@ -228,7 +229,17 @@ fn s3_header_and_presigned_forms() {
     *tampered.body_mut() = Bytes::from_static(b"[]");
     let err = check(&tampered, ServiceId::S3, NOW_MS, None).unwrap_err();
     assert_eq!(err.to_aws_error(ServiceId::S3).code, "XAmzContentSHA256Mismatch");
-    let get = signed("GET", "http://127.0.0.1:4599/logs/a.json", &[("host", "127.0.0.1:4599")], b"", "s3", true, Some(300), None, NOW_MS);
+    let get = signed(
+        "GET",
+        "http://127.0.0.1:4599/logs/a.json",
+        &[("host", "127.0.0.1:4599")],
+        b"",
+        "s3",
+        true,
+        Some(300),
+        None,
+        NOW_MS,
+    );
     assert!(get.uri().query().unwrap().contains("X-Amz-Signature="));
     assert!(check(&get, ServiceId::S3, NOW_MS + 299_000, None).is_ok());
     let expired = check(&get, ServiceId::S3, NOW_MS + 301_000, None).unwrap_err();
@@ -256,9 +267,11 @@ fn the_s3_documentation_example_of_a_get_verifies() {
     );
     let uri: Uri = "/test.txt".parse().unwrap();
     let body = DecodedBody::default();
-    let req = SignedRequest { method: &Method::GET, uri: &uri, headers: &headers, raw_body: b"", body: &body, service: ServiceId::S3 };
+    let req =
+        SignedRequest { method: &Method::GET, uri: &uri, headers: &headers, raw_body: b"", body: &body, service: ServiceId::S3 };
     let at = parse_amz_date("20130524T000000Z").unwrap();
-    let secret = || Some(Credential { secret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into(), session_token: None, expires_ms: None });
+    let secret =
+        || Some(Credential { secret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into(), session_token: None, expires_ms: None });
     assert!(verify(&req, at, &SigningKeys::new(), |_| secret()).is_ok());
 }
 
@@ -289,16 +302,27 @@ fn the_s3_documentation_example_of_a_chunked_upload_verifies() {
         ("content-encoding", "aws-chunked"),
         ("x-amz-decoded-content-length", "66560"),
         ("content-length", "66824"),
-        ("authorization", "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-storage-class,Signature=4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9"),
+        (
+            "authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-storage-class,Signature=4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9",
+        ),
     ] {
         headers.insert(k, v.parse().unwrap());
     }
     let uri: Uri = "/examplebucket/chunkObject.txt".parse().unwrap();
     let at = parse_amz_date("20130524T000000Z").unwrap();
-    let secret = || Some(Credential { secret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into(), session_token: None, expires_ms: None });
+    let secret =
+        || Some(Credential { secret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into(), session_token: None, expires_ms: None });
     let run = |raw: Bytes| {
         let body = decode_body(BodyKind::S3Object, &headers, raw.clone(), BodyLimits::default()).unwrap();
-        let req = SignedRequest { method: &Method::PUT, uri: &uri, headers: &headers, raw_body: &raw, body: &body, service: ServiceId::S3 };
+        let req = SignedRequest {
+            method: &Method::PUT,
+            uri: &uri,
+            headers: &headers,
+            raw_body: &raw,
+            body: &body,
+            service: ServiceId::S3,
+        };
         verify(&req, at, &SigningKeys::new(), |_| secret())
     };
     assert!(run(body_of(sigs)).is_ok());

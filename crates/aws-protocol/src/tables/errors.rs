@@ -130,10 +130,8 @@ pub fn generate_errors(models_dir: &Path) -> Result<String, GenerateError> {
     let mut out = String::from(HEADER);
     for service in ServiceId::ALL {
         let path = models_dir.join(format!("{}.service-2.json", service.model_stem()));
-        let text =
-            std::fs::read_to_string(&path).map_err(|source| GenerateError::Read { path: path.clone(), source })?;
-        let model: Value =
-            serde_json::from_str(&text).map_err(|source| GenerateError::Json { path: path.clone(), source })?;
+        let text = std::fs::read_to_string(&path).map_err(|source| GenerateError::Read { path: path.clone(), source })?;
+        let model: Value = serde_json::from_str(&text).map_err(|source| GenerateError::Json { path: path.clone(), source })?;
         write_service(&mut out, service, &model).map_err(|reason| GenerateError::Model { path, reason })?;
     }
     Ok(out)
@@ -155,10 +153,8 @@ fn write_service(out: &mut String, service: ServiceId, model: &Value) -> Result<
     names.sort();
     for name in names {
         let op = &operations[name.as_str()];
-        let errors: Vec<&str> = op["errors"]
-            .as_array()
-            .map(|list| list.iter().filter_map(|e| e["shape"].as_str()).collect())
-            .unwrap_or_default();
+        let errors: Vec<&str> =
+            op["errors"].as_array().map(|list| list.iter().filter_map(|e| e["shape"].as_str()).collect()).unwrap_or_default();
         let stream = stream_exceptions_of(shapes, op["output"]["shape"].as_str());
         let field = |items: Vec<String>| if items.is_empty() { "-".to_owned() } else { items.join(" ") };
         out.push_str(&format!(
@@ -294,7 +290,13 @@ mod tests {
                 "InvalidParameterValue",
                 AwsError::new("InvalidParameterValueException", 400, "m").with_query_code("InvalidParameterValue"),
             ),
-            (Protocol::RestJson1, ServiceId::BedrockRuntime, "Converse", "ThrottlingException", AwsError::new("ThrottlingException", 429, "m")),
+            (
+                Protocol::RestJson1,
+                ServiceId::BedrockRuntime,
+                "Converse",
+                "ThrottlingException",
+                AwsError::new("ThrottlingException", 429, "m"),
+            ),
         ];
         for (protocol, service, op, name, own) in cases {
             let modelled = find_error(service, op, name).expect("modelled").to_aws_error("m");
@@ -321,6 +323,9 @@ mod tests {
             return;
         }
         let fresh = generate_errors(&dir).expect("the models generate");
-        assert!(fresh == ERRORS_TSV, "data/errors.tsv is stale; regenerate it (cargo test -p aws-protocol -- --ignored regenerate_errors)");
+        assert!(
+            fresh == ERRORS_TSV,
+            "data/errors.tsv is stale; regenerate it (cargo test -p aws-protocol -- --ignored regenerate_errors)"
+        );
     }
 }

@@ -22,11 +22,7 @@ pub struct ExampleRequest {
 impl ExampleRequest {
     /// The query string (`a&b=2`), as the example sends it.
     pub fn query_string(&self) -> String {
-        self.query
-            .iter()
-            .map(|(k, v)| if v.is_empty() { k.clone() } else { format!("{k}={v}") })
-            .collect::<Vec<_>>()
-            .join("&")
+        self.query.iter().map(|(k, v)| if v.is_empty() { k.clone() } else { format!("{k}={v}") }).collect::<Vec<_>>().join("&")
     }
 }
 

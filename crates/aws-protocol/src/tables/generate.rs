@@ -28,10 +28,8 @@ pub fn generate(models_dir: &Path) -> Result<String, GenerateError> {
     let mut ops = Vec::new();
     for service in ServiceId::ALL {
         let path = models_dir.join(format!("{}.service-2.json", service.model_stem()));
-        let text =
-            std::fs::read_to_string(&path).map_err(|source| GenerateError::Read { path: path.clone(), source })?;
-        let model: Value =
-            serde_json::from_str(&text).map_err(|source| GenerateError::Json { path: path.clone(), source })?;
+        let text = std::fs::read_to_string(&path).map_err(|source| GenerateError::Read { path: path.clone(), source })?;
+        let model: Value = serde_json::from_str(&text).map_err(|source| GenerateError::Json { path: path.clone(), source })?;
         ops.extend(model_operations(service, &model).map_err(|reason| GenerateError::Model { path, reason })?);
     }
     mark_shadowed(&mut ops);
@@ -104,8 +102,7 @@ fn mark_shadowed(ops: &mut [Operation]) {
             let example = example_request(&ops[i]);
             let segments = route::split_path(&example.path);
             let has = |h: &str| example.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case(h));
-            let req =
-                RestRequest { method: &example.method, segments: &segments, query: &example.query, has_header: &has };
+            let req = RestRequest { method: &example.method, segments: &segments, query: &example.query, has_header: &has };
             if let RouteOutcome::Found { op, .. } = route::select(members.iter().map(|&j| &ops[j]).enumerate(), &req)
                 && (op.name != ops[i].name || op.service != ops[i].service)
             {

@@ -20,8 +20,7 @@ use http::Method;
 use crate::service::ServiceId;
 
 pub use errors::{
-    ModelError, OperationErrors, StreamException, common_errors, errors_data_path, find_error, generate_errors,
-    operation_errors,
+    ModelError, OperationErrors, StreamException, common_errors, errors_data_path, find_error, generate_errors, operation_errors,
 };
 pub use generate::{GenerateError, generate};
 pub use template::{Marker, Segment};
@@ -111,8 +110,7 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
 
 impl Tables {
     fn from_operations(ops: Vec<Operation>) -> Tables {
-        let mut by_service: Vec<(ServiceId, Vec<Operation>)> =
-            ServiceId::ALL.into_iter().map(|s| (s, Vec::new())).collect();
+        let mut by_service: Vec<(ServiceId, Vec<Operation>)> = ServiceId::ALL.into_iter().map(|s| (s, Vec::new())).collect();
         for op in ops {
             if let Some((_, list)) = by_service.iter_mut().find(|(s, _)| *s == op.service) {
                 list.push(op);

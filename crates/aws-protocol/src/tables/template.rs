@@ -57,10 +57,7 @@ mod tests {
         assert_eq!(segs, vec![Segment::Label("Bucket".into()), Segment::Greedy("Key".into())]);
         assert_eq!(
             marks,
-            vec![
-                Marker { key: "select".into(), value: None },
-                Marker { key: "select-type".into(), value: Some("2".into()) }
-            ]
+            vec![Marker { key: "select".into(), value: None }, Marker { key: "select-type".into(), value: Some("2".into()) }]
         );
         assert_eq!(parse("/"), (vec![], vec![]));
         let (segs, _) = parse("/model/{modelId}/converse");

@@ -106,11 +106,7 @@ fn parse_binding(token: &str) -> Option<Binding> {
         _ => return None,
     };
     let (wire, member) = rest.split_once('=').unwrap_or((rest, rest));
-    (!wire.is_empty() && !member.is_empty()).then(|| Binding {
-        location,
-        wire: wire.to_owned(),
-        member: member.to_owned(),
-    })
+    (!wire.is_empty() && !member.is_empty()).then(|| Binding { location, wire: wire.to_owned(), member: member.to_owned() })
 }
 
 #[cfg(test)]

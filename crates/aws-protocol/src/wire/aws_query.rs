@@ -49,10 +49,7 @@ pub(super) fn error(service: Option<ServiceId>, request_id: &str, err: &AwsError
         Some(ns) => xml.open_ns("ErrorResponse", ns),
         None => xml.open("ErrorResponse"),
     };
-    xml.open("Error")
-        .elem("Type", err.fault.as_str())
-        .elem("Code", err.wire_query_code())
-        .elem("Message", &err.message);
+    xml.open("Error").elem("Type", err.fault.as_str()).elem("Code", err.wire_query_code()).elem("Message", &err.message);
     extra_fields(&mut xml, err);
     xml.close("Error").elem("RequestId", request_id).close("ErrorResponse");
     let mut response = response(err.status, full_body(xml.finish()));

@@ -52,9 +52,7 @@ pub fn encode(protocol: Protocol, service: ServiceId, operation: &str, request_i
         }
     };
     match encoded {
-        Ok(Encoded { content_type, bytes }) => {
-            finish(protocol, status, content_type, full_body(bytes), request_id, &headers)
-        }
+        Ok(Encoded { content_type, bytes }) => finish(protocol, status, content_type, full_body(bytes), request_id, &headers),
         Err(err) => {
             let message = format!("The output of {operation} could not be serialized: {err}");
             render(protocol, Some(service), request_id, &AwsError::internal(Some(service), message), false)
@@ -64,13 +62,7 @@ pub fn encode(protocol: Protocol, service: ServiceId, operation: &str, request_i
 
 /// The response for `err` in `protocol`. `is_head`: the request was a HEAD (S3 sends no error
 /// document then).
-pub fn render_error(
-    protocol: Protocol,
-    service: ServiceId,
-    request_id: &str,
-    err: &AwsError,
-    is_head: bool,
-) -> HttpResponse {
+pub fn render_error(protocol: Protocol, service: ServiceId, request_id: &str, err: &AwsError, is_head: bool) -> HttpResponse {
     render(protocol, Some(service), request_id, err, is_head)
 }
 

@@ -126,8 +126,7 @@ fn aws_json_error_is_todays_logs_bytes() {
 
 #[test]
 fn aws_json_query_compatible_errors_name_the_query_code() {
-    let err =
-        AwsError::new("InvalidParameterValueException", 400, "bad value").with_query_code("InvalidParameterValue");
+    let err = AwsError::new("InvalidParameterValueException", 400, "bad value").with_query_code("InvalidParameterValue");
     let response = render_error(Protocol::AwsJson1_0, ServiceId::CloudWatch, "rid", &err, false);
     assert_eq!(header(&response, "content-type"), Some("application/x-amz-json-1.0"));
     assert_eq!(header(&response, "x-amzn-query-error"), Some("InvalidParameterValue;Sender"));
@@ -236,13 +235,8 @@ fn rest_json_replies() {
     let names: Vec<&str> = response.headers().keys().map(|k| k.as_str()).collect();
     assert_eq!(names, vec!["content-type", "x-amzn-requestid", "x-amzn-bedrock-output-token-count"]);
     assert_eq!(text(response), r#"{"stopReason":"end_turn","usage":{"inputTokens":3}}"#);
-    let response = encode(
-        Protocol::RestJson1,
-        ServiceId::Bedrock,
-        "PutModelInvocationLoggingConfiguration",
-        "rid",
-        Reply::empty(),
-    );
+    let response =
+        encode(Protocol::RestJson1, ServiceId::Bedrock, "PutModelInvocationLoggingConfiguration", "rid", Reply::empty());
     assert_eq!(response.status(), 200);
     assert_eq!(header(&response, "content-type"), Some("application/json"));
     assert!(body_bytes(response).is_empty());
@@ -299,8 +293,7 @@ fn metric_statistics() -> Reply {
 
 #[test]
 fn cbor_replies_decode_back_with_timestamp_tags() {
-    let response =
-        encode(Protocol::RpcV2Cbor, ServiceId::CloudWatch, "GetMetricStatistics", "rid", metric_statistics());
+    let response = encode(Protocol::RpcV2Cbor, ServiceId::CloudWatch, "GetMetricStatistics", "rid", metric_statistics());
     assert_eq!(header(&response, "smithy-protocol"), Some("rpc-v2-cbor"));
     assert_eq!(header(&response, "content-type"), Some("application/cbor"));
     let map = cbor(response);
@@ -325,11 +318,7 @@ fn aws_query_replies() {
     }
     let reply = Reply::shape(
         "GetCallerIdentityResponse",
-        GetCallerIdentityResponse {
-            user_id: "AIDA",
-            account: "123456789012",
-            arn: "arn:aws:iam::123456789012:user/a&b",
-        },
+        GetCallerIdentityResponse { user_id: "AIDA", account: "123456789012", arn: "arn:aws:iam::123456789012:user/a&b" },
     );
     let response = encode(Protocol::AwsQuery, ServiceId::Sts, "GetCallerIdentity", "rid", reply);
     assert_eq!(header(&response, "content-type"), Some("text/xml"));
@@ -351,9 +340,7 @@ fn aws_query_replies() {
     let response = encode(Protocol::AwsQuery, ServiceId::CloudWatch, "GetMetricStatistics", "rid", metric_statistics());
     let body = text(response);
     assert!(
-        body.contains(
-            "<Datapoints><member><Timestamp>2025-12-03T10:54:44.000Z</Timestamp><Sum>3.0</Sum></member></Datapoints>"
-        ),
+        body.contains("<Datapoints><member><Timestamp>2025-12-03T10:54:44.000Z</Timestamp><Sum>3.0</Sum></member></Datapoints>"),
         "{body}"
     );
     assert_eq!(xml_texts(&body)["Raw"], "AQI=");
@@ -440,8 +427,7 @@ fn rest_xml_replies() {
 #[test]
 fn outputs_that_do_not_serialize_are_internal_errors() {
     let bad = BTreeMap::from([(vec![1u8], 1u8)]);
-    let response =
-        encode(Protocol::RestJson1, ServiceId::BedrockRuntime, "Converse", "rid", Reply::shape("X", bad.clone()));
+    let response = encode(Protocol::RestJson1, ServiceId::BedrockRuntime, "Converse", "rid", Reply::shape("X", bad.clone()));
     assert_eq!(response.status(), 500);
     assert_eq!(
         header(&response, "x-amzn-errortype"),

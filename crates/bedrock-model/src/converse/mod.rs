@@ -10,9 +10,9 @@ mod stream;
 pub use aws_shapes::MALFORMED_JSON_MESSAGE;
 pub use parse::{parse_converse_request, parse_converse_request_for};
 pub use request::{
-    ContentBlock, ConversationRole, ConverseRequest, GuardrailConfiguration, InferenceConfiguration,
-    Message, PerformanceConfiguration, ServiceTier, SystemContentBlock, Tool, ToolChoice,
-    ToolConfiguration, ToolResultBlock, ToolUseBlock,
+    ContentBlock, ConversationRole, ConverseRequest, GuardrailConfiguration, InferenceConfiguration, Message,
+    PerformanceConfiguration, ServiceTier, SystemContentBlock, Tool, ToolChoice, ToolConfiguration, ToolResultBlock,
+    ToolUseBlock,
 };
 pub use response::{ConverseMetrics, ConverseOutput, ConverseResponse, StopReason, TokenUsage};
 pub use stream::{ContentBlockDelta, ConverseStreamEvent};

@@ -73,14 +73,27 @@ pub enum ContentBlock {
     ToolUse(ToolUseBlock),
     ToolResult(ToolResultBlock),
     /// `guardContent.text.text` when present, with the whole member.
-    GuardContent { text: Option<String>, value: Value },
+    GuardContent {
+        text: Option<String>,
+        value: Value,
+    },
     /// `reasoningContent.reasoningText.text` when present, with the whole member.
-    ReasoningContent { text: Option<String>, value: Value },
+    ReasoningContent {
+        text: Option<String>,
+        value: Value,
+    },
     /// `document`, with `source.text` when the document is inline text.
-    Document { name: String, text: Option<String>, value: Value },
+    Document {
+        name: String,
+        text: Option<String>,
+        value: Value,
+    },
     /// Any other member (`image`, `video`, `audio`, `cachePoint`, `citationsContent`,
     /// `searchResult`, `toolAddition`, `toolRemoval`): its name and JSON.
-    Other { member: String, value: Value },
+    Other {
+        member: String,
+        value: Value,
+    },
 }
 
 impl ContentBlock {
@@ -111,22 +124,17 @@ impl ContentBlock {
 
     pub(crate) fn from_validated(obj: &Map<String, Value>) -> ContentBlock {
         // Validation guarantees exactly one known, non-null member.
-        let Some((member, value)) = obj.iter().find(|(k, v)| !v.is_null() && is_content_member(k))
-        else {
+        let Some((member, value)) = obj.iter().find(|(k, v)| !v.is_null() && is_content_member(k)) else {
             return ContentBlock::Other { member: String::new(), value: Value::Null };
         };
         match member.as_str() {
             "text" => ContentBlock::Text(value.as_str().unwrap_or_default().to_owned()),
             "toolUse" => ContentBlock::ToolUse(ToolUseBlock::from_validated(value)),
             "toolResult" => ContentBlock::ToolResult(ToolResultBlock::from_validated(value)),
-            "guardContent" => ContentBlock::GuardContent {
-                text: str_at(value, &["text", "text"]),
-                value: value.clone(),
-            },
-            "reasoningContent" => ContentBlock::ReasoningContent {
-                text: str_at(value, &["reasoningText", "text"]),
-                value: value.clone(),
-            },
+            "guardContent" => ContentBlock::GuardContent { text: str_at(value, &["text", "text"]), value: value.clone() },
+            "reasoningContent" => {
+                ContentBlock::ReasoningContent { text: str_at(value, &["reasoningText", "text"]), value: value.clone() }
+            }
             "document" => ContentBlock::Document {
                 name: str_at(value, &["name"]).unwrap_or_default(),
                 text: str_at(value, &["source", "text"]),
@@ -149,9 +157,8 @@ impl ContentBlock {
 }
 
 const CONTENT_MEMBERS: [&str; 14] = [
-    "text", "image", "document", "video", "audio", "toolUse", "toolResult", "guardContent",
-    "cachePoint", "reasoningContent", "citationsContent", "searchResult", "toolAddition",
-    "toolRemoval",
+    "text", "image", "document", "video", "audio", "toolUse", "toolResult", "guardContent", "cachePoint", "reasoningContent",
+    "citationsContent", "searchResult", "toolAddition", "toolRemoval",
 ];
 
 fn is_content_member(k: &str) -> bool {
@@ -209,9 +216,7 @@ impl ToolResultBlock {
         let texts = v
             .get("content")
             .and_then(Value::as_array)
-            .map(|items| {
-                items.iter().filter_map(|i| i.get("text").and_then(Value::as_str)).map(str::to_owned).collect()
-            })
+            .map(|items| items.iter().filter_map(|i| i.get("text").and_then(Value::as_str)).map(str::to_owned).collect())
             .unwrap_or_default();
         ToolResultBlock {
             tool_use_id: str_at(v, &["toolUseId"]).unwrap_or_default(),
@@ -426,8 +431,7 @@ impl ConverseRequest {
             prompt_variables: get("promptVariables").cloned(),
             additional_model_response_field_paths: strings(get("additionalModelResponseFieldPaths")),
             request_metadata: get("requestMetadata").and_then(Value::as_object).map(RequestMetadata::from_validated),
-            performance_config: get("performanceConfig")
-                .map(|p| PerformanceConfiguration { latency: str_at(p, &["latency"]) }),
+            performance_config: get("performanceConfig").map(|p| PerformanceConfiguration { latency: str_at(p, &["latency"]) }),
             service_tier: get("serviceTier").map(|t| ServiceTier { kind: str_at(t, &["type"]).unwrap_or_default() }),
             output_config: get("outputConfig").cloned(),
             body,
@@ -450,14 +454,12 @@ impl ConverseRequest {
 
     /// The last text block of the last user message (`None` when it has no text block).
     pub fn last_user_text(&self) -> Option<&str> {
-        self.messages
-            .iter()
-            .rev()
-            .find(|m| m.role == ConversationRole::User)
-            .and_then(|m| m.content.iter().rev().find_map(|b| match b {
+        self.messages.iter().rev().find(|m| m.role == ConversationRole::User).and_then(|m| {
+            m.content.iter().rev().find_map(|b| match b {
                 ContentBlock::Text(t) => Some(t.as_str()),
                 _ => None,
-            }))
+            })
+        })
     }
 
     pub fn max_tokens(&self) -> Option<i32> {
@@ -490,7 +492,5 @@ fn str_at(v: &Value, path: &[&str]) -> Option<String> {
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-        .unwrap_or_default()
+    v.and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default()
 }

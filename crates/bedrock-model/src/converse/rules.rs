@@ -13,10 +13,8 @@ use crate::error::ServiceError;
 
 pub const START_WITH_USER: &str =
     "A conversation must start with a user message. Try again with a conversation that starts with a user message.";
-pub const ALTERNATE_ROLES: &str =
-    "A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.";
-pub const TOOL_CONFIG_REQUIRED: &str =
-    "The toolConfig field must be defined when using toolUse and toolResult content blocks.";
+pub const ALTERNATE_ROLES: &str = "A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.";
+pub const TOOL_CONFIG_REQUIRED: &str = "The toolConfig field must be defined when using toolUse and toolResult content blocks.";
 
 pub(crate) fn content_empty(i: usize) -> String {
     format!(
@@ -72,9 +70,10 @@ pub(crate) fn check(req: &ConverseRequest, messages_optional: bool) -> Result<()
     if let Some(config) = &req.tool_config {
         for (k, tool) in config.tools.iter().enumerate() {
             if let Tool::ToolSpec { input_schema, .. } = tool
-                && !matches!(input_schema, Value::Object(_)) {
-                    return fail(json_object_required(&format!("toolConfig.tools.{k}.toolSpec.inputSchema.json")));
-                }
+                && !matches!(input_schema, Value::Object(_))
+            {
+                return fail(json_object_required(&format!("toolConfig.tools.{k}.toolSpec.inputSchema.json")));
+            }
         }
     } else if uses_tools {
         return fail(TOOL_CONFIG_REQUIRED.to_owned());

@@ -92,9 +92,9 @@ fn block_texts(v: &mut Violations, at: &str, block: &Value, out: &mut Vec<String
         }
         Some("tool_result") => match b.get("content") {
             Some(Value::String(s)) => out.push(s.clone()),
-            Some(Value::Array(items)) => out.extend(
-                items.iter().filter_map(|i| i.get("text").and_then(Value::as_str)).map(str::to_owned),
-            ),
+            Some(Value::Array(items)) => {
+                out.extend(items.iter().filter_map(|i| i.get("text").and_then(Value::as_str)).map(str::to_owned))
+            }
             _ => {}
         },
         // image, document, tool_use, thinking...: passed to the model as they are.
@@ -195,10 +195,15 @@ mod tests {
             "Malformed input request: #/messages/0/content/0: extraneous key [kind] is not permitted, please reformat your input and try again."
         );
         assert_eq!(
-            msg(json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 5, "messages": [{"role": "robot", "content": "x"}]})),
+            msg(
+                json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 5, "messages": [{"role": "robot", "content": "x"}]})
+            ),
             "Malformed input request: #/messages/0/role: robot is not a valid enum value, please reformat your input and try again."
         );
-        assert!(msg(json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 0, "messages": []})).contains("#/max_tokens: 0 is not greater or equal to 1"));
+        assert!(
+            msg(json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 0, "messages": []}))
+                .contains("#/max_tokens: 0 is not greater or equal to 1")
+        );
     }
 
     #[test]

@@ -157,9 +157,7 @@ pub(crate) struct Parsed {
 }
 
 pub(crate) fn strings_of(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-        .unwrap_or_default()
+    v.and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default()
 }
 
 pub(crate) fn u32_of(v: Option<&Value>) -> Option<u32> {

@@ -115,10 +115,15 @@ mod tests {
     #[test]
     fn parses_and_rejects() {
         let p = parse(&json!({"schemaVersion": "messages-v1", "system": [{"text": "Be brief."}],
-            "messages": [{"role": "user", "content": [{"text": "Hello"}]}], "inferenceConfig": {"max_new_tokens": 20}})).unwrap();
+            "messages": [{"role": "user", "content": [{"text": "Hello"}]}], "inferenceConfig": {"max_new_tokens": 20}}))
+        .unwrap();
         assert_eq!((p.input_texts.len(), p.last_user_text.as_str(), p.max_tokens), (2, "Hello", Some(20)));
-        assert!(parse(&json!({"messages": [], "inferenceConfig": {"maxTokens": 5}})).unwrap_err().message
-            .contains("#/inferenceConfig: extraneous key [maxTokens] is not permitted"));
+        assert!(
+            parse(&json!({"messages": [], "inferenceConfig": {"maxTokens": 5}}))
+                .unwrap_err()
+                .message
+                .contains("#/inferenceConfig: extraneous key [maxTokens] is not permitted")
+        );
         assert!(parse(&json!({"prompt": "x"})).is_err());
     }
 }

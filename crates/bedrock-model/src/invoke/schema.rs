@@ -99,12 +99,7 @@ impl Violations {
 
     /// Checks `value` against an object schema at `pointer`; returns the object when it is one.
     /// Unknown keys, missing required keys, wrong types and out-of-range numbers are violations.
-    pub(crate) fn object<'v>(
-        &mut self,
-        pointer: &str,
-        value: &'v Value,
-        props: &[Prop],
-    ) -> Option<&'v Map<String, Value>> {
+    pub(crate) fn object<'v>(&mut self, pointer: &str, value: &'v Value, props: &[Prop]) -> Option<&'v Map<String, Value>> {
         let Some(obj) = value.as_object() else {
             self.push(pointer, format!("expected type: JSONObject, found: {}", type_name(value)));
             return None;

@@ -80,13 +80,18 @@ mod tests {
 
     #[test]
     fn parses_and_rejects() {
-        let p = parse(&json!({"inputText": "Hi", "textGenerationConfig": {"maxTokenCount": 50, "stopSequences": ["User:"]}})).unwrap();
+        let p = parse(&json!({"inputText": "Hi", "textGenerationConfig": {"maxTokenCount": 50, "stopSequences": ["User:"]}}))
+            .unwrap();
         assert_eq!((p.input_texts, p.max_tokens, p.stop_sequences), (vec!["Hi".to_owned()], Some(50), vec!["User:".to_owned()]));
         assert_eq!(
             parse(&json!({"prompt": "Hi"})).unwrap_err().message,
             "Malformed input request: 2 schema violations found, please reformat your input and try again."
         );
-        assert!(parse(&json!({"inputText": "Hi", "textGenerationConfig": {"max_tokens": 5}})).unwrap_err().message
-            .contains("#/textGenerationConfig: extraneous key [max_tokens] is not permitted"));
+        assert!(
+            parse(&json!({"inputText": "Hi", "textGenerationConfig": {"max_tokens": 5}}))
+                .unwrap_err()
+                .message
+                .contains("#/textGenerationConfig: extraneous key [max_tokens] is not permitted")
+        );
     }
 }

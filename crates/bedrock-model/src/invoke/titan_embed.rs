@@ -110,8 +110,13 @@ mod tests {
             msg(json!({"inputText": ""})),
             "Malformed input request: #/inputText: expected minLength: 1, actual: 0, please reformat your input and try again."
         );
-        assert!(msg(json!({"inputText": "x", "normalize": "yes"})).contains("#/normalize: expected type: Boolean, found: String"));
-        assert!(msg(json!({"inputText": "x", "embeddingTypes": ["int8"]})).contains("#/embeddingTypes/0: int8 is not a valid enum value"));
+        assert!(
+            msg(json!({"inputText": "x", "normalize": "yes"})).contains("#/normalize: expected type: Boolean, found: String")
+        );
+        assert!(
+            msg(json!({"inputText": "x", "embeddingTypes": ["int8"]}))
+                .contains("#/embeddingTypes/0: int8 is not a valid enum value")
+        );
         assert!(msg(json!({"texts": ["x"]})).contains("2 schema violations found"));
         assert!(msg(json!({"inputText": "x".repeat(MAX_INPUT_CHARS + 1)})).contains("expected maxLength: 50000, actual: 50001"));
     }
@@ -120,7 +125,10 @@ mod tests {
     fn the_response_always_has_embeddings_by_type() {
         let r = parse(json!({"inputText": "x", "dimensions": 256, "embeddingTypes": ["binary", "float"]})).unwrap();
         let body = embedding_response(&r, &[0.5, -0.25], 3);
-        assert_eq!(body, json!({"embedding": [0.5, -0.25], "inputTextTokenCount": 3, "embeddingsByType": {"binary": [1, 0], "float": [0.5, -0.25]}}));
+        assert_eq!(
+            body,
+            json!({"embedding": [0.5, -0.25], "inputTextTokenCount": 3, "embeddingsByType": {"binary": [1, 0], "float": [0.5, -0.25]}})
+        );
         let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["embedding", "inputTextTokenCount", "embeddingsByType"]);
         let r = parse(json!({"inputText": "x"})).unwrap();

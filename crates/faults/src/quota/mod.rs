@@ -220,7 +220,10 @@ mod tests {
         assert!(matches!(q.admit("m", 200, 1), Err(QuotaExceeded::Tokens { limit: 1000, used: 900, asked: 200 })));
         q.settle(&a, 300);
         assert!(q.admit("m", 200, 2).unwrap().is_some());
-        assert_eq!(QuotaExceeded::Tokens { limit: 1, used: 1, asked: 1 }.to_string(), "Too many tokens, please wait before trying again.");
+        assert_eq!(
+            QuotaExceeded::Tokens { limit: 1, used: 1, asked: 1 }.to_string(),
+            "Too many tokens, please wait before trying again."
+        );
     }
 
     #[test]

@@ -12,25 +12,17 @@ pub fn open(root: &Path) -> LogStore {
 }
 
 pub fn put(store: &LogStore, g: &str, s: &str, ts: i64, msg: &str) {
-    store
-        .put_log_events(g, s, &[InputLogEvent::new(ts, msg)], ts.saturating_add(5))
-        .expect("put");
+    store.put_log_events(g, s, &[InputLogEvent::new(ts, msg)], ts.saturating_add(5)).expect("put");
 }
 
 /// All (timestamp, message) of a group in segment order.
 pub fn all_events(store: &LogStore, g: &str) -> Vec<(i64, String)> {
     let mut out = Vec::new();
-    for seg in store
-        .segments(g, None, i64::MIN, i64::MAX)
-        .expect("segments")
-    {
+    for seg in store.segments(g, None, i64::MIN, i64::MAX).expect("segments") {
         let data = seg.read().expect("read");
         let mut events = data.events();
         for e in events.by_ref() {
-            out.push((
-                e.timestamp,
-                String::from_utf8(e.message.to_vec()).expect("utf8"),
-            ));
+            out.push((e.timestamp, String::from_utf8(e.message.to_vec()).expect("utf8")));
         }
         assert_eq!(events.skipped_bytes(), 0);
     }

@@ -103,10 +103,8 @@ impl FilterPattern {
             });
         }
         if trimmed.len() >= 2 && trimmed.starts_with('%') && trimmed.ends_with('%') {
-            let re = regex::Regex::new(&trimmed[1..trimmed.len() - 1]).map_err(|e| FilterPatternError {
-                message: format!("invalid regular expression: {e}"),
-                position: offset,
-            })?;
+            let re = regex::Regex::new(&trimmed[1..trimmed.len() - 1])
+                .map_err(|e| FilterPatternError { message: format!("invalid regular expression: {e}"), position: offset })?;
             return Ok(FilterPattern::Regex(re));
         }
         parse_terms(trimmed, offset)
@@ -162,10 +160,7 @@ fn parse_terms(src: &str, base: usize) -> Result<FilterPattern, FilterPatternErr
             let from = i;
             while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
                 if bytes[i] == b'"' {
-                    return Err(FilterPatternError {
-                        message: "a quote inside an unquoted term".into(),
-                        position: base + i,
-                    });
+                    return Err(FilterPatternError { message: "a quote inside an unquoted term".into(), position: base + i });
                 }
                 i += 1;
             }
@@ -346,9 +341,7 @@ impl Parser<'_> {
             return Ok(Literal::Text(text));
         }
         let rest = self.rest();
-        let len = rest
-            .find(|c: char| c.is_whitespace() || matches!(c, '}' | ')' | '&' | '|'))
-            .unwrap_or(rest.len());
+        let len = rest.find(|c: char| c.is_whitespace() || matches!(c, '}' | ')' | '&' | '|')).unwrap_or(rest.len());
         if len == 0 {
             return Err(self.error("expected a value"));
         }
@@ -497,7 +490,10 @@ mod tests {
 
     #[test]
     fn bad_patterns_are_errors_with_positions() {
-        for bad in ["{ $.a = 1", "{ a = 1 }", "{ $.a ~ 1 }", "{ $.a > \"x\" }", "\"open", "[ip, user]", "%(%", "{ $.a = 1 } x", "{ $. = 1 }", "{ $.a[x] = 1 }"] {
+        for bad in [
+            "{ $.a = 1", "{ a = 1 }", "{ $.a ~ 1 }", "{ $.a > \"x\" }", "\"open", "[ip, user]", "%(%", "{ $.a = 1 } x",
+            "{ $. = 1 }", "{ $.a[x] = 1 }",
+        ] {
             assert!(FilterPattern::parse(bad).is_err(), "{bad}");
         }
         let err = FilterPattern::parse("  [a, b]").unwrap_err();

@@ -1,7 +1,7 @@
 //! Expression compilation: AST [`Expr`] to [`CExpr`], resolving names in a [`Stage`].
 
-use super::stage::Stage;
 use super::Checker;
+use super::stage::Stage;
 use crate::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::functions::{self, AggKind, Kind, QueryTime};
@@ -113,10 +113,13 @@ impl Checker<'_> {
         let span = e.span;
         // After `stats`, an unaliased column is named by its expression text (`count(*)`,
         // `bin(1h)`); writing that expression again refers to the column.
-        if !st.is_events && item.is_none() && matches!(e.kind, ExprKind::Call { .. })
-            && let Some(slot) = st.names.get(&e.to_string()) {
-                return Ok(CExpr::Slot(*slot));
-            }
+        if !st.is_events
+            && item.is_none()
+            && matches!(e.kind, ExprKind::Call { .. })
+            && let Some(slot) = st.names.get(&e.to_string())
+        {
+            return Ok(CExpr::Slot(*slot));
+        }
         Ok(match &e.kind {
             ExprKind::Field(name) => match item {
                 Some(ctx) => match ctx.names.get(name) {
@@ -128,7 +131,9 @@ impl Checker<'_> {
                         return Err(Diagnostic::new(
                             Code::E217NotAnAggregate,
                             span,
-                            format!("`{name}` in `stats` must be inside an aggregate function or be an earlier alias of this `stats`"),
+                            format!(
+                                "`{name}` in `stats` must be inside an aggregate function or be an earlier alias of this `stats`"
+                            ),
                         ));
                     }
                 },
@@ -137,10 +142,18 @@ impl Checker<'_> {
             ExprKind::Number(text) => CExpr::Const(number(text)),
             ExprKind::Str(s) => CExpr::Const(Value::str(s.clone())),
             ExprKind::Regex(_) => {
-                return Err(Diagnostic::new(Code::E213BadArgument, span, "a regex can only follow `like`, `not like` or `=~`, or be the pattern of `regexReplace`"));
+                return Err(Diagnostic::new(
+                    Code::E213BadArgument,
+                    span,
+                    "a regex can only follow `like`, `not like` or `=~`, or be the pattern of `regexReplace`",
+                ));
             }
             ExprKind::Period(_) => {
-                return Err(Diagnostic::new(Code::E213BadArgument, span, "a time period can only be an argument of `bin`, `datefloor` or `dateceil`"));
+                return Err(Diagnostic::new(
+                    Code::E213BadArgument,
+                    span,
+                    "a time period can only be an argument of `bin`, `datefloor` or `dateceil`",
+                ));
             }
             ExprKind::Star => {
                 return Err(Diagnostic::new(Code::E215StarMisplaced, span, "`*` can only be written as `count(*)`"));
@@ -152,8 +165,12 @@ impl Checker<'_> {
                 {
                     let at = Span { start: span.start - 1, end: inner.span.end };
                     self.warnings.push(
-                        Diagnostic::new(Code::W303DoubleMinus, at, format!("`--` followed by a name subtracts the negated field `{inner}`"))
-                            .with_help("Insights comments start with `#`; `--` is two minus signs"),
+                        Diagnostic::new(
+                            Code::W303DoubleMinus,
+                            at,
+                            format!("`--` followed by a name subtracts the negated field `{inner}`"),
+                        )
+                        .with_help("Insights comments start with `#`; `--` is two minus signs"),
                     );
                 }
                 let c = Box::new(self.compile(st, inner, item)?);
@@ -167,7 +184,9 @@ impl Checker<'_> {
                 let lhs = Box::new(self.compile(st, a, item.as_deref_mut())?);
                 if matches!(op, BinaryOp::Like | BinaryOp::NotLike | BinaryOp::Match) {
                     let matcher = match (&b.kind, op) {
-                        (ExprKind::Regex(r), _) | (ExprKind::Str(r), BinaryOp::Match) => Matcher::Regex(compile_regex(r, b.span)?),
+                        (ExprKind::Regex(r), _) | (ExprKind::Str(r), BinaryOp::Match) => {
+                            Matcher::Regex(compile_regex(r, b.span)?)
+                        }
                         (ExprKind::Str(s), _) => Matcher::Substr(s.clone()),
                         _ => Matcher::Dynamic(Box::new(self.compile(st, b, item)?)),
                     };
@@ -212,8 +231,12 @@ impl Checker<'_> {
         let span = e.span;
         let Some(def) = functions::lookup(name) else {
             if let Some((known, why)) = functions::UNSUPPORTED.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
-                return Err(Diagnostic::new(Code::E202UnsupportedFunction, span, format!("the Insights function `{known}` is not supported by this engine"))
-                    .with_help(format!("`{known}` is refused because {why}")));
+                return Err(Diagnostic::new(
+                    Code::E202UnsupportedFunction,
+                    span,
+                    format!("the Insights function `{known}` is not supported by this engine"),
+                )
+                .with_help(format!("`{known}` is refused because {why}")));
             }
             let mut d = Diagnostic::new(Code::E201UnknownFunction, span, format!("`{name}` is not a Logs Insights function"));
             if name.eq_ignore_ascii_case("ago") {
@@ -234,7 +257,11 @@ impl Checker<'_> {
         let period_arg = |i: usize| -> Result<Period, Diagnostic> {
             match &args[i].kind {
                 ExprKind::Period(p) => Ok(*p),
-                _ => Err(Diagnostic::new(Code::E213BadArgument, args[i].span, format!("`{}` expects a time period such as `5m` or `1h` here", def.name))),
+                _ => Err(Diagnostic::new(
+                    Code::E213BadArgument,
+                    args[i].span,
+                    format!("`{}` expects a time period such as `5m` or `1h` here", def.name),
+                )),
             }
         };
         match def.kind {
@@ -257,10 +284,20 @@ impl Checker<'_> {
                         ExprKind::Number(t) => t.parse::<f64>().ok().filter(|p| (0.0..=100.0).contains(p)),
                         _ => None,
                     }
-                    .ok_or_else(|| Diagnostic::new(Code::E213BadArgument, args[1].span, "`pct` expects a percentile between 0 and 100 as a number"))?;
+                    .ok_or_else(|| {
+                        Diagnostic::new(
+                            Code::E213BadArgument,
+                            args[1].span,
+                            "`pct` expects a percentile between 0 and 100 as a number",
+                        )
+                    })?;
                 }
                 if matches!(kind, AggKind::Earliest | AggKind::Latest) && ctx.ts_slot.is_none() {
-                    return Err(Diagnostic::new(Code::E213BadArgument, span, format!("`{}` needs `@timestamp`, which the second `stats` no longer has", def.name)));
+                    return Err(Diagnostic::new(
+                        Code::E213BadArgument,
+                        span,
+                        format!("`{}` needs `@timestamp`, which the second `stats` no longer has", def.name),
+                    ));
                 }
                 let arg = if matches!(kind, AggKind::Count) {
                     None
@@ -274,7 +311,9 @@ impl Checker<'_> {
                 ctx.refs += 1;
                 Ok(CExpr::Slot(AGG_BASE + ctx.aggs.len() as u32 - 1))
             }
-            Kind::Bin => Err(Diagnostic::new(Code::E205BinMisplaced, span, "`bin()` can only be a group key of the first `stats ... by`")),
+            Kind::Bin => {
+                Err(Diagnostic::new(Code::E205BinMisplaced, span, "`bin()` can only be a group key of the first `stats ... by`"))
+            }
             Kind::DateRound { ceil } => {
                 let ts = self.compile(st, &args[0], item)?;
                 let period = self.checked_period(period_arg(1)?, args[1].span);
@@ -284,7 +323,13 @@ impl Checker<'_> {
                 let input = self.compile(st, &args[0], item.as_deref_mut())?;
                 let re = match &args[1].kind {
                     ExprKind::Regex(r) | ExprKind::Str(r) => compile_regex(r, args[1].span)?,
-                    _ => return Err(Diagnostic::new(Code::E213BadArgument, args[1].span, "`regexReplace` expects a /regex/ as its second argument")),
+                    _ => {
+                        return Err(Diagnostic::new(
+                            Code::E213BadArgument,
+                            args[1].span,
+                            "`regexReplace` expects a /regex/ as its second argument",
+                        ));
+                    }
                 };
                 let replacement = self.compile(st, &args[2], item)?;
                 Ok(CExpr::RegexReplace { input: Box::new(input), re, replacement: Box::new(replacement) })
@@ -298,7 +343,11 @@ impl Checker<'_> {
             })),
             Kind::MessageSize => {
                 if !st.is_events {
-                    return Err(Diagnostic::new(Code::E206UnknownAfterStats, span, "`messageSize()` reads `@message`, which is gone after `stats`"));
+                    return Err(Diagnostic::new(
+                        Code::E206UnknownAfterStats,
+                        span,
+                        "`messageSize()` reads `@message`, which is gone after `stats`",
+                    ));
                 }
                 let msg = self.resolve(st, "@message", span)?;
                 Ok(CExpr::ByteLen(Box::new(msg)))
@@ -318,8 +367,18 @@ impl Checker<'_> {
         match p.unit.cap() {
             Some(cap) if p.amount > cap => {
                 self.warnings.push(
-                    Diagnostic::new(Code::W302PeriodCapped, span, format!("`{}{}` exceeds the {} cap of {cap}, so Insights runs it as `{cap}{}`", p.amount, p.unit.short(), p.unit.short(), p.unit.short()))
-                        .with_help("use a larger unit, e.g. `5m` instead of `300s`"),
+                    Diagnostic::new(
+                        Code::W302PeriodCapped,
+                        span,
+                        format!(
+                            "`{}{}` exceeds the {} cap of {cap}, so Insights runs it as `{cap}{}`",
+                            p.amount,
+                            p.unit.short(),
+                            p.unit.short(),
+                            p.unit.short()
+                        ),
+                    )
+                    .with_help("use a larger unit, e.g. `5m` instead of `300s`"),
                 );
                 Period { amount: cap, unit: p.unit }
             }

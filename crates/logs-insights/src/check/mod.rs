@@ -97,13 +97,18 @@ impl Checker<'_> {
 
         for (i, cmd) in query.commands.iter().enumerate() {
             if let Some(dedup_span) = after_dedup
-                && !matches!(cmd, Command::Limit { .. }) {
-                    self.errors.push(
-                        Diagnostic::new(Code::E209AfterDedup, cmd.span(), format!("only `limit` may follow `dedup`, but found `{}`", cmd.name()))
-                            .with_label(dedup_span, "`dedup` is here"),
-                    );
-                    continue;
-                }
+                && !matches!(cmd, Command::Limit { .. })
+            {
+                self.errors.push(
+                    Diagnostic::new(
+                        Code::E209AfterDedup,
+                        cmd.span(),
+                        format!("only `limit` may follow `dedup`, but found `{}`", cmd.name()),
+                    )
+                    .with_label(dedup_span, "`dedup` is here"),
+                );
+                continue;
+            }
             if matches!(cmd, Command::Sort { .. } | Command::Limit { .. } | Command::Dedup { .. }) && between(i) {
                 self.errors.push(Diagnostic::new(
                     Code::E208CommandBetweenStats,
@@ -162,9 +167,11 @@ impl Checker<'_> {
                 }
                 Command::Limit { n, span } => {
                     if *n == 0 || *n > MAX_LIMIT {
-                        self.errors.push(
-                            Diagnostic::new(Code::E214LimitRange, *span, format!("`limit` must be between 1 and {MAX_LIMIT}, but is {n}"))
-                        );
+                        self.errors.push(Diagnostic::new(
+                            Code::E214LimitRange,
+                            *span,
+                            format!("`limit` must be between 1 and {MAX_LIMIT}, but is {n}"),
+                        ));
                         continue;
                     }
                     self.barrier(&mut sink, &mut st);
@@ -188,7 +195,11 @@ impl Checker<'_> {
                 Command::Stats(s) => {
                     n_stats += 1;
                     if n_stats > 2 {
-                        self.errors.push(Diagnostic::new(Code::E105TooManyStats, s.span, "a query can have at most two `stats` commands"));
+                        self.errors.push(Diagnostic::new(
+                            Code::E105TooManyStats,
+                            s.span,
+                            "a query can have at most two `stats` commands",
+                        ));
                         continue;
                     }
                     let Some((spec, next)) = self.stats(&mut st, s, n_stats == 2) else { continue };
@@ -299,10 +310,15 @@ impl Checker<'_> {
             },
         };
         if let Some(alias) = &item.alias
-            && st.aliases.contains_key(&alias.name) {
-                self.errors.push(Diagnostic::new(Code::E207DuplicateAlias, alias.span, format!("the alias `{}` is already defined", alias.name)));
-                return None;
-            }
+            && st.aliases.contains_key(&alias.name)
+        {
+            self.errors.push(Diagnostic::new(
+                Code::E207DuplicateAlias,
+                alias.span,
+                format!("the alias `{}` is already defined", alias.name),
+            ));
+            return None;
+        }
         let (slot, op) = match expr {
             CExpr::Slot(s) => (s, None),
             other => {

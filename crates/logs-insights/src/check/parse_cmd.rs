@@ -1,8 +1,8 @@
 //! Checking `parse`: a glob becomes an equivalent regex; regex named groups become fields.
 
+use super::Checker;
 use super::expr::compile_regex;
 use super::stage::Stage;
-use super::Checker;
 use crate::ast::{Parse, ParsePattern};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::plan::RowOp;
@@ -27,7 +27,11 @@ impl Checker<'_> {
             Some(f) => self.expr_or_report(st, f)?,
             None => {
                 if !st.is_events {
-                    self.errors.push(Diagnostic::new(Code::E206UnknownAfterStats, p.span, "`parse` without a field reads `@message`, which is gone after `stats`"));
+                    self.errors.push(Diagnostic::new(
+                        Code::E206UnknownAfterStats,
+                        p.span,
+                        "`parse` without a field reads `@message`, which is gone after `stats`",
+                    ));
                     return None;
                 }
                 match self.resolve(st, "@message", p.span) {
@@ -61,9 +65,14 @@ impl Checker<'_> {
                         return None;
                     }
                 };
-                let names: Vec<_> = re.capture_names().enumerate().filter_map(|(i, n)| n.map(|n| (i, n.to_string(), *span))).collect();
+                let names: Vec<_> =
+                    re.capture_names().enumerate().filter_map(|(i, n)| n.map(|n| (i, n.to_string(), *span))).collect();
                 if names.is_empty() {
-                    self.errors.push(Diagnostic::new(Code::E212ParseNoGroups, *span, "a `parse` regex needs named groups such as `(?<user>\\S+)`"));
+                    self.errors.push(Diagnostic::new(
+                        Code::E212ParseNoGroups,
+                        *span,
+                        "a `parse` regex needs named groups such as `(?<user>\\S+)`",
+                    ));
                     return None;
                 }
                 (re, names)
@@ -72,7 +81,11 @@ impl Checker<'_> {
         let mut groups = Vec::new();
         for (idx, name, span) in names {
             if st.aliases.contains_key(&name) {
-                self.errors.push(Diagnostic::new(Code::E207DuplicateAlias, span, format!("the alias `{name}` is already defined")));
+                self.errors.push(Diagnostic::new(
+                    Code::E207DuplicateAlias,
+                    span,
+                    format!("the alias `{name}` is already defined"),
+                ));
                 return None;
             }
             let slot = st.alloc();

@@ -2,8 +2,8 @@
 //! so they run in the streaming scan), and `filldown`, `accum`, `addtotals`, `fillmissing`
 //! (operations over the materialized rows, in their order, after the sink).
 
-use super::stage::Stage;
 use super::Checker;
+use super::stage::Stage;
 use crate::ast::{Ident, ShapeKind};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::plan::{CExpr, KeySpec, RowOp, Sink, StatsSpec, TableOp};
@@ -19,14 +19,17 @@ pub(super) enum Shaped {
 
 /// The last `stats` compiled so far: the sink's or a table stage's.
 fn last_stats<'a>(sink: &'a Option<Sink>, table: &'a [TableOp]) -> Option<&'a StatsSpec> {
-    table.iter().rev().find_map(|op| match op {
-        TableOp::Stats(s) => Some(s),
-        _ => None,
-    })
-    .or(match sink {
-        Some(Sink::Stats(s)) => Some(s),
-        _ => None,
-    })
+    table
+        .iter()
+        .rev()
+        .find_map(|op| match op {
+            TableOp::Stats(s) => Some(s),
+            _ => None,
+        })
+        .or(match sink {
+            Some(Sink::Stats(s)) => Some(s),
+            _ => None,
+        })
 }
 
 impl Checker<'_> {
@@ -61,7 +64,11 @@ impl Checker<'_> {
 
     fn new_alias(&mut self, st: &mut Stage, alias: &Ident) -> Option<u32> {
         if st.aliases.contains_key(&alias.name) {
-            self.errors.push(Diagnostic::new(Code::E207DuplicateAlias, alias.span, format!("the alias `{}` is already defined", alias.name)));
+            self.errors.push(Diagnostic::new(
+                Code::E207DuplicateAlias,
+                alias.span,
+                format!("the alias `{}` is already defined", alias.name),
+            ));
             return None;
         }
         let slot = st.alloc();

@@ -1,9 +1,9 @@
 //! Checking one `stats` command: group keys (with `bin()`), aggregate items, items built
 //! from earlier aliases, and the output stage they define.
 
-use super::expr::{ItemCtx, AGG_BASE};
-use super::stage::Stage;
 use super::Checker;
+use super::expr::{AGG_BASE, ItemCtx};
+use super::stage::Stage;
 use crate::ast::{ExprKind, Stats};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::functions::{self, Kind};
@@ -23,11 +23,16 @@ impl Checker<'_> {
             let spec = match &key.expr.kind {
                 ExprKind::Call { name: f, args } if functions::lookup(f).is_some_and(|d| matches!(d.kind, Kind::Bin)) => {
                     if is_second || !st.is_events {
-                        self.errors.push(Diagnostic::new(
-                            Code::E205BinMisplaced,
-                            key.expr.span,
-                            "`bin()` groups by `@timestamp`, which the second `stats` no longer has",
-                        ).with_help("carry time through the first stats (`max(@timestamp) as t`) and group by `datefloor(t, 1h)`"));
+                        self.errors.push(
+                            Diagnostic::new(
+                                Code::E205BinMisplaced,
+                                key.expr.span,
+                                "`bin()` groups by `@timestamp`, which the second `stats` no longer has",
+                            )
+                            .with_help(
+                                "carry time through the first stats (`max(@timestamp) as t`) and group by `datefloor(t, 1h)`",
+                            ),
+                        );
                         continue;
                     }
                     match args.as_slice() {
@@ -38,12 +43,20 @@ impl Checker<'_> {
                                 KeySpec::Bin { period, ts_slot }
                             }
                             _ => {
-                                self.errors.push(Diagnostic::new(Code::E213BadArgument, arg.span, "`bin` expects a time period such as `5m` or `1h`"));
+                                self.errors.push(Diagnostic::new(
+                                    Code::E213BadArgument,
+                                    arg.span,
+                                    "`bin` expects a time period such as `5m` or `1h`",
+                                ));
                                 continue;
                             }
                         },
                         _ => {
-                            self.errors.push(Diagnostic::new(Code::E203Arity, key.expr.span, format!("`bin` takes 1 argument(s), but got {}", args.len())));
+                            self.errors.push(Diagnostic::new(
+                                Code::E203Arity,
+                                key.expr.span,
+                                format!("`bin` takes 1 argument(s), but got {}", args.len()),
+                            ));
                             continue;
                         }
                     }
@@ -88,7 +101,11 @@ impl Checker<'_> {
         // Output stage: keys, then items.
         for (name, span) in &columns {
             if out.names.contains_key(name) {
-                self.errors.push(Diagnostic::new(Code::E207DuplicateAlias, *span, format!("`stats` defines the column `{name}` twice")));
+                self.errors.push(Diagnostic::new(
+                    Code::E207DuplicateAlias,
+                    *span,
+                    format!("`stats` defines the column `{name}` twice"),
+                ));
                 return None;
             }
             let slot = out.alloc();

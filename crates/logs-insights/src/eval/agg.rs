@@ -14,15 +14,39 @@ use std::collections::HashSet;
 pub(crate) enum AggState {
     Count(u64),
     CountDistinct(HashSet<Box<[u8]>>),
-    Sum { int: i64, float: f64, is_float: bool, any: bool },
-    Avg { sum: f64, n: u64 },
+    Sum {
+        int: i64,
+        float: f64,
+        is_float: bool,
+        any: bool,
+    },
+    Avg {
+        sum: f64,
+        n: u64,
+    },
     /// Numeric extreme and the value that produced it (so timestamps stay timestamps).
-    Extreme { best: Option<(f64, Value<'static>)>, max: bool },
-    Pct { state: PctState, p: f64 },
-    Stddev { n: u64, mean: f64, m2: f64 },
+    Extreme {
+        best: Option<(f64, Value<'static>)>,
+        max: bool,
+    },
+    Pct {
+        state: PctState,
+        p: f64,
+    },
+    Stddev {
+        n: u64,
+        mean: f64,
+        m2: f64,
+    },
     /// Earliest/latest: (timestamp, row sequence, value).
-    ByTime { best: Option<(i64, u64, Value<'static>)>, latest: bool },
-    Sorts { best: Option<Value<'static>>, last: bool },
+    ByTime {
+        best: Option<(i64, u64, Value<'static>)>,
+        latest: bool,
+    },
+    Sorts {
+        best: Option<Value<'static>>,
+        last: bool,
+    },
 }
 
 impl AggState {
@@ -85,7 +109,13 @@ impl AggState {
                 if let Some(x) = v.f64() {
                     let better = match best {
                         None => true,
-                        Some((b, _)) => if *max { x > *b } else { x < *b },
+                        Some((b, _)) => {
+                            if *max {
+                                x > *b
+                            } else {
+                                x < *b
+                            }
+                        }
                     };
                     if better {
                         *best = Some((x, v.clone().into_owned()));
@@ -109,7 +139,11 @@ impl AggState {
                 let better = match best {
                     None => true,
                     Some((bt, bs, _)) => {
-                        if *latest { (ts, seq) > (*bt, *bs) } else { (ts, seq) < (*bt, *bs) }
+                        if *latest {
+                            (ts, seq) > (*bt, *bs)
+                        } else {
+                            (ts, seq) < (*bt, *bs)
+                        }
                     }
                 };
                 if better {
@@ -156,7 +190,13 @@ impl AggState {
                 if let Some((x, v)) = b2 {
                     let better = match best {
                         None => true,
-                        Some((b, _)) => if *max { x > *b } else { x < *b },
+                        Some((b, _)) => {
+                            if *max {
+                                x > *b
+                            } else {
+                                x < *b
+                            }
+                        }
                     };
                     if better {
                         *best = Some((x, v));
@@ -178,7 +218,13 @@ impl AggState {
                 if let Some((t, s, v)) = b2 {
                     let better = match best {
                         None => true,
-                        Some((bt, bs, _)) => if *latest { (t, s) > (*bt, *bs) } else { (t, s) < (*bt, *bs) },
+                        Some((bt, bs, _)) => {
+                            if *latest {
+                                (t, s) > (*bt, *bs)
+                            } else {
+                                (t, s) < (*bt, *bs)
+                            }
+                        }
                     };
                     if better {
                         *best = Some((t, s, v));
@@ -213,7 +259,13 @@ impl AggState {
                 (true, false) => Value::Int(int),
                 (true, true) => Value::float(int as f64 + float),
             },
-            AggState::Avg { sum, n } => if n == 0 { Value::Null } else { Value::float(sum / n as f64) },
+            AggState::Avg { sum, n } => {
+                if n == 0 {
+                    Value::Null
+                } else {
+                    Value::float(sum / n as f64)
+                }
+            }
             AggState::Extreme { best, .. } => best.map_or(Value::Null, |(_, v)| v),
             AggState::Pct { state, p } => state.finish(p),
             AggState::Stddev { n, m2, .. } => stddev(n, m2),

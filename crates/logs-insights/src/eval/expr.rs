@@ -14,14 +14,22 @@ fn arith(op: Arith, a: Num, b: Num) -> Value<'static> {
         (Arith::Sub, Int(x), Int(y)) => x.checked_sub(y).map_or(Value::float(x as f64 - y as f64), Value::Int),
         (Arith::Mul, Int(x), Int(y)) => x.checked_mul(y).map_or(Value::float(x as f64 * y as f64), Value::Int),
         (Arith::Mod, Int(x), Int(y)) => {
-            if y == 0 { Value::Null } else { Value::Int(x.wrapping_rem(y)) }
+            if y == 0 {
+                Value::Null
+            } else {
+                Value::Int(x.wrapping_rem(y))
+            }
         }
         (Arith::Add, ..) => Value::float(a.f64() + b.f64()),
         (Arith::Sub, ..) => Value::float(a.f64() - b.f64()),
         (Arith::Mul, ..) => Value::float(a.f64() * b.f64()),
         (Arith::Div, ..) => divide(a, b),
         (Arith::Mod, ..) => {
-            if b.f64() == 0.0 { Value::Null } else { Value::float(a.f64() % b.f64()) }
+            if b.f64() == 0.0 {
+                Value::Null
+            } else {
+                Value::float(a.f64() % b.f64())
+            }
         }
         (Arith::Pow, Int(x), Int(y)) if (0..=62).contains(&y) => {
             x.checked_pow(y as u32).map_or(Value::float((x as f64).powf(y as f64)), Value::Int)

@@ -2,7 +2,7 @@
 //! Memory grows with the number of groups, not with the number of rows.
 
 use super::agg::AggState;
-use super::keys::{encode, FxBuild};
+use super::keys::{FxBuild, encode};
 use crate::plan::{KeySpec, StatsSpec};
 use crate::value::Value;
 use std::collections::HashMap;

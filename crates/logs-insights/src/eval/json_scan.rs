@@ -303,7 +303,8 @@ fn number(text: &[u8]) -> Value<'static> {
 
 /// Decodes a quoted JSON string (quotes included) with escapes.
 fn unescape(quoted: &[u8]) -> String {
-    serde_json::from_slice::<String>(quoted).unwrap_or_else(|_| String::from_utf8_lossy(&quoted[1..quoted.len() - 1]).into_owned())
+    serde_json::from_slice::<String>(quoted)
+        .unwrap_or_else(|_| String::from_utf8_lossy(&quoted[1..quoted.len() - 1]).into_owned())
 }
 
 #[cfg(test)]

@@ -79,7 +79,8 @@ mod tests {
     /// The Sort page's own example list, in ascending order.
     #[test]
     fn reproduces_the_documented_order() {
-        let expected = ["!:", "#", "*%04", "0#", "5A", "111A", "2345_", "@", "@_", "A", "A9876fghj", "a12345hfh", "0", "01", "1", "2", "3"];
+        let expected =
+            ["!:", "#", "*%04", "0#", "5A", "111A", "2345_", "@", "@_", "A", "A9876fghj", "a12345hfh", "0", "01", "1", "2", "3"];
         let mut values: Vec<Value<'_>> = expected.iter().rev().map(|s| Value::str(*s)).collect();
         values.sort_by(natural_cmp);
         let got: Vec<String> = values.iter().map(|v| v.text().unwrap().into_owned()).collect();

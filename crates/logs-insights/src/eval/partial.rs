@@ -99,9 +99,10 @@ impl Plan {
                     })
                     .collect();
                 if let (true, Some(slot), false) = (self.event_rows, self.ptr_slot, ptr_is_column)
-                    && let Some(value) = crate::choices::render(&row[slot as usize]) {
-                        fields.push(ResultField { field: "@ptr".into(), value });
-                    }
+                    && let Some(value) = crate::choices::render(&row[slot as usize])
+                {
+                    fields.push(ResultField { field: "@ptr".into(), value });
+                }
                 fields
             })
             .collect();

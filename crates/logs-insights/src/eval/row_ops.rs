@@ -45,13 +45,14 @@ pub(crate) fn apply<'a>(op: &RowOp, row: &mut [Value<'a>]) -> bool {
                 }
                 other => {
                     if let Some(text) = other.text()
-                        && let Some(caps) = re.captures(&text) {
-                            for (idx, slot) in groups {
-                                if let Some(m) = caps.get(*idx) {
-                                    row[*slot as usize] = Value::str(m.as_str().to_string());
-                                }
+                        && let Some(caps) = re.captures(&text)
+                    {
+                        for (idx, slot) in groups {
+                            if let Some(m) = caps.get(*idx) {
+                                row[*slot as usize] = Value::str(m.as_str().to_string());
                             }
                         }
+                    }
                 }
             }
             true

@@ -45,9 +45,10 @@ impl RowBuffer {
         };
         let keys: Vec<Value<'_>> = spec.order.iter().map(|k| k.expr.eval(row)).collect();
         if let Some((wk, wt, ws)) = &self.worst
-            && cmp_rows((&keys, ts, seq), (wk, *wt, *ws), &spec.order) != Ordering::Less {
-                return;
-            }
+            && cmp_rows((&keys, ts, seq), (wk, *wt, *ws), &spec.order) != Ordering::Less
+        {
+            return;
+        }
         self.rows.push(KeptRow {
             keys: keys.into_iter().map(Value::into_owned).collect(),
             ts,
@@ -55,9 +56,10 @@ impl RowBuffer {
             row: row.iter().cloned().map(Value::into_owned).collect(),
         });
         if let Some(cap) = spec.cap
-            && self.rows.len() >= 2 * cap.max(1) {
-                self.cut(spec, cap);
-            }
+            && self.rows.len() >= 2 * cap.max(1)
+        {
+            self.cut(spec, cap);
+        }
     }
 
     fn cut(&mut self, spec: &RowsSpec, cap: usize) {
@@ -76,9 +78,10 @@ impl RowBuffer {
     pub(crate) fn merge(&mut self, other: RowBuffer, spec: &RowsSpec) {
         self.rows.extend(other.rows);
         if let Some(cap) = spec.cap
-            && self.rows.len() > cap {
-                self.cut(spec, cap);
-            }
+            && self.rows.len() > cap
+        {
+            self.cut(spec, cap);
+        }
     }
 
     /// The rows, ordered and cut.

@@ -3,9 +3,9 @@
 //! (`filldown`, `accum`, `addtotals`, `fillmissing`, in `eval/shape.rs`).
 
 use super::groups::GroupTable;
-use super::keys::{encode, FxBuild};
-use super::rows::cmp_keys;
+use super::keys::{FxBuild, encode};
 use super::row_ops;
+use super::rows::cmp_keys;
 use super::shape;
 use crate::plan::{RowOp, TableOp};
 use crate::value::Value;

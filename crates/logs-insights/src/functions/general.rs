@@ -2,7 +2,7 @@
 
 use super::take;
 use crate::choices::truthy;
-use crate::value::{parse_num, Value};
+use crate::value::{Value, parse_num};
 
 /// `ispresent(f)`: 1 when the field exists (is not null).
 pub(super) fn ispresent<'a>(args: &mut [Value<'a>]) -> Value<'a> {

@@ -73,7 +73,9 @@ pub(crate) enum Kind {
     /// `bin(period)`: only a `stats ... by` key.
     Bin,
     /// `datefloor(ts, period)` / `dateceil(ts, period)`.
-    DateRound { ceil: bool },
+    DateRound {
+        ceil: bool,
+    },
     /// `regexReplace(s, /re/, replacement)`.
     RegexReplace,
     /// `now()`: epoch seconds from the check options' clock.
@@ -209,7 +211,10 @@ pub(crate) static REGISTRY: &[FnDef] = &[
 /// Documented Insights functions this engine rejects by name instead of ignoring, each with why.
 pub(crate) static UNSUPPORTED: &[(&str, &str)] = &[
     ("unmask", "it needs the data-protection policies and the logs:Unmask permission, which the emulator does not model"),
-    ("rate", "the documentation does not define its window or units precisely enough to emulate; use `stats sum(x) by bin(period)` and divide"),
+    (
+        "rate",
+        "the documentation does not define its window or units precisely enough to emulate; use `stats sum(x) by bin(period)` and divide",
+    ),
     ("histogram", "the documentation does not define its bucket bounds or the MAP it returns precisely enough to emulate"),
 ];
 

@@ -1,7 +1,7 @@
 //! The precedence-climbing expression parser (table in [`crate::ast::prec`]).
 
 use super::{PResult, Parser};
-use crate::ast::{prec, BinaryOp, Expr, ExprKind, UnaryOp};
+use crate::ast::{BinaryOp, Expr, ExprKind, UnaryOp, prec};
 use crate::lexer::Tok;
 
 /// Words that end an expression instead of starting one (`stats count(*) by x`).

@@ -8,7 +8,7 @@ mod expr;
 
 use crate::ast::*;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lexer::{lex, Tok, Token};
+use crate::lexer::{Tok, Token, lex};
 use crate::span::Span;
 
 pub(crate) type PResult<T> = Result<T, Diagnostic>;
@@ -17,7 +17,10 @@ pub(crate) type PResult<T> = Result<T, Diagnostic>;
 /// why (shown as the diagnostic's help).
 pub(crate) const UNSUPPORTED_COMMANDS: &[(&str, &str)] = &[
     ("pattern", "it clusters events with CloudWatch's pattern-analysis service, which the emulator does not have"),
-    ("diff", "it compares the `pattern` clusters of two periods, and pattern analysis is a CloudWatch service the emulator does not have"),
+    (
+        "diff",
+        "it compares the `pattern` clusters of two periods, and pattern analysis is a CloudWatch service the emulator does not have",
+    ),
     ("anomaly", "it runs CloudWatch's machine-learning anomaly detection, which the emulator does not have"),
     ("unmask", "it needs the data-protection policies and the logs:Unmask permission, which the emulator does not model"),
     ("lookup", "it reads lookup tables (CreateLookupTable), which the emulator's Logs API does not store"),
@@ -26,7 +29,10 @@ pub(crate) const UNSUPPORTED_COMMANDS: &[(&str, &str)] = &[
     ("relevantfields", "it ranks fields with CloudWatch's machine-learning service, which the emulator does not have"),
     ("outlier", "it scores events with CloudWatch's machine-learning service, which the emulator does not have"),
     ("autoregress", "it fits CloudWatch's machine-learning time-series model, which the emulator does not have"),
-    ("logcompare", "it compares pattern clusters across periods, and pattern analysis is a CloudWatch service the emulator does not have"),
+    (
+        "logcompare",
+        "it compares pattern clusters across periods, and pattern analysis is a CloudWatch service the emulator does not have",
+    ),
     ("join", "joins and subqueries are not implemented by this engine yet"),
     ("appendcols", "it appends the columns of a subquery, and subqueries are not implemented by this engine yet"),
     ("sessionize", "it is not implemented by this engine yet"),
@@ -163,7 +169,10 @@ impl Parser {
                 }
                 Tok::Eof => break,
                 _ => {
-                    errors.push(self.unexpected_in(&format!("the `{}` command", self.stage_name(stage_start)), "`|` or the end of the query"));
+                    errors.push(self.unexpected_in(
+                        &format!("the `{}` command", self.stage_name(stage_start)),
+                        "`|` or the end of the query",
+                    ));
                     self.skip_stage();
                     if !self.eat(&Tok::Pipe) {
                         break;
@@ -173,7 +182,11 @@ impl Parser {
         }
         if commands.is_empty() && errors.is_empty() {
             let span = self.peek().span;
-            errors.push(Diagnostic::new(Code::E104UnexpectedEnd, span, format!("a query needs at least one command ({COMMANDS}) after `SOURCE`")));
+            errors.push(Diagnostic::new(
+                Code::E104UnexpectedEnd,
+                span,
+                format!("a query needs at least one command ({COMMANDS}) after `SOURCE`"),
+            ));
         }
         (Query { source, commands, double_minus: Vec::new() }, errors)
     }
@@ -228,7 +241,9 @@ impl Parser {
                         self.peek().span,
                         "`stats ... by bin() offset <duration>` is not supported by this engine",
                     )
-                    .with_help("time-shifted bins are not implemented yet; compare two queries over shifted time ranges instead"));
+                    .with_help(
+                        "time-shifted bins are not implemented yet; compare two queries over shifted time ranges instead",
+                    ));
                 }
                 Command::Stats(Stats { items, by, span: head.span.to(self.prev_span()) })
             }
@@ -401,10 +416,12 @@ impl Parser {
     fn items(&mut self, who: &str, _stop_at_by: bool) -> PResult<Vec<Item>> {
         let mut items = Vec::new();
         loop {
-            let expr = self.expr().map_err(|e| if e.code == Code::E103Unexpected || e.code == Code::E104UnexpectedEnd {
-                self.unexpected_in(&format!("`{}`", who.trim_matches('`')), "an expression")
-            } else {
-                e
+            let expr = self.expr().map_err(|e| {
+                if e.code == Code::E103Unexpected || e.code == Code::E104UnexpectedEnd {
+                    self.unexpected_in(&format!("`{}`", who.trim_matches('`')), "an expression")
+                } else {
+                    e
+                }
             })?;
             let alias = if self.eat_word("as") { Some(self.alias()?) } else { None };
             items.push(Item { expr, alias });
@@ -450,7 +467,9 @@ impl Parser {
                 mode.span,
                 format!("`parse ... {}` is not supported by this engine", describe(&mode.tok).trim_matches('`')),
             )
-            .with_help("the logfmt, csv and json modes of `parse` are not implemented yet; use a glob or a /regex/ with named groups"));
+            .with_help(
+                "the logfmt, csv and json modes of `parse` are not implemented yet; use a glob or a /regex/ with named groups",
+            ));
         }
         let t = self.peek().clone();
         let pattern = match t.tok {
@@ -480,7 +499,8 @@ impl Parser {
     /// At a `parse` mode word (`logfmt`, `csv`, `json`) followed by the end of the stage or more
     /// mode arguments, rather than at a field of that name followed by a pattern.
     fn at_parse_mode(&self) -> bool {
-        let is_mode = matches!(&self.peek().tok, Tok::Ident(w) if ["logfmt", "csv", "json"].iter().any(|m| w.eq_ignore_ascii_case(m)));
+        let is_mode =
+            matches!(&self.peek().tok, Tok::Ident(w) if ["logfmt", "csv", "json"].iter().any(|m| w.eq_ignore_ascii_case(m)));
         is_mode && !matches!(self.peek_at(1).tok, Tok::Str(_) | Tok::Regex(_))
     }
 
@@ -516,7 +536,11 @@ impl Parser {
                         *sp = sp.to(span);
                     }
                     Some(Source::LogGroups { .. }) => {
-                        return Err(Diagnostic::new(Code::E218BadSource, span, "cannot mix `SOURCE logGroups(...)` with `SOURCE 'name'`"));
+                        return Err(Diagnostic::new(
+                            Code::E218BadSource,
+                            span,
+                            "cannot mix `SOURCE logGroups(...)` with `SOURCE 'name'`",
+                        ));
                     }
                 }
                 Ok(())
@@ -532,7 +556,14 @@ impl Parser {
                         Tok::Ident(k) if k == "accountIdentifiers" => &mut account_identifiers,
                         Tok::Ident(k) if k == "class" => &mut class,
                         _ => {
-                            return Err(Diagnostic::new(Code::E218BadSource, key.span, format!("`logGroups` expected namePrefix, accountIdentifiers or class, but found {}", describe(&key.tok))));
+                            return Err(Diagnostic::new(
+                                Code::E218BadSource,
+                                key.span,
+                                format!(
+                                    "`logGroups` expected namePrefix, accountIdentifiers or class, but found {}",
+                                    describe(&key.tok)
+                                ),
+                            ));
                         }
                     };
                     self.bump();
@@ -552,12 +583,20 @@ impl Parser {
                 }
                 let close = self.expect(Tok::RParen, "`logGroups(`", "`,` or `)`")?;
                 if source.is_some() {
-                    return Err(Diagnostic::new(Code::E218BadSource, head.span.to(close), "only one `SOURCE logGroups(...)` is allowed"));
+                    return Err(Diagnostic::new(
+                        Code::E218BadSource,
+                        head.span.to(close),
+                        "only one `SOURCE logGroups(...)` is allowed",
+                    ));
                 }
                 *source = Some(Source::LogGroups { name_prefix, account_identifiers, class, span: head.span.to(close) });
                 Ok(())
             }
-            _ => Err(Diagnostic::new(Code::E218BadSource, t.span, format!("`SOURCE` expected a quoted log group name or `logGroups(...)`, but found {}", describe(&t.tok)))),
+            _ => Err(Diagnostic::new(
+                Code::E218BadSource,
+                t.span,
+                format!("`SOURCE` expected a quoted log group name or `logGroups(...)`, but found {}", describe(&t.tok)),
+            )),
         }
     }
 }

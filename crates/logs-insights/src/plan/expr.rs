@@ -51,14 +51,36 @@ pub(crate) enum CExpr {
     Cmp(Cmp, Box<CExpr>, Box<CExpr>),
     And(Box<CExpr>, Box<CExpr>),
     Or(Box<CExpr>, Box<CExpr>),
-    Like { expr: Box<CExpr>, matcher: Matcher, negated: bool },
-    In { expr: Box<CExpr>, list: Vec<CExpr>, negated: bool },
-    Call { f: ScalarFn, args: Vec<CExpr> },
-    RegexReplace { input: Box<CExpr>, re: Regex, replacement: Box<CExpr> },
-    DateRound { ts: Box<CExpr>, period: Period, ceil: bool },
+    Like {
+        expr: Box<CExpr>,
+        matcher: Matcher,
+        negated: bool,
+    },
+    In {
+        expr: Box<CExpr>,
+        list: Vec<CExpr>,
+        negated: bool,
+    },
+    Call {
+        f: ScalarFn,
+        args: Vec<CExpr>,
+    },
+    RegexReplace {
+        input: Box<CExpr>,
+        re: Regex,
+        replacement: Box<CExpr>,
+    },
+    DateRound {
+        ts: Box<CExpr>,
+        period: Period,
+        ceil: bool,
+    },
     /// Byte length of a value (`messageSize()` over `@message`).
     ByteLen(Box<CExpr>),
     /// `alias.a.b` into a `jsonParse` MAP.
-    JsonPath { base: Box<CExpr>, path: Vec<String> },
+    JsonPath {
+        base: Box<CExpr>,
+        path: Vec<String>,
+    },
     Index(Box<CExpr>, Box<CExpr>),
 }

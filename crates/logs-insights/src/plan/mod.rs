@@ -48,13 +48,23 @@ impl SystemField {
 /// A per-row operation: `fields`/`display` computations, `filter`, `parse`.
 #[derive(Clone, Debug)]
 pub(crate) enum RowOp {
-    Compute { slot: u32, expr: CExpr },
+    Compute {
+        slot: u32,
+        expr: CExpr,
+    },
     Filter(CExpr),
     /// Regex captures (group index, slot); the glob form is compiled to a regex too.
-    Parse { input: CExpr, re: Regex, groups: Vec<(usize, u32)> },
+    Parse {
+        input: CExpr,
+        re: Regex,
+        groups: Vec<(usize, u32)>,
+    },
     /// `unnest`/`expand`: one row per element of `input`'s LIST, the element in `slot` (any
     /// other value: one row holding it). Callers fan the row out (`eval/row_ops.rs`, `elements`).
-    Unnest { input: CExpr, slot: u32 },
+    Unnest {
+        input: CExpr,
+        slot: u32,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -117,13 +127,25 @@ pub(crate) enum TableOp {
     /// `filldown`: each slot's last non-null value carried into later rows.
     FillDown(Vec<u32>),
     /// `accum`: the running sum of `input` in row order, into `slot`.
-    Accum { input: CExpr, slot: u32 },
+    Accum {
+        input: CExpr,
+        slot: u32,
+    },
     /// `addtotals`: each row's sum of the numeric `fields` into `row_slot`; with `col`, a last
     /// row holding each field's column sum.
-    AddTotals { fields: Vec<u32>, row_slot: Option<u32>, col: bool },
+    AddTotals {
+        fields: Vec<u32>,
+        row_slot: Option<u32>,
+        col: bool,
+    },
     /// `fillmissing`: rows for the empty buckets of `bin_slot` between each group's first and
     /// last bucket (groups: the other `keys`), with `fills` set.
-    FillMissing { bin_slot: u32, period: Period, keys: Vec<u32>, fills: Vec<(u32, CExpr)> },
+    FillMissing {
+        bin_slot: u32,
+        period: Period,
+        keys: Vec<u32>,
+        fills: Vec<(u32, CExpr)>,
+    },
 }
 
 impl TableOp {

@@ -7,8 +7,8 @@ use bedrock_model::error::ServiceError;
 use bedrock_model::logging::{LoggingConfig, parse_put_logging_request};
 use log_store::InputLogEvent;
 
-use crate::delivery::invocation_log::LOG_STREAM;
 use crate::BedrockService;
+use crate::delivery::invocation_log::LOG_STREAM;
 
 /// The non-JSON line Bedrock writes to the log stream when it has checked that it may write
 /// there (reference §3; projects filter it out of JSON pipelines; Insights queries and metric
@@ -58,8 +58,5 @@ pub(crate) fn get(state: &BedrockService) -> GetModelInvocationLoggingConfigurat
 
 /// `DELETE`: logging off.
 pub(crate) fn delete(state: &BedrockService) -> Result<(), ServiceError> {
-    state
-        .logging
-        .delete()
-        .map_err(|err| ServiceError::internal(format!("cannot delete the logging configuration: {err}")))
+    state.logging.delete().map_err(|err| ServiceError::internal(format!("cannot delete the logging configuration: {err}")))
 }

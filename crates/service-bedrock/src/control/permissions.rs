@@ -84,7 +84,9 @@ pub(crate) fn check_log_group(
 ) -> Result<(), Refused> {
     let refused = |reason: String| Refused::LogGroup { group: group.to_owned(), role: role.to_owned(), reason };
     if state.logs.log_group(group).is_none() {
-        return Err(refused(format!("the log group {group} does not exist (Bedrock's role can write to a group, not create one)")));
+        return Err(refused(format!(
+            "the log group {group} does not exist (Bedrock's role can write to a group, not create one)"
+        )));
     }
     let account = &state.env.account_id;
     let resource = stream_arn(region, account, group);

@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 
 use bedrock_model::record::ModelInvocationLog;
 
+use crate::delivery::keys::{self as names, BodySide};
 use object_store::bucket_store::{BucketStore, BucketStoreError};
 use object_store::gzip;
-use crate::delivery::keys::{self as names, BodySide};
 
 /// Bodies whose compact JSON is longer than this many bytes are offloaded (100 KiB; AWS says
 /// "100 KB" without saying which).

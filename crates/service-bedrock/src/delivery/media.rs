@@ -20,9 +20,9 @@ use bedrock_model::logging::LoggingConfig;
 use bedrock_model::record::{ModelInvocationLog, Operation};
 use serde_json::{Map, Value};
 
-use object_store::bucket_store::{BucketStore, BucketStoreError};
-use crate::delivery::large_body::DataLocation;
 use crate::delivery::keys as names;
+use crate::delivery::large_body::DataLocation;
+use object_store::bucket_store::{BucketStore, BucketStoreError};
 
 /// Why media could not be delivered.
 #[derive(Debug, thiserror::Error)]
@@ -96,13 +96,7 @@ pub(crate) fn offload(
         return Ok(());
     }
     let Some(body) = record.input.input_body_json.as_mut() else { return Ok(()) };
-    let mut walk = MediaWalk {
-        dest,
-        cfg,
-        request_id: &record.context.request_id,
-        next_index: 0,
-        written,
-    };
+    let mut walk = MediaWalk { dest, cfg, request_id: &record.context.request_id, next_index: 0, written };
     // Messages in order, then the system prompt (whose guard content may hold an image).
     for message in array_items(body.get_mut("messages")) {
         for block in array_items(message.get_mut("content")) {

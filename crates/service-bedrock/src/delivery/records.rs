@@ -6,9 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::delivery::keys as names;
 use object_store::bucket_store::{BucketStore, BucketStoreError};
 use object_store::gzip;
-use crate::delivery::keys as names;
 
 /// Why delivered records could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -56,8 +56,11 @@ pub fn delivered_records(data_dir: &Path, bucket: &str, prefix: &str) -> Result<
             continue;
         }
         let Some((gz, _)) = store.get_object(bucket, &info.key)? else { continue };
-        let text = gzip::decompress(&gz)
-            .map_err(|source| ReadRecordsError::Gzip { bucket: bucket.to_owned(), key: info.key.clone(), source })?;
+        let text = gzip::decompress(&gz).map_err(|source| ReadRecordsError::Gzip {
+            bucket: bucket.to_owned(),
+            key: info.key.clone(),
+            source,
+        })?;
         let text = String::from_utf8(text).map_err(|_| ReadRecordsError::Record {
             bucket: bucket.to_owned(),
             key: info.key.clone(),
@@ -72,10 +75,7 @@ pub fn delivered_records(data_dir: &Path, bucket: &str, prefix: &str) -> Result<
                 message,
             };
             let value: serde_json::Value = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
-            let ts = value
-                .get("timestamp")
-                .and_then(|t| t.as_str())
-                .ok_or_else(|| bad("no \"timestamp\" string".into()))?;
+            let ts = value.get("timestamp").and_then(|t| t.as_str()).ok_or_else(|| bad("no \"timestamp\" string".into()))?;
             let ms = service_kit::clock::parse_rfc3339_ms(ts).map_err(bad)?;
             out.push((ms, line.to_owned()));
         }

@@ -26,10 +26,10 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
+use crate::delivery::keys as names;
 use crate::fnv::fnv1a64;
 use object_store::bucket_store::{BucketStore, BucketStoreError};
 use object_store::gzip;
-use crate::delivery::keys as names;
 
 /// A batch is written once it holds this many records…
 pub const MAX_BATCH_RECORDS: usize = 1000;
@@ -161,7 +161,14 @@ impl Batches {
     /// Queues one record line for `bucket` under the hour directory `dir`, journaled first
     /// (when this returns `Ok` the record survives a process kill). Returns whether its batch is
     /// now full (time to flush; this never flushes itself).
-    pub(crate) fn enqueue(&self, bucket: &str, dir: &str, at_ms: i64, request_id: &str, line: String) -> Result<bool, DeliveryError> {
+    pub(crate) fn enqueue(
+        &self,
+        bucket: &str,
+        dir: &str,
+        at_ms: i64,
+        request_id: &str,
+        line: String,
+    ) -> Result<bool, DeliveryError> {
         let entry = Entry { bucket: bucket.to_owned(), dir: dir.to_owned(), at_ms, request_id: request_id.to_owned(), line };
         let journaled = journal_line(&entry);
         let mut pending = self.lock();
@@ -431,10 +438,18 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         drop(open(tmp.path()));
         let journal = tmp.path().join("pending.jsonl");
-        let entry = Entry { bucket: "logs".into(), dir: DIR.into(), at_ms: 1_000, request_id: "r1".into(), line: "{\"t\":\"a\\tb\"}".into() };
+        let entry = Entry {
+            bucket: "logs".into(),
+            dir: DIR.into(),
+            at_ms: 1_000,
+            request_id: "r1".into(),
+            line: "{\"t\":\"a\\tb\"}".into(),
+        };
         let tab_form = journal_line(&entry);
         assert_eq!(tab_form.iter().filter(|&&b| b == b'\t').count(), 1, "the record's own tab stays escaped");
-        let legacy = format!("{{\"bucket\":\"logs\",\"dir\":\"{DIR}\",\"at_ms\":2000,\"request_id\":\"r2\",\"line\":\"{{\\\"old\\\":1}}\"}}\n");
+        let legacy = format!(
+            "{{\"bucket\":\"logs\",\"dir\":\"{DIR}\",\"at_ms\":2000,\"request_id\":\"r2\",\"line\":\"{{\\\"old\\\":1}}\"}}\n"
+        );
         let mut bytes = tab_form.clone();
         bytes.extend_from_slice(legacy.as_bytes());
         // A line cut short by a kill: no newline, and its record incomplete.

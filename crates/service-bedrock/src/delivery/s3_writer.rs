@@ -74,7 +74,14 @@ impl S3Delivery {
 
     /// Queues one record line for `bucket` under the hour directory `dir`: journaled when this
     /// returns `Ok`; written to S3 later, off the caller's path.
-    pub(crate) fn enqueue(&self, bucket: &str, dir: &str, at_ms: i64, request_id: &str, line: String) -> Result<(), DeliveryError> {
+    pub(crate) fn enqueue(
+        &self,
+        bucket: &str,
+        dir: &str,
+        at_ms: i64,
+        request_id: &str,
+        line: String,
+    ) -> Result<(), DeliveryError> {
         if self.batches.enqueue(bucket, dir, at_ms, request_id, line)? {
             self.signal.lock().requested += 1;
             self.signal.changed.notify_all();

@@ -7,12 +7,12 @@ use bedrock_model::converse::{ConverseRequest, ConverseResponse, parse_converse_
 use bedrock_model::error::ServiceError;
 use bedrock_model::record::Operation;
 
+use crate::BedrockService;
 use crate::catalog;
 use crate::delivery::invocation_log::{self, Invocation};
-use service_kit::RequestContext;
 use crate::responder::Prompt;
-use crate::BedrockService;
 use crate::tokens::estimate_tokens_all;
+use service_kit::RequestContext;
 
 /// A Converse-shaped request, validated, with the model it resolves to.
 #[derive(Debug)]

@@ -44,10 +44,11 @@ pub(crate) fn converse_stream(
     let response = completion.to_converse_response();
     let pieces = split_deltas(&completion.text);
     let mut events = vec![ConverseStreamEvent::MessageStart { role: "assistant" }];
-    events.extend(pieces.iter().map(|text| ConverseStreamEvent::ContentBlockDelta {
-        content_block_index: 0,
-        delta: ContentBlockDelta { text },
-    }));
+    events.extend(
+        pieces
+            .iter()
+            .map(|text| ConverseStreamEvent::ContentBlockDelta { content_block_index: 0, delta: ContentBlockDelta { text } }),
+    );
     events.push(ConverseStreamEvent::ContentBlockStop { content_block_index: 0 });
     events.push(ConverseStreamEvent::MessageStop { stop_reason: response.stop_reason });
     let frames = events.iter().map(|event| event_frame(event.event_type(), event)).collect::<Result<Vec<_>, _>>()?;

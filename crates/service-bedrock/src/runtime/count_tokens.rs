@@ -61,9 +61,7 @@ pub(crate) fn count_tokens(state: &BedrockService, model_id: &str, body: &[u8]) 
             estimate_tokens_all(request.input_texts.iter().map(String::as_str))
         }
         _ => {
-            return Err(ServiceError::validation(
-                "The input must set exactly one of converse or invokeModel.",
-            ));
+            return Err(ServiceError::validation("The input must set exactly one of converse or invokeModel."));
         }
     };
     Ok(CountTokensResponse { input_tokens: tokens })
@@ -74,7 +72,9 @@ fn check_model_id(id: &str) -> Result<(), ServiceError> {
     let ok_chars = id.chars().all(|c| c.is_ascii_alphanumeric() || "_.-/:".contains(c));
     let mut violations = Vec::new();
     if len > 256 {
-        violations.push(format!("Value '{id}' at 'modelId' failed to satisfy constraint: Member must have length less than or equal to 256"));
+        violations.push(format!(
+            "Value '{id}' at 'modelId' failed to satisfy constraint: Member must have length less than or equal to 256"
+        ));
     }
     if !ok_chars || id.is_empty() {
         violations.push(format!(

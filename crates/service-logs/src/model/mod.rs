@@ -117,13 +117,9 @@ impl LogsOperation {
 /// Reads and validates the body of `op` and returns its typed request.
 pub fn parse_logs_request<T: DeserializeOwned>(op: LogsOperation, body: &[u8]) -> Result<T, LogsError> {
     let value = read_body_object(body).map_err(LogsError::from_model)?;
-    check_body(&LOGS, &op.input_shape(), &value)
-        .map_err(LogsError::from_model)?
-        .into_result()
-        .map_err(LogsError::from_model)?;
+    check_body(&LOGS, &op.input_shape(), &value).map_err(LogsError::from_model)?.into_result().map_err(LogsError::from_model)?;
     // Types were checked above; unknown members are ignored, as by Coral.
-    serde_json::from_value(strip_nulls(value))
-        .map_err(|e| LogsError::new(LogsErrorCode::SerializationException, e.to_string()))
+    serde_json::from_value(strip_nulls(value)).map_err(|e| LogsError::new(LogsErrorCode::SerializationException, e.to_string()))
 }
 
 impl LogsError {

@@ -36,12 +36,15 @@ fn constraint_violations_are_invalid_parameter_with_coral_text() {
         err.message,
         "1 validation error detected: Value 'bad name' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+"
     );
-    let err = parse_logs_request::<StartQueryRequest>(LogsOperation::StartQuery, br#"{"queryString":"x","limit":0}"#)
-        .unwrap_err();
+    let err =
+        parse_logs_request::<StartQueryRequest>(LogsOperation::StartQuery, br#"{"queryString":"x","limit":0}"#).unwrap_err();
     assert_eq!(err.code, LogsErrorCode::InvalidParameterException);
     assert!(err.message.starts_with("3 validation errors detected: "), "{}", err.message);
     assert!(err.message.contains("Value null at 'startTime' failed to satisfy constraint: Member must not be null"));
-    assert!(err.message.contains("Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"));
+    assert!(
+        err.message
+            .contains("Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1")
+    );
 }
 
 #[test]

@@ -84,7 +84,11 @@ pub(crate) async fn run(engine: &Engine, statement: Statement, database: &str, n
         }
         Statement::ShowCreateTable { database: d, name } => {
             let t = catalog.table(&db_of(&d), &name)?;
-            Ok(QueryOutput::utility(StatementType::Utility, &["createtab_stmt"], rows(show_create(&t).lines().map(str::to_owned))))
+            Ok(QueryOutput::utility(
+                StatementType::Utility,
+                &["createtab_stmt"],
+                rows(show_create(&t).lines().map(str::to_owned)),
+            ))
         }
         Statement::ShowColumns { database: d, name } => {
             let t = catalog.table(&db_of(&d), &name)?;
@@ -137,7 +141,9 @@ fn table_def(engine: &Engine, t: CreateTable, database: &str, now_ms: i64) -> Re
         SqlError::NotSupported("a table without ROW FORMAT SERDE (LazySimpleSerDe text; the JSON SerDes are)".to_owned())
     })?;
     if !JSON_SERDES.contains(&serde.as_str()) {
-        return Err(SqlError::NotSupported(format!("the SerDe {serde} (org.openx.data.jsonserde.JsonSerDe and org.apache.hive.hcatalog.data.JsonSerDe are)")));
+        return Err(SqlError::NotSupported(format!(
+            "the SerDe {serde} (org.openx.data.jsonserde.JsonSerDe and org.apache.hive.hcatalog.data.JsonSerDe are)"
+        )));
     }
     if let Some(stored) = &t.stored_as
         && !matches!(stored.as_str(), "TEXTFILE" | "org.apache.hadoop.mapred.TextInputFormat")
@@ -268,7 +274,10 @@ async fn msck(engine: &Engine, database: &str, name: &str) -> Result<QueryOutput
     engine.catalog.add_partitions(database, name, defs)?;
     let mut lines = Vec::new();
     if !names.is_empty() {
-        lines.push(format!("Partitions not in metastore:\t{}", names.iter().map(|n| format!("{name}:{n}")).collect::<Vec<_>>().join("\t")));
+        lines.push(format!(
+            "Partitions not in metastore:\t{}",
+            names.iter().map(|n| format!("{name}:{n}")).collect::<Vec<_>>().join("\t")
+        ));
         lines.extend(names.iter().map(|n| format!("Repair: Added partition to metastore {name}:{n}")));
     }
     Ok(QueryOutput::utility(StatementType::Ddl, &[], rows(lines)))

@@ -43,20 +43,61 @@ pub struct PartitionSpec {
 /// A statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Statement {
-    CreateDatabase { name: String, if_not_exists: bool, comment: Option<String>, location: Option<String>, properties: Vec<(String, String)> },
-    DropDatabase { name: String, if_exists: bool, cascade: bool },
+    CreateDatabase {
+        name: String,
+        if_not_exists: bool,
+        comment: Option<String>,
+        location: Option<String>,
+        properties: Vec<(String, String)>,
+    },
+    DropDatabase {
+        name: String,
+        if_exists: bool,
+        cascade: bool,
+    },
     CreateTable(Box<CreateTable>),
-    DropTable { database: Option<String>, name: String, if_exists: bool },
-    ShowDatabases { like: Option<String> },
-    ShowTables { database: Option<String>, like: Option<String> },
-    Describe { database: Option<String>, name: String },
-    ShowCreateTable { database: Option<String>, name: String },
-    ShowColumns { database: Option<String>, name: String },
-    ShowPartitions { database: Option<String>, name: String },
-    MsckRepair { database: Option<String>, name: String },
-    AddPartitions { database: Option<String>, name: String, partitions: Vec<PartitionSpec> },
+    DropTable {
+        database: Option<String>,
+        name: String,
+        if_exists: bool,
+    },
+    ShowDatabases {
+        like: Option<String>,
+    },
+    ShowTables {
+        database: Option<String>,
+        like: Option<String>,
+    },
+    Describe {
+        database: Option<String>,
+        name: String,
+    },
+    ShowCreateTable {
+        database: Option<String>,
+        name: String,
+    },
+    ShowColumns {
+        database: Option<String>,
+        name: String,
+    },
+    ShowPartitions {
+        database: Option<String>,
+        name: String,
+    },
+    MsckRepair {
+        database: Option<String>,
+        name: String,
+    },
+    AddPartitions {
+        database: Option<String>,
+        name: String,
+        partitions: Vec<PartitionSpec>,
+    },
     /// A query for DataFusion (SELECT, WITH, VALUES, a parenthesised query); `explain` for EXPLAIN.
-    Query { sql: String, explain: bool },
+    Query {
+        sql: String,
+        explain: bool,
+    },
 }
 
 impl Statement {
@@ -106,7 +147,10 @@ pub fn parse(text: &str) -> Result<Statement, SqlError> {
         alter(&mut c)?
     } else {
         let word = c.peek_word();
-        let known = ["INSERT", "UPDATE", "DELETE", "MERGE", "UNLOAD", "PREPARE", "EXECUTE", "DEALLOCATE", "OPTIMIZE", "VACUUM", "USE", "SET"];
+        let known = [
+            "INSERT", "UPDATE", "DELETE", "MERGE", "UNLOAD", "PREPARE", "EXECUTE", "DEALLOCATE", "OPTIMIZE", "VACUUM", "USE",
+            "SET",
+        ];
         return Err(if known.iter().any(|k| word.trim_matches('\'').eq_ignore_ascii_case(k)) {
             SqlError::NotSupported(format!("the {} statement", word.trim_matches('\'').to_ascii_uppercase()))
         } else {

@@ -41,19 +41,14 @@ pub(crate) async fn table_objects(storage: &Storage, table: &TableDef) -> Result
     let mut out = Vec::new();
     for p in &table.partitions {
         let loc = Location::parse(&p.location)?;
-        let values = table
-            .partition_keys
-            .iter()
-            .zip(&p.values)
-            .map(|(k, v)| partition_value(&k.ty, v))
-            .collect::<Result<Vec<_>, _>>()?;
+        let values =
+            table.partition_keys.iter().zip(&p.values).map(|(k, v)| partition_value(&k.ty, v)).collect::<Result<Vec<_>, _>>()?;
         match storage.list(&loc).await {
-            Ok(entries) => out.extend(
-                entries
-                    .into_iter()
-                    .filter(|e| !hidden(&e.relative))
-                    .map(|entry| ScanObject { location: loc.clone(), entry, partition_values: values.clone() }),
-            ),
+            Ok(entries) => out.extend(entries.into_iter().filter(|e| !hidden(&e.relative)).map(|entry| ScanObject {
+                location: loc.clone(),
+                entry,
+                partition_values: values.clone(),
+            })),
             Err(SqlError::Storage(_)) => {}
             Err(e) => return Err(e),
         }
@@ -77,7 +72,9 @@ fn template_parts(template: &str) -> Result<Vec<(bool, String)>, SqlError> {
     let mut rest = template;
     while let Some(start) = rest.find("${") {
         parts.push((false, rest[..start].to_owned()));
-        let end = rest[start..].find('}').ok_or_else(|| SqlError::InvalidDdl(format!("unclosed ${{ in storage.location.template {template}")))?;
+        let end = rest[start..]
+            .find('}')
+            .ok_or_else(|| SqlError::InvalidDdl(format!("unclosed ${{ in storage.location.template {template}")))?;
         parts.push((true, rest[start + 2..start + end].to_ascii_lowercase()));
         rest = &rest[start + end + 1..];
     }
@@ -116,11 +113,8 @@ async fn projected(storage: &Storage, table: &TableDef, location: &Location) -> 
             return Err(SqlError::InvalidDdl(format!("storage.location.template does not name the partition key {}", key.name)));
         }
     }
-    let rules = table
-        .partition_keys
-        .iter()
-        .map(|k| crate::projection::Projection::of(table, &k.name))
-        .collect::<Result<Vec<_>, _>>()?;
+    let rules =
+        table.partition_keys.iter().map(|k| crate::projection::Projection::of(table, &k.name)).collect::<Result<Vec<_>, _>>()?;
     let entries = match storage.list(&root).await {
         Ok(e) => e,
         Err(SqlError::Storage(_)) => Vec::new(),

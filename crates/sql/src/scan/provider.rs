@@ -47,7 +47,6 @@ impl JsonTable {
 
 #[async_trait]
 impl TableProvider for JsonTable {
-
     fn schema(&self) -> SchemaRef {
         Arc::clone(&self.schema)
     }

@@ -72,7 +72,8 @@ impl PartitionStream for JsonPartition {
                 }
                 let bytes = storage.get(&object.location, &object.entry).await.map_err(external)?;
                 scanned.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                let job = Job { reader: Arc::clone(&reader), slots: Arc::clone(&slots), schema: Arc::clone(&schema), tx: tx.clone() };
+                let job =
+                    Job { reader: Arc::clone(&reader), slots: Arc::clone(&slots), schema: Arc::clone(&schema), tx: tx.clone() };
                 let sent = tokio::task::spawn_blocking(move || job.read(&object, bytes, rows_left))
                     .await
                     .map_err(|e| external(SqlError::Internal(e.to_string())))??;

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use datafusion::arrow::array::{
-    ArrayRef, BooleanArray, Date32Array, Float32Array, Float64Array, Int8Array, Int16Array, Int32Array, Int64Array,
-    ListArray, MapArray, StringArray, StructArray, TimestampMillisecondArray,
+    ArrayRef, BooleanArray, Date32Array, Float32Array, Float64Array, Int8Array, Int16Array, Int32Array, Int64Array, ListArray,
+    MapArray, StringArray, StructArray, TimestampMillisecondArray,
 };
 use datafusion::arrow::buffer::{NullBuffer, OffsetBuffer};
 use datafusion::arrow::datatypes::Field;
@@ -104,7 +104,13 @@ pub(crate) fn build_array(ty: &HiveType, cells: Vec<Cell>) -> ArrayRef {
                 unreachable!("map entries are a struct")
             };
             let entries = StructArray::new(fields, vec![build_array(k, keys), build_array(v, values)], None);
-            Arc::new(MapArray::new(entries_field, OffsetBuffer::from_lengths(lengths), entries, Some(NullBuffer::from(valid)), false))
+            Arc::new(MapArray::new(
+                entries_field,
+                OffsetBuffer::from_lengths(lengths),
+                entries,
+                Some(NullBuffer::from(valid)),
+                false,
+            ))
         }
         HiveType::Struct(fields) => {
             let n = cells.len();

@@ -58,7 +58,13 @@ impl RowReader {
     }
 
     /// Reads line `line_no` of `location` (a blank line adds no row); returns the rows added.
-    pub(crate) fn read_one(&self, line: &[u8], columns: &mut [Vec<Cell>], location: &str, line_no: usize) -> Result<usize, SqlError> {
+    pub(crate) fn read_one(
+        &self,
+        line: &[u8],
+        columns: &mut [Vec<Cell>],
+        location: &str,
+        line_no: usize,
+    ) -> Result<usize, SqlError> {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.iter().all(u8::is_ascii_whitespace) {
             return Ok(0);
@@ -306,7 +312,9 @@ impl<'de> Visitor<'de> for CellSeed<'_> {
             HiveType::Struct(fields) => {
                 let mut cells = vec![Cell::Null; fields.len()];
                 let mut seen = vec![false; fields.len()];
-                while let Some(i) = map.next_key_seed(KeySeed(|k: &str| fields.iter().position(|(n, _)| n.eq_ignore_ascii_case(k))))? {
+                while let Some(i) =
+                    map.next_key_seed(KeySeed(|k: &str| fields.iter().position(|(n, _)| n.eq_ignore_ascii_case(k))))?
+                {
                     match i {
                         Some(i) => {
                             if seen[i] {
@@ -363,14 +371,24 @@ mod tests {
 
     #[test]
     fn keys_ignore_case_and_missing_keys_are_null() {
-        let out = read(&[("modelid", "string"), ("n", "int")], "{\"modelId\":\"m\",\"other\":{\"x\":[1,2]}}\n\n{\"N\":\"7\"}\n", SerdeOptions::default()).unwrap();
+        let out = read(
+            &[("modelid", "string"), ("n", "int")],
+            "{\"modelId\":\"m\",\"other\":{\"x\":[1,2]}}\n\n{\"N\":\"7\"}\n",
+            SerdeOptions::default(),
+        )
+        .unwrap();
         assert_eq!(out[0], [Cell::Str("m".into()), Cell::Null]);
         assert_eq!(out[1], [Cell::Null, Cell::Int(7)]);
     }
 
     #[test]
     fn strings_keep_nested_json_and_structs_pick_fields() {
-        let out = read(&[("a", "string"), ("s", "struct<x:int,y:array<string>>")], r#"{"a":{"k":[1,true]},"s":{"X":1,"y":["p"],"z":0}}"#, SerdeOptions::default()).unwrap();
+        let out = read(
+            &[("a", "string"), ("s", "struct<x:int,y:array<string>>")],
+            r#"{"a":{"k":[1,true]},"s":{"X":1,"y":["p"],"z":0}}"#,
+            SerdeOptions::default(),
+        )
+        .unwrap();
         assert_eq!(out[0], [Cell::Str(r#"{"k":[1,true]}"#.into())]);
         assert_eq!(out[1], [Cell::Struct(vec![Cell::Int(1), Cell::List(vec![Cell::Str("p".into())])])]);
     }
@@ -380,7 +398,9 @@ mod tests {
         let err = read(&[("a", "string")], "{\"a\":1}\nnot json\n", SerdeOptions::default()).unwrap_err();
         assert!(err.to_string().starts_with("HIVE_CURSOR_ERROR: Row is not a valid JSON Object"), "{err}");
         assert!(err.to_string().contains("line 2 of test"), "{err}");
-        let out = read(&[("a", "string")], "{\"a\":1}\nnot json\n[1]\n", SerdeOptions { ignore_malformed: true, ..Default::default() }).unwrap();
+        let out =
+            read(&[("a", "string")], "{\"a\":1}\nnot json\n[1]\n", SerdeOptions { ignore_malformed: true, ..Default::default() })
+                .unwrap();
         assert_eq!(out[0], [Cell::Str("1".into()), Cell::Null, Cell::Null]);
         let err = read(&[("a", "int")], "{\"a\":\"x\"}", SerdeOptions::default()).unwrap_err();
         assert!(err.to_string().starts_with("HIVE_BAD_DATA: Error parsing field value 'x' for field 'a'"), "{err}");

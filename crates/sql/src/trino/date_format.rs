@@ -59,7 +59,9 @@ pub(crate) fn format_ms(ms: i64, format: &str) -> Result<String> {
             'M' => out.push_str(MONTHS[month as usize - 1]),
             'm' => out.push_str(&format!("{month:02}")),
             'p' => out.push_str(if t.hour() < 12 { "AM" } else { "PM" }),
-            'r' => out.push_str(&format!("{h12:02}:{:02}:{:02} {}", t.minute(), t.second(), if t.hour() < 12 { "AM" } else { "PM" })),
+            'r' => {
+                out.push_str(&format!("{h12:02}:{:02}:{:02} {}", t.minute(), t.second(), if t.hour() < 12 { "AM" } else { "PM" }))
+            }
             'S' | 's' => out.push_str(&format!("{:02}", t.second())),
             'T' => out.push_str(&format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())),
             'W' => out.push_str(DAYS[t.weekday().number_days_from_monday() as usize]),
@@ -93,11 +95,16 @@ impl ScalarUDFImpl for DateFormat {
         let ts = cast(&a[0], &DataType::Timestamp(TimeUnit::Millisecond, None))?;
         let ts = ts.as_any().downcast_ref::<TimestampMillisecondArray>().cloned().ok_or_else(|| invalid("not a timestamp"))?;
         let formats = strings(&a[1])?;
-        let out: StringArray = (0..ts.len())
-            .map(|i| {
-                if ts.is_null(i) || formats.is_null(i) { Ok(None) } else { format_ms(ts.value(i), formats.value(i)).map(Some) }
-            })
-            .collect::<Result<_>>()?;
+        let out: StringArray =
+            (0..ts.len())
+                .map(|i| {
+                    if ts.is_null(i) || formats.is_null(i) {
+                        Ok(None)
+                    } else {
+                        format_ms(ts.value(i), formats.value(i)).map(Some)
+                    }
+                })
+                .collect::<Result<_>>()?;
         Ok(ColumnarValue::Array(Arc::new(out)))
     }
 }

@@ -56,7 +56,11 @@ impl AggregateUDFImpl for ApproxPercentile {
     }
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
         Ok(vec![
-            Arc::new(Field::new(format!("{}[values]", args.name), DataType::List(Arc::new(Field::new("item", DataType::Float64, true))), true)),
+            Arc::new(Field::new(
+                format!("{}[values]", args.name),
+                DataType::List(Arc::new(Field::new("item", DataType::Float64, true))),
+                true,
+            )),
             Arc::new(Field::new(format!("{}[p]", args.name), DataType::Float64, true)),
         ])
     }
@@ -101,7 +105,8 @@ impl Accumulator for Exact {
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
-        let list = ListArray::from_iter_primitive::<Float64Type, _, _>([Some(self.values.iter().map(|v| Some(*v)).collect::<Vec<_>>())]);
+        let list =
+            ListArray::from_iter_primitive::<Float64Type, _, _>([Some(self.values.iter().map(|v| Some(*v)).collect::<Vec<_>>())]);
         Ok(vec![ScalarValue::List(Arc::new(list)), ScalarValue::Float64(self.p)])
     }
 
@@ -122,4 +127,3 @@ impl Accumulator for Exact {
         std::mem::size_of_val(self) + self.values.capacity() * 8
     }
 }
-

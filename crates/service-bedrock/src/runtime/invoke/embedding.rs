@@ -8,13 +8,13 @@ use bedrock_model::error::ServiceError;
 use bedrock_model::invoke::{embedding_response, parse_embedding_body};
 use bedrock_model::record::{ModelInvocationLog, Operation};
 
-use crate::delivery::invocation_log;
-use service_kit::RequestContext;
 use super::InvokeModelOutput;
 use super::prepare::InvokeHead;
-use crate::responder::embedding_vector;
 use crate::BedrockService;
+use crate::delivery::invocation_log;
+use crate::responder::embedding_vector;
 use crate::tokens::estimate_tokens;
+use service_kit::RequestContext;
 
 /// Latency reported for an embedding (a fixed 50 ms: no tokens are generated); under realistic
 /// pacing the family's time to first token is spent and measured instead.
@@ -45,11 +45,8 @@ pub(super) async fn invoke_embedding(
     invocation_log::deliver_with(state, ctx, Operation::InvokeModel, model_id, |context, cfg| {
         ModelInvocationLog::for_embedding(context, &request.body, output, input_tokens, request_metadata, cfg)
     })?;
-    let outcome = crate::metrics::Outcome {
-        input_tokens: u64::from(input_tokens),
-        latency_ms,
-        ..crate::metrics::Outcome::default()
-    };
+    let outcome =
+        crate::metrics::Outcome { input_tokens: u64::from(input_tokens), latency_ms, ..crate::metrics::Outcome::default() };
     crate::quota::settle(state, admission.as_ref(), model_id, &outcome);
     state.metrics(|m, now| m.success(model_id, &outcome, now));
     let mut headers = vec![

@@ -9,11 +9,11 @@ use bedrock_model::invoke::{Family, Generation, InvokeRequest, TITAN_EMBED_FAMIL
 use bedrock_model::metadata::{REQUEST_METADATA_HEADER, RequestMetadata, parse_request_metadata_header};
 use http::HeaderMap;
 
-use crate::catalog::CatalogModel;
-use service_kit::RequestContext;
-use crate::responder::{Completion, Prompt, StreamFault};
 use crate::BedrockService;
+use crate::catalog::CatalogModel;
+use crate::responder::{Completion, Prompt, StreamFault};
 use crate::tokens::estimate_tokens_all;
+use service_kit::RequestContext;
 
 /// Header naming a guardrail (not emulated).
 const GUARDRAIL_HEADER: &str = "X-Amzn-Bedrock-GuardrailIdentifier";
@@ -74,7 +74,11 @@ impl InvokeHead<'_> {
 }
 
 /// Checks the headers and resolves the model.
-pub(crate) fn check_head<'s>(state: &'s BedrockService, model_id: &str, headers: &HeaderMap) -> Result<InvokeHead<'s>, ServiceError> {
+pub(crate) fn check_head<'s>(
+    state: &'s BedrockService,
+    model_id: &str,
+    headers: &HeaderMap,
+) -> Result<InvokeHead<'s>, ServiceError> {
     let header = |name: &str| headers.get(name).map(|v| v.to_str().unwrap_or(""));
     let request_metadata = header(REQUEST_METADATA_HEADER).map(parse_request_metadata_header).transpose()?;
     let mut echo_headers = Vec::new();

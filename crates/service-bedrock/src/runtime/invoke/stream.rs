@@ -99,7 +99,8 @@ pub(crate) fn invoke_model_stream(
         })
     };
     let plan = StreamPlan { frames, weights, plan, instant, fault, finish };
-    let reply = stream_reply(plan, state.pacing.clone(), started_ms).with_header("X-Amzn-Bedrock-Content-Type", "application/json");
+    let reply =
+        stream_reply(plan, state.pacing.clone(), started_ms).with_header("X-Amzn-Bedrock-Content-Type", "application/json");
     Ok(prepared.echo_headers.iter().fold(reply, |reply, (name, value)| reply.with_header(*name, value.clone())))
 }
 

@@ -8,11 +8,11 @@ use bedrock_model::error::ServiceError;
 use bedrock_model::invoke::response_body;
 use bedrock_model::record::{ModelInvocationLog, Operation};
 
-use crate::delivery::invocation_log;
-use service_kit::RequestContext;
 use super::InvokeModelOutput;
 use super::prepare::{InvokeHead, prepare};
 use crate::BedrockService;
+use crate::delivery::invocation_log;
+use service_kit::RequestContext;
 
 /// InvokeModel on the text-generation model of `head`.
 pub(super) async fn invoke_text(
@@ -25,7 +25,13 @@ pub(super) async fn invoke_text(
 ) -> Result<InvokeModelOutput, ServiceError> {
     let prepared = prepare(state, ctx, model_id, head, body)?;
     let completion = &prepared.completion;
-    let admission = crate::quota::admit(state, model_id, &prepared.foundation_model_id, completion.input_tokens, prepared.request.max_tokens)?;
+    let admission = crate::quota::admit(
+        state,
+        model_id,
+        &prepared.foundation_model_id,
+        completion.input_tokens,
+        prepared.request.max_tokens,
+    )?;
     let timing = state.answer_timing(&prepared.foundation_model_id, completion, started_ms).await;
     let output = response_body(prepared.request.family, &prepared.generation());
     let tokens = (completion.input_tokens, completion.output_tokens);
