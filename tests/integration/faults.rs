@@ -10,11 +10,9 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_sdk_bedrockruntime::error::ProvideErrorMetadata;
 use aws_sdk_bedrockruntime::types::{ContentBlock, ConversationRole, ConverseStreamOutput, Message};
-use aws_sdk_cloudwatch::primitives::DateTime;
-use aws_sdk_cloudwatch::types::{Dimension, Statistic};
 use serde_json::json;
 
-use crate::support::{ACCESS_KEY, HAIKU, SECRET_KEY, TestEmulator};
+use crate::support::{ACCESS_KEY, HAIKU, SECRET_KEY, TestEmulator, bedrock_metric_sum};
 
 fn user(text: &str) -> Message {
     Message::builder().role(ConversationRole::User).content(ContentBlock::Text(text.to_owned())).build().unwrap()
@@ -32,28 +30,6 @@ fn quick_standard_retry() -> RetryConfig {
         .with_max_attempts(3)
         .with_initial_backoff(Duration::from_millis(1))
         .with_max_backoff(Duration::from_millis(5))
-}
-
-/// The Sum of an `AWS/Bedrock` metric of `model` over the test's hour.
-async fn bedrock_sum(t: &TestEmulator, name: &str, model: &str) -> Option<f64> {
-    let hour = t.options.t0_ms / 3_600_000 * 3_600_000;
-    t.clients("us-east-1")
-        .cloudwatch
-        .get_metric_statistics()
-        .namespace("AWS/Bedrock")
-        .metric_name(name)
-        .dimensions(Dimension::builder().name("ModelId").value(model).build())
-        .start_time(DateTime::from_millis(hour))
-        .end_time(DateTime::from_millis(hour + 2 * 3_600_000))
-        .period(3600)
-        .statistics(Statistic::Sum)
-        .send()
-        .await
-        .unwrap()
-        .datapoints()
-        .iter()
-        .filter_map(|d| d.sum())
-        .reduce(|a, b| a + b)
 }
 
 fn records(t: &TestEmulator) -> Vec<serde_json::Value> {
@@ -89,9 +65,9 @@ async fn the_first_n_matching_calls_are_throttled_then_one_succeeds_and_only_it_
     assert_eq!(injected[0]["error"], "ThrottlingException");
     assert_eq!(injected[0]["modelId"], HAIKU);
     // Throttles count in InvocationThrottles only; the success is the one invocation.
-    assert_eq!(bedrock_sum(&t, "InvocationThrottles", HAIKU).await, Some(2.0));
-    assert_eq!(bedrock_sum(&t, "Invocations", HAIKU).await, Some(1.0));
-    assert_eq!(bedrock_sum(&t, "InvocationClientErrors", HAIKU).await, None);
+    assert_eq!(bedrock_metric_sum(&t, "InvocationThrottles", HAIKU).await, Some(2.0));
+    assert_eq!(bedrock_metric_sum(&t, "Invocations", HAIKU).await, Some(1.0));
+    assert_eq!(bedrock_metric_sum(&t, "InvocationClientErrors", HAIKU).await, None);
 }
 
 #[tokio::test]
@@ -105,8 +81,8 @@ async fn a_standard_retry_client_recovers_from_injected_throttles() {
     // Server errors are retried as well, and count as server errors (and invocations).
     t.set_faults(json!({"rules": [{"operation": "Converse", "count": 1, "error": "ServiceUnavailableException"}]})).await;
     runtime(&t, quick_standard_retry()).converse().model_id(HAIKU).messages(user("again")).send().await.unwrap();
-    assert_eq!(bedrock_sum(&t, "InvocationServerErrors", HAIKU).await, Some(1.0));
-    assert_eq!(bedrock_sum(&t, "Invocations", HAIKU).await, Some(3.0), "two successes and the accepted-then-failed call");
+    assert_eq!(bedrock_metric_sum(&t, "InvocationServerErrors", HAIKU).await, Some(1.0));
+    assert_eq!(bedrock_metric_sum(&t, "Invocations", HAIKU).await, Some(3.0), "two successes and the accepted-then-failed call");
 }
 
 #[tokio::test]
@@ -210,10 +186,10 @@ async fn a_mid_stream_exception_and_a_dropped_connection_reach_the_sdk_stream_re
     assert!(err.as_service_error().unwrap().is_model_stream_error_exception());
 
     assert!(records(&t).is_empty(), "no record for a stream that ended early");
-    assert_eq!(bedrock_sum(&t, "InvocationThrottles", HAIKU).await, Some(1.0));
+    assert_eq!(bedrock_metric_sum(&t, "InvocationThrottles", HAIKU).await, Some(1.0));
     // The dropped connection and the model's stream error: accepted, then failed on Bedrock's side.
-    assert_eq!(bedrock_sum(&t, "InvocationServerErrors", HAIKU).await, Some(2.0));
-    assert_eq!(bedrock_sum(&t, "InvocationClientErrors", HAIKU).await, None);
+    assert_eq!(bedrock_metric_sum(&t, "InvocationServerErrors", HAIKU).await, Some(2.0));
+    assert_eq!(bedrock_metric_sum(&t, "InvocationClientErrors", HAIKU).await, None);
     // The rules are spent: the next stream completes and has its record.
     let mut ok = rt.converse_stream().model_id(HAIKU).messages(user("stream")).send().await.unwrap();
     while ok.stream.recv().await.unwrap().is_some() {}
@@ -293,7 +269,7 @@ async fn quotas_throttle_the_call_past_the_minute_s_limit_and_recover_when_it_sl
     t.clock.advance(40_000);
     rt.converse().model_id(HAIKU).messages(user("after the minute slid")).send().await.unwrap();
     assert_eq!(records(&t).len(), 4, "the throttled call has no record");
-    assert_eq!(bedrock_sum(&t, "InvocationThrottles", HAIKU).await, Some(1.0));
+    assert_eq!(bedrock_metric_sum(&t, "InvocationThrottles", HAIKU).await, Some(1.0));
 }
 
 #[tokio::test]

@@ -10,13 +10,11 @@ use std::time::Instant;
 use aws_sdk_bedrock::types::{LoggingConfig, S3Config};
 use aws_sdk_bedrockruntime::primitives::Blob;
 use aws_sdk_bedrockruntime::types::{ContentBlock, ConversationRole, ConverseStreamOutput, Message, ResponseStream};
-use aws_sdk_cloudwatch::primitives::DateTime;
-use aws_sdk_cloudwatch::types::{Dimension, Statistic};
 use bedrock_emulator::s3::DeliveryDelay;
 use bedrock_emulator::{PacingMode, Waits};
 use serde_json::json;
 
-use crate::support::{HAIKU, TestEmulator};
+use crate::support::{HAIKU, TestEmulator, bedrock_metric_sum};
 
 const NOVA_MICRO: &str = "amazon.nova-micro-v1:0";
 
@@ -38,27 +36,6 @@ fn generation_ms(output_tokens: i32, tokens_per_second: f64) -> u64 {
     (f64::from(output_tokens) * 1000.0 / tokens_per_second).round() as u64
 }
 
-async fn metric_sum(t: &TestEmulator, name: &str, model: &str) -> Option<f64> {
-    let hour = t.options.t0_ms / 3_600_000 * 3_600_000;
-    t.clients("us-east-1")
-        .cloudwatch
-        .get_metric_statistics()
-        .namespace("AWS/Bedrock")
-        .metric_name(name)
-        .dimensions(Dimension::builder().name("ModelId").value(model).build())
-        .start_time(DateTime::from_millis(hour))
-        .end_time(DateTime::from_millis(hour + 2 * 3_600_000))
-        .period(3600)
-        .statistics(Statistic::Sum)
-        .send()
-        .await
-        .unwrap()
-        .datapoints()
-        .iter()
-        .filter_map(|d| d.sum())
-        .reduce(|a, b| a + b)
-}
-
 #[tokio::test]
 async fn realistic_converse_takes_the_family_s_time_and_reports_what_it_spent() {
     let t = TestEmulator::start_with(realistic).await;
@@ -71,7 +48,7 @@ async fn realistic_converse_takes_the_family_s_time_and_reports_what_it_spent() 
     assert_eq!(t.clock_now().await - clock_before, planned as i64, "the time was spent on the emulator's clock");
     let records = t.records(bedrock_emulator::DEFAULT_LOG_GROUP);
     assert_eq!(records[0]["output"]["outputBodyJson"]["output"]["metrics"]["latencyMs"], planned);
-    assert_eq!(metric_sum(&t, "InvocationLatency", NOVA_MICRO).await, Some(planned as f64));
+    assert_eq!(bedrock_metric_sum(&t, "InvocationLatency", NOVA_MICRO).await, Some(planned as f64));
 }
 
 #[tokio::test]
@@ -89,8 +66,8 @@ async fn realistic_streams_space_their_frames_and_report_first_token_and_latency
     let (ttft, rate) = figures(HAIKU);
     let latency = ttft + generation_ms(metadata.usage().unwrap().output_tokens(), rate);
     assert_eq!(metadata.metrics().unwrap().latency_ms(), latency as i64);
-    assert_eq!(metric_sum(&t, "TimeToFirstToken", HAIKU).await, Some(ttft as f64));
-    assert_eq!(metric_sum(&t, "InvocationLatency", HAIKU).await, Some(latency as f64));
+    assert_eq!(bedrock_metric_sum(&t, "TimeToFirstToken", HAIKU).await, Some(ttft as f64));
+    assert_eq!(bedrock_metric_sum(&t, "InvocationLatency", HAIKU).await, Some(latency as f64));
 
     let body =
         json!({"anthropic_version": "bedrock-2023-05-31", "max_tokens": 64, "messages": [{"role": "user", "content": "hi"}]});

@@ -68,3 +68,28 @@ where
 
 /// A trust policy letting the emulated account's principals assume a role.
 pub(crate) const ACCOUNT_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}"#;
+
+/// The Sum of an `AWS/Bedrock` metric of `model` over the test's hour and the next (`None` when
+/// nothing was published), through aws-sdk-rust's GetMetricStatistics.
+pub(crate) async fn bedrock_metric_sum(t: &TestEmulator, name: &str, model: &str) -> Option<f64> {
+    use aws_sdk_cloudwatch::primitives::DateTime;
+    use aws_sdk_cloudwatch::types::{Dimension, Statistic};
+    let hour = t.options.t0_ms / 3_600_000 * 3_600_000;
+    t.clients("us-east-1")
+        .cloudwatch
+        .get_metric_statistics()
+        .namespace("AWS/Bedrock")
+        .metric_name(name)
+        .dimensions(Dimension::builder().name("ModelId").value(model).build())
+        .start_time(DateTime::from_millis(hour))
+        .end_time(DateTime::from_millis(hour + 2 * 3_600_000))
+        .period(3600)
+        .statistics(Statistic::Sum)
+        .send()
+        .await
+        .unwrap()
+        .datapoints()
+        .iter()
+        .filter_map(|d| d.sum())
+        .reduce(|a, b| a + b)
+}
