@@ -1,6 +1,7 @@
 //! The emulator as its own release-built process for the benchmarks: a fresh data directory,
 //! port 0, the bound address read from its first line; killed (and its directory removed) when
-//! dropped.
+//! dropped. `XTASK_EMULATOR_BIN` names a binary built elsewhere (another commit's release build,
+//! to compare or re-measure it) instead of building this workspace's.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -19,17 +20,26 @@ pub(crate) struct EmulatorProcess {
 impl EmulatorProcess {
     /// Builds the emulator in release mode and starts it with `extra` `serve` arguments.
     pub(crate) fn start(name: &str, extra: &[&str]) -> anyhow::Result<Self> {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "--release", "-q", "-p", "bedrock-emulator"])
-            .status()
-            .context("cargo build")?;
-        if !status.success() {
-            bail!("building the emulator failed");
-        }
+        let binary = match std::env::var_os("XTASK_EMULATOR_BIN") {
+            Some(path) => {
+                println!("(the emulator: {} from XTASK_EMULATOR_BIN, not built here)", PathBuf::from(&path).display());
+                PathBuf::from(path)
+            }
+            None => {
+                let status = Command::new(env!("CARGO"))
+                    .args(["build", "--release", "-q", "-p", "bedrock-emulator"])
+                    .status()
+                    .context("cargo build")?;
+                if !status.success() {
+                    bail!("building the emulator failed");
+                }
+                let target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
+                target_dir.join("release").join("bedrock-emulator")
+            }
+        };
         let data_dir = std::env::temp_dir().join(format!("bedrock-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data_dir);
-        let target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from("target"), PathBuf::from);
-        let mut child = Command::new(target_dir.join("release").join("bedrock-emulator"))
+        let mut child = Command::new(&binary)
             .args(["serve", "--port", "0", "--data-dir"])
             .arg(&data_dir)
             .args(extra)
