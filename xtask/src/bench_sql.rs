@@ -27,37 +27,11 @@ sum(output.outputTokenCount) AS output_tokens FROM {src} GROUP BY modelId";
 
 type Row = BTreeMap<String, String>;
 
-struct Args {
-    runs: usize,
-    threads: usize,
-    install_peers: bool,
-}
-
-fn parse(args: &[String]) -> anyhow::Result<Args> {
-    let mut a = Args { runs: 3, threads: 2, install_peers: false };
-    let mut it = args.iter();
-    while let Some(x) = it.next() {
-        match x.as_str() {
-            "--runs" => a.runs = it.next().ok_or_else(|| anyhow::anyhow!("--runs needs a value"))?.parse()?,
-            "--threads" => a.threads = it.next().ok_or_else(|| anyhow::anyhow!("--threads needs a value"))?.parse()?,
-            "--install-peers" => a.install_peers = true,
-            _ => {}
-        }
-    }
-    a.runs = a.runs.max(1);
-    Ok(a)
-}
-
-/// `sql --json` rows (objects of text or null) as column → text, sorted.
+/// `sql --json` rows (objects of text or null) as column → text, sorted (as [`their_rows`]).
 fn our_rows(json: &[u8]) -> anyhow::Result<Vec<Row>> {
     let v: serde_json::Value = serde_json::from_slice(json)?;
     let rows = v.as_array().ok_or_else(|| anyhow::anyhow!("sql --json printed no array"))?;
-    let mut out: Vec<Row> = rows
-        .iter()
-        .map(|r| r.as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("NULL").to_owned())).collect())
-        .collect();
-    out.sort();
-    Ok(out)
+    Ok(their_rows(rows))
 }
 
 fn their_rows(rows: &[serde_json::Value]) -> Vec<Row> {
@@ -69,13 +43,8 @@ fn their_rows(rows: &[serde_json::Value]) -> Vec<Row> {
     out
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
-    let a = parse(args)?;
+    let a = paths::parse(args)?;
     let corpus = Corpus::from_args(args)?;
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["build", "--quiet", "--release", "--package", "bedrock-emulator"])
@@ -128,7 +97,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
         }
     }
     drop(duck);
-    let t = median(ours);
+    let t = paths::median(ours);
     let mbs = |t: Duration, bytes: u64| bytes as f64 / 1e6 / t.as_secs_f64();
     println!();
     println!("{:<10} {:>9} {:>12} {:>10} {:>9}", "engine", "median", "MB/s (JSON)", "MB/s (gz)", "peak RSS");
@@ -141,7 +110,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
         peak as f64 / (1 << 20) as f64
     );
     if !theirs.is_empty() {
-        let d = median(theirs);
+        let d = paths::median(theirs);
         println!(
             "{:<10} {:>8.3}s {:>12.0} {:>10.1} {:>9}",
             "DuckDB",

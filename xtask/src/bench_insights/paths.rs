@@ -59,7 +59,7 @@ pub(crate) fn measured(cmd: &mut Command) -> anyhow::Result<(Duration, u64, Vec<
     Ok((elapsed, peak, out))
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
+pub(crate) fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
@@ -124,13 +124,15 @@ fn agree(ours: &[Row], theirs: &[serde_json::Value]) -> Result<(), String> {
     Ok(())
 }
 
-struct Args {
-    runs: usize,
-    threads: usize,
-    install_peers: bool,
+/// `--runs`, `--threads`, `--install-peers`: the options of the benchmarks that run beside DuckDB
+/// (`bench insights --paths`, `bench sql`).
+pub(crate) struct Args {
+    pub(crate) runs: usize,
+    pub(crate) threads: usize,
+    pub(crate) install_peers: bool,
 }
 
-fn parse(args: &[String]) -> anyhow::Result<Args> {
+pub(crate) fn parse(args: &[String]) -> anyhow::Result<Args> {
     let mut a = Args { runs: 3, threads: 2, install_peers: false };
     let mut it = args.iter();
     while let Some(x) = it.next() {
