@@ -5,7 +5,8 @@
 //! a delivery delay).
 //!
 //! Nearly every record has nothing to move (no media `source`, under 100 KB in all): then both
-//! destinations log the record as built, serialized once, without a copy.
+//! destinations log the record as built, serialized once, and share that one line (no copy)
+//! unless the record is held for a delivery delay.
 
 use std::collections::BTreeSet;
 
@@ -23,13 +24,13 @@ use crate::delivery::media::{self, MediaDestination};
 #[derive(Debug)]
 pub(crate) struct Destinations {
     /// For the CloudWatch log group, when one is configured.
-    pub(crate) cloud_watch: Option<String>,
+    cloud_watch: Option<String>,
     /// For the S3 bucket, when `s3Config` is set.
-    s3: Option<(DataLocation, String)>,
+    s3: Option<(DataLocation, S3Line)>,
     /// The record's instant (epoch ms), which times its S3 batch.
     at_ms: i64,
     /// The CloudWatch event timestamp (the record's second).
-    pub(crate) event_timestamp_ms: i64,
+    event_timestamp_ms: i64,
     request_id: String,
 }
 
@@ -40,7 +41,55 @@ fn nothing_to_move(line: &str) -> bool {
     line.len() <= large_body::LARGE_BODY_BYTES && !line.contains("\"source\":")
 }
 
+/// The S3 version's line.
+#[derive(Debug)]
+enum S3Line {
+    /// The CloudWatch version's line, byte for byte.
+    SameAsCloudWatch,
+    Own(String),
+}
+
+/// The S3 version of a record, ready to queue.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct S3Entry<'a> {
+    pub(crate) bucket: &'a str,
+    /// `…/YYYY/MM/DD/HH/`.
+    pub(crate) dir: &'a str,
+    /// The record's instant (epoch ms), which times its batch.
+    pub(crate) at_ms: i64,
+    pub(crate) line: &'a str,
+}
+
 impl Destinations {
+    /// Whether there is a CloudWatch version.
+    pub(crate) fn has_cloud_watch(&self) -> bool {
+        self.cloud_watch.is_some()
+    }
+
+    /// The CloudWatch version's line and event timestamp.
+    pub(crate) fn cloud_watch(&self) -> Option<(&str, i64)> {
+        self.cloud_watch.as_deref().map(|line| (line, self.event_timestamp_ms))
+    }
+
+    /// The S3 version.
+    pub(crate) fn s3(&self) -> Option<S3Entry<'_>> {
+        let (location, line) = self.s3.as_ref()?;
+        let line = match line {
+            S3Line::SameAsCloudWatch => self.cloud_watch.as_deref()?,
+            S3Line::Own(line) => line,
+        };
+        Some(S3Entry { bucket: &location.target.bucket, dir: &location.hour_dir, at_ms: self.at_ms, line })
+    }
+
+    /// Drops the CloudWatch version (its group refused the delivery); an S3 version sharing its
+    /// line keeps it.
+    pub(crate) fn drop_cloud_watch(&mut self) {
+        let line = self.cloud_watch.take();
+        if let (Some((_, shared @ S3Line::SameAsCloudWatch)), Some(line)) = (&mut self.s3, line) {
+            *shared = S3Line::Own(line);
+        }
+    }
+
     /// Drops the S3 version (its bucket refused the delivery).
     pub(crate) fn drop_s3(&mut self) {
         self.s3 = None;
@@ -77,9 +126,10 @@ pub(crate) fn prepare(
     let to_cloud_watch = cfg.log_group_name().is_some();
     let line = record.to_json_string();
     if nothing_to_move(&line) {
-        let (cloud_watch, s3) = match s3_location {
-            Some(location) => (to_cloud_watch.then(|| line.clone()), Some((location, line))),
-            None => (to_cloud_watch.then_some(line), None),
+        let (cloud_watch, s3) = match (s3_location, to_cloud_watch) {
+            (Some(location), true) => (Some(line), Some((location, S3Line::SameAsCloudWatch))),
+            (Some(location), false) => (None, Some((location, S3Line::Own(line)))),
+            (None, _) => (to_cloud_watch.then_some(line), None),
         };
         return Ok(Destinations { cloud_watch, s3, at_ms, event_timestamp_ms, request_id });
     }
@@ -97,7 +147,7 @@ pub(crate) fn prepare(
     let s3 = match s3_location {
         Some(location) => {
             let copy = version(record.clone(), Some(&location))?;
-            Some((location, copy.to_json_string()))
+            Some((location, S3Line::Own(copy.to_json_string())))
         }
         None => None,
     };
@@ -116,7 +166,13 @@ impl Destinations {
     /// (when one is configured) and the S3 line with its bucket and hour directory, due at
     /// `due_ms`.
     pub(crate) fn into_held(self, group: Option<&str>, due_ms: i64) -> HeldRecord {
-        let Self { cloud_watch, s3, at_ms, event_timestamp_ms, request_id } = self;
+        let s3 = self.s3().map(|e| HeldS3 {
+            bucket: e.bucket.to_owned(),
+            dir: e.dir.to_owned(),
+            at_ms: e.at_ms,
+            line: e.line.to_owned(),
+        });
+        let Self { cloud_watch, event_timestamp_ms, request_id, .. } = self;
         HeldRecord {
             request_id,
             due_ms,
@@ -125,16 +181,23 @@ impl Destinations {
                 timestamp_ms: event_timestamp_ms,
                 message,
             }),
-            s3: s3.map(|(location, line)| HeldS3 { bucket: location.target.bucket, dir: location.hour_dir, at_ms, line }),
+            s3,
         }
     }
 }
 
+impl HeldS3 {
+    /// The entry to queue.
+    pub(crate) fn entry(&self) -> S3Entry<'_> {
+        S3Entry { bucket: &self.bucket, dir: &self.dir, at_ms: self.at_ms, line: &self.line }
+    }
+}
+
 /// Queues an S3 record (journaled before this returns).
-pub(crate) fn queue_s3(state: &BedrockService, request_id: &str, entry: HeldS3) -> Result<(), ServiceError> {
+pub(crate) fn queue_s3(state: &BedrockService, request_id: &str, entry: S3Entry<'_>) -> Result<(), ServiceError> {
     state
         .s3
-        .enqueue(&entry.bucket, &entry.dir, entry.at_ms, request_id, entry.line)
+        .enqueue(entry.bucket, entry.dir, entry.at_ms, request_id, entry.line)
         .map_err(|err| ServiceError::internal(format!("failed to queue the invocation log record for Amazon S3: {err}")))
 }
 
@@ -163,7 +226,37 @@ pub(crate) fn prepare_locations(state: &BedrockService, cfg: &LoggingConfig) -> 
 
 #[cfg(test)]
 mod tests {
-    use super::nothing_to_move;
+    use super::*;
+
+    fn both(line: &str) -> Destinations {
+        let location = DataLocation {
+            target: S3Target { bucket: "logs".into(), prefix: String::new() },
+            hour_dir: "AWSLogs/1/BedrockModelInvocationLogs/us-east-1/2025/12/03/10/".into(),
+        };
+        Destinations {
+            cloud_watch: Some(line.into()),
+            s3: Some((location, S3Line::SameAsCloudWatch)),
+            at_ms: 1_000,
+            event_timestamp_ms: 1_000,
+            request_id: "r1".into(),
+        }
+    }
+
+    /// Both destinations share one line; dropping the CloudWatch version (its group refused
+    /// the record) leaves the S3 version its line, and a held record gets a copy for each.
+    #[test]
+    fn a_shared_line_outlives_the_cloud_watch_version() {
+        let mut d = both("{\"n\":1}");
+        assert_eq!(d.s3().unwrap().line, "{\"n\":1}");
+        let held = both("{\"n\":1}").into_held(Some("/g"), 5);
+        assert_eq!((held.cloud_watch.unwrap().message, held.s3.unwrap().line), ("{\"n\":1}".into(), "{\"n\":1}".into()));
+        d.drop_cloud_watch();
+        assert!(d.cloud_watch().is_none());
+        let s3 = d.s3().unwrap();
+        assert_eq!((s3.bucket, s3.line, s3.at_ms), ("logs", "{\"n\":1}", 1_000));
+        d.drop_s3();
+        assert!(d.s3().is_none());
+    }
 
     #[test]
     fn only_a_source_key_or_a_large_record_can_move_something() {

@@ -14,7 +14,8 @@ use log_store::InputLogEvent;
 
 use crate::BedrockService;
 use crate::control::permissions;
-use crate::delivery::held::{HeldCloudWatch, HeldRecord};
+use crate::delivery::destinations::S3Entry;
+use crate::delivery::held::HeldCloudWatch;
 use crate::delivery::report::{Destination as Report, DroppedRecord};
 use crate::metrics::Destination;
 use service_kit::RequestContext;
@@ -68,11 +69,11 @@ pub(crate) fn deliver_with(
     // role or bucket policy changed since makes the delivery fail, as on AWS.
     if state.env.authorizer.enforcement().is_on() && !state.logging.is_default() {
         if let Some(cw) = &cfg.cloud_watch_config
-            && destinations.cloud_watch.is_some()
+            && destinations.has_cloud_watch()
             && let Err(refused) =
                 permissions::check_log_group(state, &cw.log_group_name, &cw.role_arn, &ctx.region, &["logs:PutLogEvents"])
         {
-            destinations.cloud_watch = None;
+            destinations.drop_cloud_watch();
             state.metrics(|m, now| m.delivery(Destination::CloudWatch, false, now));
             dropped(state, &ctx.request_id, Report::CloudWatch, &cw.log_group_name, refused.reason());
         }
@@ -84,31 +85,40 @@ pub(crate) fn deliver_with(
             dropped(state, &ctx.request_id, Report::S3, &s3.bucket_name, refused.reason());
         }
     }
-    let held = destinations.into_held(cfg.log_group_name(), now_ms);
     if let Some(delay) = state.delivery_delay {
         let due_ms = now_ms.saturating_add(i64::try_from(delay.for_request(&ctx.request_id)).unwrap_or(i64::MAX));
         return state
             .held
-            .hold(HeldRecord { due_ms, ..held })
+            .hold(destinations.into_held(cfg.log_group_name(), due_ms))
             .map_err(|err| ServiceError::internal(format!("failed to hold the invocation log record: {err}")));
     }
-    deliver_now(state, held, now_ms)
-}
-
-/// Delivers a record's versions: appends the CloudWatch one, queues the S3 one (journaled),
-/// counting each in the delivery metrics.
-fn deliver_now(state: &BedrockService, record: HeldRecord, now_ms: i64) -> Result<(), ServiceError> {
-    if let Some(cw) = &record.cloud_watch {
-        append_to_cloud_watch(state, &record.request_id, cw, now_ms)?;
+    // Delivered now: the CloudWatch one appended, the S3 one queued (journaled), each counted
+    // in the delivery metrics.
+    if let Some((group, (message, timestamp_ms))) = cfg.log_group_name().zip(destinations.cloud_watch()) {
+        append_to_cloud_watch(state, &ctx.request_id, &CloudWatchEvent { group, timestamp_ms, message }, now_ms)?;
     }
-    if let Some(entry) = record.s3 {
-        queue_s3(state, &record.request_id, entry)?;
+    if let Some(entry) = destinations.s3() {
+        queue_s3(state, &ctx.request_id, entry)?;
     }
     Ok(())
 }
 
+/// A record's CloudWatch version, as appended.
+#[derive(Debug, Clone, Copy)]
+struct CloudWatchEvent<'a> {
+    group: &'a str,
+    timestamp_ms: i64,
+    message: &'a str,
+}
+
+impl<'a> From<&'a HeldCloudWatch> for CloudWatchEvent<'a> {
+    fn from(cw: &'a HeldCloudWatch) -> Self {
+        CloudWatchEvent { group: &cw.group, timestamp_ms: cw.timestamp_ms, message: &cw.message }
+    }
+}
+
 /// Queues a record's S3 version, counted in the metrics and the delivery report.
-fn queue_s3(state: &BedrockService, request_id: &str, entry: crate::delivery::held::HeldS3) -> Result<(), ServiceError> {
+fn queue_s3(state: &BedrockService, request_id: &str, entry: S3Entry<'_>) -> Result<(), ServiceError> {
     let queued = crate::delivery::destinations::queue_s3(state, request_id, entry);
     state.metrics(|m, now| m.delivery(Destination::S3, queued.is_ok(), now));
     if queued.is_ok() {
@@ -135,13 +145,13 @@ pub(crate) fn release(state: &BedrockService, all: bool) -> Result<usize, crate:
     for mut record in due {
         // Each part that was delivered is dropped from the record, so a retry repeats none.
         if let Some(cw) = &record.cloud_watch {
-            match append_to_cloud_watch(state, &record.request_id, cw, now_ms) {
+            match append_to_cloud_watch(state, &record.request_id, &cw.into(), now_ms) {
                 Ok(_) => record.cloud_watch = None,
                 Err(err) => tracing::warn!(%err, request_id = %record.request_id, "a held record could not be appended; kept"),
             }
         }
-        if let Some(entry) = record.s3.clone() {
-            match queue_s3(state, &record.request_id, entry) {
+        if let Some(entry) = &record.s3 {
+            match queue_s3(state, &record.request_id, entry.entry()) {
                 Ok(()) => record.s3 = None,
                 Err(err) => {
                     tracing::warn!(%err, request_id = %record.request_id, "a held record could not be queued for S3; kept")
@@ -164,7 +174,7 @@ pub(crate) fn release(state: &BedrockService, all: bool) -> Result<usize, crate:
 fn append_to_cloud_watch(
     state: &BedrockService,
     request_id: &str,
-    cw: &HeldCloudWatch,
+    cw: &CloudWatchEvent<'_>,
     now_ms: i64,
 ) -> Result<bool, ServiceError> {
     let appended = append_event(state, request_id, cw, now_ms);
@@ -181,9 +191,9 @@ fn append_to_cloud_watch(
 }
 
 /// [`append_to_cloud_watch`] without the counting.
-fn append_event(state: &BedrockService, request_id: &str, cw: &HeldCloudWatch, now_ms: i64) -> Result<bool, ServiceError> {
-    let group = cw.group.as_str();
-    let event = InputLogEvent::new(cw.timestamp_ms, &cw.message);
+fn append_event(state: &BedrockService, request_id: &str, cw: &CloudWatchEvent<'_>, now_ms: i64) -> Result<bool, ServiceError> {
+    let group = cw.group;
+    let event = InputLogEvent::new(cw.timestamp_ms, cw.message);
     let failed = |err| match err {
         // Transient: the store released its idle files, so the client's retry succeeds.
         log_store::StoreError::TooManyOpenFiles { .. } => ServiceError::new(

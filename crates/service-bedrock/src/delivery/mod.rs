@@ -10,7 +10,8 @@
 //! | `destinations.rs` | one record → its CloudWatch and S3 versions; bucket checks at PUT |
 //! | `media.rs` | Converse image/document/video/audio bytes → `data/…_input_media_NN.<format>` |
 //! | `large_body.rs` | bodies over 100 KB → `data/{requestId}_{input,output}.json.gz` |
-//! | `s3_batches.rs` | the S3 batcher: journal, per (bucket, hour) batches, flushes |
+//! | `s3_batches.rs` | the S3 batcher: journal lines, per (bucket, hour) batches, flushes |
+//! | `s3_journal.rs` | the journal file: lock-free appends at reserved offsets of a pre-sized, recycled file; reading it back |
 //! | `s3_writer.rs` | [`S3Delivery`]: the batcher and its background writer (gzip and objects off the request path) |
 //! | `keys.rs` | the object keys Bedrock writes |
 //! | `records.rs` | every delivered record under a prefix, read back (`query --s3`) |
@@ -26,6 +27,7 @@ pub(crate) mod media;
 pub mod records;
 pub mod report;
 pub mod s3_batches;
+pub(crate) mod s3_journal;
 pub mod s3_writer;
 
 pub use delay::DeliveryDelay;

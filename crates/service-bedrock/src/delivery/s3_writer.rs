@@ -74,14 +74,7 @@ impl S3Delivery {
 
     /// Queues one record line for `bucket` under the hour directory `dir`: journaled when this
     /// returns `Ok`; written to S3 later, off the caller's path.
-    pub(crate) fn enqueue(
-        &self,
-        bucket: &str,
-        dir: &str,
-        at_ms: i64,
-        request_id: &str,
-        line: String,
-    ) -> Result<(), DeliveryError> {
+    pub(crate) fn enqueue(&self, bucket: &str, dir: &str, at_ms: i64, request_id: &str, line: &str) -> Result<(), DeliveryError> {
         if self.batches.enqueue(bucket, dir, at_ms, request_id, line)? {
             self.signal.lock().requested += 1;
             self.signal.changed.notify_all();
@@ -164,7 +157,7 @@ mod tests {
         let d = open(tmp.path());
         let held = d.batches.hold_flushes();
         for i in 0..MAX_BATCH_RECORDS {
-            d.enqueue("logs", DIR, 1_000 + i as i64, &format!("r{i}"), "{}".into()).unwrap();
+            d.enqueue("logs", DIR, 1_000 + i as i64, &format!("r{i}"), "{}").unwrap();
         }
         assert_eq!(d.pending_records(), MAX_BATCH_RECORDS);
         assert!(d.store().list_objects("logs", "").unwrap().is_empty());
@@ -178,7 +171,7 @@ mod tests {
     fn dropping_stops_the_writer_and_keeps_the_journal() {
         let tmp = tempfile::tempdir().unwrap();
         let d = open(tmp.path());
-        d.enqueue("logs", DIR, 1_000, "r1", "{}".into()).unwrap();
+        d.enqueue("logs", DIR, 1_000, "r1", "{}").unwrap();
         drop(d);
         let d = open(tmp.path());
         assert_eq!(d.pending_records(), 1);
