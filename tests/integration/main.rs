@@ -17,6 +17,7 @@ mod cloudwatch_query;
 mod concurrency;
 mod constraints;
 mod converse;
+mod cost_metrics;
 mod dashboard_clients;
 mod durability;
 mod faults;

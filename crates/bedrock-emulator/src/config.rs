@@ -96,6 +96,9 @@ pub struct EmulatorConfig {
     pub delivery_delay: Option<service_bedrock::delivery::DeliveryDelay>,
     /// Retention (days) of log groups without a policy of their own (`serve --retention-days`).
     pub retention_days: Option<u32>,
+    /// Each successful call's estimated cost as `CustomMetrics` `EstimatedCost`, in total and
+    /// per request metadata key (`serve --cost-metrics KEY`, `--prices FILE`); off by default.
+    pub cost_metrics: Option<service_bedrock::cost_metrics::CostMetricsConfig>,
 }
 
 /// How the emulator spends the time it decides to take.
@@ -137,6 +140,7 @@ impl EmulatorConfig {
             pacing: service_bedrock::PacingMode::Instant,
             delivery_delay: None,
             retention_days: None,
+            cost_metrics: None,
         }
     }
 }

@@ -37,8 +37,12 @@ pub use aws_protocol::sigv4;
 
 /// The model catalog (re-exported from service-bedrock).
 pub use service_bedrock::catalog;
+/// `serve --cost-metrics`: the keys and the `EstimatedCost` metric (re-exported from service-bedrock).
+pub use service_bedrock::cost_metrics;
 /// Bedrock's S3 delivery: batches, keys, delivered records (re-exported from service-bedrock).
 pub use service_bedrock::delivery as s3;
+/// The dated price table (re-exported from service-bedrock).
+pub use service_bedrock::prices;
 /// Declared and deterministic answers (re-exported from service-bedrock).
 pub use service_bedrock::responder;
 /// The emulator's clock (re-exported from service-kit).

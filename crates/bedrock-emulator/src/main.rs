@@ -21,6 +21,7 @@ use clap::{Parser, Subcommand};
 use bedrock_emulator::catalog::Catalog;
 use bedrock_emulator::clock::{ManualClock, StartedClock, parse_rfc3339_ms};
 use bedrock_emulator::config::DEFAULT_PORT;
+use bedrock_emulator::cost_metrics::{CostMetricKey, CostMetricsConfig};
 use bedrock_emulator::responder::Responder;
 use bedrock_emulator::s3::DeliveryDelay;
 use bedrock_emulator::{EmulatorConfig, InitialLogging, PacingMode, Principals};
@@ -220,6 +221,15 @@ struct ServeArgs {
     /// 5, 7, 14, 30, ... 3653); expired segment files are deleted, so the data directory stays bounded.
     #[arg(long, value_parser = retention_days)]
     retention_days: Option<u32>,
+    /// Publish each successful runtime call's estimated cost (USD, from the price table) as
+    /// CustomMetrics/EstimatedCost, in total and with a dimension per KEY the call's request
+    /// metadata carries: `requestMetadata.cost_center` (dimension `cost_center`). Repeatable.
+    #[arg(long = "cost-metrics", value_name = "KEY", value_parser = parse_cost_key)]
+    cost_metrics: Vec<CostMetricKey>,
+    /// A price table laid over the embedded one for --cost-metrics, in its format
+    /// (crates/service-bedrock/data/prices.json), as `cost --prices` takes it.
+    #[arg(long, value_name = "FILE", requires = "cost_metrics")]
+    prices: Option<PathBuf>,
     /// Keep the clock at --now instead of advancing it (reproducible records; tests).
     #[arg(long, requires = "now")]
     freeze_clock: bool,
@@ -237,6 +247,11 @@ enum EnforceIam {
     Strict,
     /// Denials are logged and listed; requests go through.
     Soft,
+}
+
+/// `--cost-metrics`: `requestMetadata.<key>`.
+fn parse_cost_key(text: &str) -> Result<CostMetricKey, String> {
+    text.parse().map_err(|err: bedrock_emulator::cost_metrics::CostKeyError| err.to_string())
 }
 
 /// `--retention-days`: one of the values PutRetentionPolicy allows.
@@ -372,6 +387,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.pacing = args.pacing;
     if let Some(delay) = &args.delivery_delay {
         config.delivery_delay = Some(DeliveryDelay::parse(delay).map_err(anyhow::Error::msg).context("--delivery-delay")?);
+    }
+    if !args.cost_metrics.is_empty() {
+        let keys = bedrock_emulator::cost_metrics::distinct(args.cost_metrics).context("--cost-metrics")?;
+        config.cost_metrics = Some(CostMetricsConfig { keys, prices: cost_cli::price_table(args.prices.as_ref())? });
     }
     if let Some(path) = &args.catalog {
         config.catalog =

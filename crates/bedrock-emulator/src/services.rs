@@ -96,6 +96,10 @@ impl Services {
         let bedrock =
             BedrockService::open(env.clone(), config.bedrock(), &config.data_dir, Arc::clone(&log_store), Arc::clone(&buckets))?;
         let bedrock = if config.bedrock_metrics { bedrock.with_metrics(Arc::clone(&metric_store)) } else { bedrock };
+        let bedrock = match &config.cost_metrics {
+            Some(cost) => bedrock.with_cost_metrics(Arc::clone(&metric_store), cost.clone()),
+            None => bedrock,
+        };
         let bedrock = bedrock.with_quotas(Arc::clone(&quotas)).with_pacing(config.pacing, Arc::clone(&sleeper));
         let filters = config.data_dir.join("logs-metric-filters.json");
         let logs = LogsService::new(env.clone(), Arc::clone(&log_store), config.logs())

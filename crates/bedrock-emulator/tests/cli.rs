@@ -1,6 +1,6 @@
 //! The `bedrock-emulator serve` binary as a user runs it: port 0 with the bound address printed,
 //! `--now` setting the clock (`--freeze-clock` holding it there), a clean exit on SIGTERM, and the
-//! records on disk afterwards.
+//! records (and, with `--cost-metrics`, the `EstimatedCost` datapoints) on disk afterwards.
 
 mod common;
 
@@ -43,6 +43,68 @@ fn serve_prints_its_address_honours_now_and_stops_cleanly_on_sigterm() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "team,calls\ncli,1\n");
+}
+
+#[test]
+fn serve_cost_metrics_prices_calls_with_the_prices_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // A negotiated Claude 3 Haiku rate from 2024-12-01: 1 USD per 1,000 input tokens, 2 per 1,000 output.
+    let prices = dir.path().join("contract.json");
+    std::fs::write(
+        &prices,
+        r#"{"entries": [{"modelId": "anthropic.claude-3-haiku-20240307-v1:0", "region": "us-east-1",
+            "effectiveFrom": "2024-12-01", "inputPer1k": 1, "outputPer1k": 2, "source": "our contract"}]}"#,
+    )
+    .unwrap();
+    let prices_arg = prices.to_str().unwrap();
+    let data = dir.path().join("data");
+    let extra = ["--freeze-clock", "--cost-metrics", "requestMetadata.team", "--prices", prices_arg];
+    let (mut child, first, addr) = serve_with(&data, &extra);
+    assert!(first.starts_with("bedrock-emulator listening on"), "{first}");
+    let body = r#"{"messages":[{"role":"user","content":[{"text":"price me"}]}],"requestMetadata":{"team":"cli"}}"#;
+    let response = converse(&addr, body);
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let answer: serde_json::Value = serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    let (input, output) = (answer["usage"]["inputTokens"].as_f64().unwrap(), answer["usage"]["outputTokens"].as_f64().unwrap());
+    assert!(signal(&mut child, "-TERM").success());
+
+    let (store, _) = metric_store::MetricStore::open(&data.join("metrics"), metric_store::StoreOptions::default()).unwrap();
+    let at = 1_734_255_000_000; // --now 2024-12-15T09:30:00Z
+    let sum = |dimensions: Vec<metric_store::Dimension>| {
+        let key = metric_store::MetricKey::new("CustomMetrics", "EstimatedCost", dimensions);
+        let q = metric_store::StatsQuery {
+            key: &key,
+            start_ms: at,
+            end_ms: at + 60_000,
+            period_s: 60,
+            unit: None,
+            need_distribution: false,
+        };
+        store.query(&q, at).unwrap().first().and_then(|p| metric_store::Statistic::Sum.compute(&p.merged(false)))
+    };
+    let want = (input * 1.0 + output * 2.0) / 1000.0;
+    assert_eq!(sum(vec![metric_store::Dimension::new("team", "cli")]), Some(want), "the contract's rate, not the embedded one");
+    assert_eq!(sum(Vec::new()), Some(want));
+
+    // Only requestMetadata keys; --prices only with --cost-metrics (it would be ignored).
+    let refused = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_bedrock-emulator"))
+            .args(["serve", "--port", "0", "--data-dir", "/nonexistent-never-created"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?} was accepted");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let stderr = refused(&["--cost-metrics", "identity.arn"]);
+    assert!(stderr.contains("only a request metadata key can be a dimension"), "{stderr}");
+    let stderr = refused(&["--cost-metrics", "requestMetadata.team", "--cost-metrics", "requestMetadata.team"]);
+    assert!(stderr.contains("is given twice"), "{stderr}");
+    let stderr = refused(&["--prices", prices_arg]);
+    assert!(stderr.contains("--cost-metrics"), "{stderr}");
+    std::fs::write(&prices, r#"{"currency": "EUR", "entries": []}"#).unwrap();
+    let stderr = refused(&["--cost-metrics", "requestMetadata.team", "--prices", prices_arg]);
+    assert!(stderr.contains("invalid price table") && stderr.contains("EUR"), "{stderr}");
 }
 
 #[test]

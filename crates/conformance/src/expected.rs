@@ -363,6 +363,8 @@ mod tests {
             result: CallResult::Ok(Usage {
                 input_tokens: input,
                 output_tokens: output,
+                cache_read_tokens: 0,
+                cache_write_tokens: 0,
                 latency_ms: Some(100),
                 text: String::new(),
             }),

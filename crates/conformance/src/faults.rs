@@ -122,6 +122,8 @@ mod tests {
             outcome(CallResult::Ok(crate::runner::Usage {
                 input_tokens: 1,
                 output_tokens: 1,
+                cache_read_tokens: 0,
+                cache_write_tokens: 0,
                 latency_ms: None,
                 text: String::new(),
             }))

@@ -22,10 +22,12 @@
 //! | `insta_env.rs` | the insta environment: inherited overrides cleared outside `--update-snapshots` |
 //! | `record.rs` | `--record`: scrubbed responses, records and transient errors; replay in `--mock` |
 //! | `faults.rs` | a scenario's fault rules on a target that takes them; recorded errors as rules |
-//! | `report.rs` | the plan and cost estimate, progress lines, the summary table |
+//! | `cost.rs` | each scenario's estimated cost on AWS, from the usage its calls returned and the price table |
+//! | `report.rs` | the plan and cost estimate, progress lines, the summary table with each scenario's cost |
 
 mod athena;
 mod compare;
+mod cost;
 mod expected;
 mod faults;
 mod insta_env;
@@ -186,13 +188,15 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
             })?,
     };
 
+    let prices = service_bedrock::prices::PriceTable::embedded();
     let mut reports = Vec::new();
     let mut previous_end: Option<i64> = None;
     for (i, s) in scenarios.iter().enumerate() {
         if let Some(end) = previous_end {
             target.separate(end, target.knowledge.skew_ms).await;
         }
-        let run = runner::run(&target, s, i, &role_arn, args.update_snapshots).await;
+        let mut run = runner::run(&target, s, i, &role_arn, args.update_snapshots).await;
+        run.report.cost = cost::ScenarioCost::of(&prices, &target.region, &run.outcomes);
         if let Some(dir) = &args.record_dir
             && !matches!(run.report.status, report::Status::Skipped(_))
             && let Err(err) = record::save(dir, &run, target.attempts())
@@ -206,8 +210,9 @@ async fn run_async(args: Args) -> anyhow::Result<()> {
     }
 
     restore_logging(&target, previous).await;
+    let target_region = target.region.clone();
     target.shutdown().await;
-    let ok = report::summary(&reports, started.elapsed(), args.allow_skip);
+    let ok = report::summary(&reports, started.elapsed(), args.allow_skip, &target_region);
     anyhow::ensure!(ok, "e2e: at least one scenario failed (see the diffs above)");
     Ok(())
 }

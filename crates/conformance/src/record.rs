@@ -36,6 +36,13 @@ pub(crate) fn save(dir: &Path, run: &ScenarioRun, attempts: u32) -> anyhow::Resu
         if let Some(latency) = usage.latency_ms {
             entry["latencyMs"] = json!(latency);
         }
+        // Cache tokens too, so a replay prices the calls as the live run did.
+        if usage.cache_read_tokens > 0 {
+            entry["usage"]["cacheReadInputTokens"] = json!(usage.cache_read_tokens);
+        }
+        if usage.cache_write_tokens > 0 {
+            entry["usage"]["cacheWriteInputTokens"] = json!(usage.cache_write_tokens);
+        }
         responses.push(entry);
     }
     let name = &run.report.name;

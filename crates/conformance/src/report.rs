@@ -1,10 +1,12 @@
 //! What the harness prints: the plan and cost estimate before a live run, one progress line per
-//! scenario, call, record check and query, and the summary table at the end.
+//! scenario, call, record check and query, and the summary table at the end, with each
+//! scenario's estimated cost on AWS (`cost.rs`) and the run's total.
 
 use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::compare::Actual;
+use super::cost::ScenarioCost;
 use super::scenario::Scenario;
 use super::snapshot::SnapshotVerdict;
 
@@ -77,6 +79,8 @@ pub(crate) struct ScenarioReport {
     pub(crate) elapsed: Duration,
     /// End of the scenario's query time range (the next scenario starts after it).
     pub(crate) window_end_ms: i64,
+    /// What its successful calls cost on AWS, from the usage they returned.
+    pub(crate) cost: ScenarioCost,
 }
 
 impl ScenarioReport {
@@ -89,6 +93,7 @@ impl ScenarioReport {
             queries: Vec::new(),
             elapsed: Duration::ZERO,
             window_end_ms: 0,
+            cost: ScenarioCost::default(),
         }
     }
 
@@ -126,15 +131,24 @@ pub(crate) fn detail(text: &str) {
     }
 }
 
-/// The summary table; returns whether everything passed. A skipped scenario fails the run
-/// unless `allow_skip` (`--allow-skip`): a routing regression that makes the target answer
-/// `UnknownOperationException` must not turn a run green.
-pub(crate) fn summary(reports: &[ScenarioReport], total: Duration, allow_skip: bool) -> bool {
+/// Prints the summary table; returns whether everything passed (see [`render_summary`]).
+pub(crate) fn summary(reports: &[ScenarioReport], total: Duration, allow_skip: bool, region: &str) -> bool {
+    let (out, all_ok) = render_summary(reports, total, allow_skip, region);
+    print!("{out}");
+    all_ok
+}
+
+/// The summary table, each scenario's estimated cost on AWS (its calls' usage priced in
+/// `region`) and the total, the calls without a price by name; and whether everything passed.
+/// A skipped scenario fails the run unless `allow_skip` (`--allow-skip`): a routing regression
+/// that makes the target answer `UnknownOperationException` must not turn a run green.
+pub(crate) fn render_summary(reports: &[ScenarioReport], total: Duration, allow_skip: bool, region: &str) -> (String, bool) {
     let mut out = String::new();
     let _ = writeln!(out, "\n== summary");
-    let _ = writeln!(out, "| scenario | calls | queries passed | status | time |");
-    let _ = writeln!(out, "|---|---|---|---|---|");
+    let _ = writeln!(out, "| scenario | calls | queries passed | status | est. cost on AWS | time |");
+    let _ = writeln!(out, "|---|---|---|---|---|---|");
     let mut all_ok = true;
+    let mut cost = ScenarioCost::default();
     for r in reports {
         let passed = r.queries.iter().filter(|q| q.passed()).count();
         let status = match &r.status {
@@ -150,12 +164,30 @@ pub(crate) fn summary(reports: &[ScenarioReport], total: Duration, allow_skip: b
         };
         let _ = writeln!(
             out,
-            "| {} | {} | {passed}/{} | {status} | {:.2}s |",
+            "| {} | {} | {passed}/{} | {status} | {} | {:.2}s |",
             r.name,
             r.calls,
             r.queries.len(),
+            r.cost.cell(),
             r.elapsed.as_secs_f64()
         );
+        cost.add(&r.cost);
+    }
+    let calls: usize = reports.iter().map(|r| r.calls).sum();
+    let _ = writeln!(out, "| total | {calls} | | | {} | |", cost.cell());
+    let _ = writeln!(
+        out,
+        "\nest. cost on AWS: the usage each successful call returned (input, output, cache read and write tokens) \
+         priced from the emulator's price table (`bedrock-emulator cost`'s), {region}, on demand, at the call's day; \
+         USD, model usage only"
+    );
+    if !cost.unpriced.is_empty() {
+        let _ = writeln!(out, "calls without a price (not counted; add their price to crates/service-bedrock/data/prices.json):");
+        for r in reports {
+            for u in &r.cost.unpriced {
+                let _ = writeln!(out, "  - {} call #{} {}: {}", r.name, u.call, u.model_id, u.reason);
+            }
+        }
     }
     if !allow_skip && reports.iter().any(|r| matches!(r.status, Status::Skipped(_))) {
         let _ =
@@ -171,8 +203,7 @@ pub(crate) fn summary(reports: &[ScenarioReport], total: Duration, allow_skip: b
         }
     }
     let _ = writeln!(out, "\n{} in {:.2}s", if all_ok { "e2e passed" } else { "e2e FAILED" }, total.as_secs_f64());
-    print!("{out}");
-    all_ok
+    (out, all_ok)
 }
 
 /// The price a live run's calls pay per 1,000 input and output tokens (USD), from the
@@ -241,11 +272,49 @@ mod tests {
 
     #[test]
     fn a_skip_fails_the_run_unless_allowed() {
+        let ok = |reports: &[ScenarioReport], allow_skip| render_summary(reports, Duration::ZERO, allow_skip, "us-east-1").1;
         let reports = [report("a", Status::Passed), report("b", Status::Skipped("requires X".into()))];
-        assert!(!summary(&reports, Duration::ZERO, false));
-        assert!(summary(&reports, Duration::ZERO, true));
-        assert!(summary(&reports[..1], Duration::ZERO, false));
-        assert!(!summary(&[report("c", Status::Failed)], Duration::ZERO, true));
+        assert!(!ok(&reports, false));
+        assert!(ok(&reports, true));
+        assert!(ok(&reports[..1], false));
+        assert!(!ok(&[report("c", Status::Failed)], true));
+    }
+
+    #[test]
+    fn the_summary_shows_each_scenarios_cost_the_total_and_names_unpriced_calls() {
+        use crate::cost::UnpricedCall;
+        use service_bedrock::prices::Money;
+        let cost = |amount: f64, priced_calls: usize, unpriced: Vec<UnpricedCall>| ScenarioCost {
+            priced: Money::from_decimal(amount).unwrap(),
+            priced_calls,
+            unpriced,
+        };
+        let reports = [
+            ScenarioReport {
+                calls: 3,
+                cost: cost(0.0153, 3, Vec::new()),
+                elapsed: Duration::from_millis(120),
+                ..report("four_applications", Status::Passed)
+            },
+            ScenarioReport {
+                calls: 2,
+                cost: cost(
+                    0.00042,
+                    1,
+                    vec![UnpricedCall {
+                        call: 2,
+                        model_id: "acme.private-model-v1:0".into(),
+                        reason: "no price for this model".into(),
+                    }],
+                ),
+                elapsed: Duration::from_millis(80),
+                ..report("rag_embeddings", Status::Passed)
+            },
+            ScenarioReport { calls: 1, elapsed: Duration::from_millis(5), ..report("metadata_validation", Status::Passed) },
+        ];
+        let (text, ok) = render_summary(&reports, Duration::from_millis(210), false, "us-east-1");
+        assert!(ok);
+        insta::assert_snapshot!(text);
     }
 
     #[test]

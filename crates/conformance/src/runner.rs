@@ -29,6 +29,9 @@ const QUERY_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 pub(crate) struct Usage {
     pub(crate) input_tokens: u64,
     pub(crate) output_tokens: u64,
+    /// Prompt-cache tokens (0 when the response reports none): priced apart from input.
+    pub(crate) cache_read_tokens: u64,
+    pub(crate) cache_write_tokens: u64,
     /// `metrics.latencyMs` (Converse only; InvokeModel bodies carry none).
     pub(crate) latency_ms: Option<i64>,
     pub(crate) text: String,
@@ -345,9 +348,12 @@ async fn converse(target: &Target, call: &Call) -> (Option<String>, CallResult) 
                 .and_then(|o| o.as_message().ok())
                 .map(|m| m.content().iter().filter_map(|c| c.as_text().ok().cloned()).collect::<Vec<_>>().join(""))
                 .unwrap_or_default();
+            let n = |v: Option<i32>| v.map_or(0, |v| v.max(0) as u64);
             let result = CallResult::Ok(Usage {
                 input_tokens: usage.map_or(0, |u| u.input_tokens().max(0) as u64),
                 output_tokens: usage.map_or(0, |u| u.output_tokens().max(0) as u64),
+                cache_read_tokens: n(usage.and_then(|u| u.cache_read_input_tokens())),
+                cache_write_tokens: n(usage.and_then(|u| u.cache_write_input_tokens())),
                 latency_ms: out.metrics().map(|m| m.latency_ms()),
                 text,
             });
@@ -376,15 +382,28 @@ async fn invoke_model(target: &Target, call: &Call) -> (Option<String>, CallResu
         Ok(out) => {
             let id = out.request_id().map(str::to_owned);
             let parsed: serde_json::Value = serde_json::from_slice(out.body().as_ref()).unwrap_or_default();
-            // Anthropic Messages bodies: usage.input_tokens / usage.output_tokens; Titan
+            // Anthropic Messages bodies: usage.input_tokens / usage.output_tokens and the
+            // prompt cache's cache_read_input_tokens / cache_creation_input_tokens; Titan
             // embeddings: inputTextTokenCount (an embedding generates no output tokens).
             let n = |k: &str| parsed.pointer(&format!("/usage/{k}")).and_then(|v| v.as_u64()).unwrap_or(0);
             let text = parsed.pointer("/content/0/text").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
             let usage = match parsed.get("inputTextTokenCount").and_then(|v| v.as_u64()) {
-                Some(input) if parsed.get("embedding").is_some() => {
-                    Usage { input_tokens: input, output_tokens: 0, latency_ms: None, text }
-                }
-                _ => Usage { input_tokens: n("input_tokens"), output_tokens: n("output_tokens"), latency_ms: None, text },
+                Some(input) if parsed.get("embedding").is_some() => Usage {
+                    input_tokens: input,
+                    output_tokens: 0,
+                    cache_read_tokens: 0,
+                    cache_write_tokens: 0,
+                    latency_ms: None,
+                    text,
+                },
+                _ => Usage {
+                    input_tokens: n("input_tokens"),
+                    output_tokens: n("output_tokens"),
+                    cache_read_tokens: n("cache_read_input_tokens"),
+                    cache_write_tokens: n("cache_creation_input_tokens"),
+                    latency_ms: None,
+                    text,
+                },
             };
             let result = CallResult::Ok(usage);
             (id, result)

@@ -18,6 +18,7 @@
 //! | `responder.rs`, `tokens.rs` | deterministic answers, declared responses, the token estimate |
 //! | `fnv.rs` | the one stable hash (answers, embeddings, S3 batch names) |
 //! | `metrics.rs` | the `AWS/Bedrock` runtime metrics, published to the shared metric store |
+//! | `cost_metrics.rs` | `--cost-metrics`: each call's `EstimatedCost` (`CustomMetrics`), total and per request metadata key |
 //! | `pacing.rs` | how long an answer takes (instant, or a model family's pace) and the timing it reports |
 //! | `quota.rs` | what a request reserves against its model's quota, and what it settles at |
 //! | `prices/` | the dated price table (`data/prices.json`, embedded), the price a call pays, exact money |
@@ -26,6 +27,7 @@ mod api;
 mod authorization;
 pub mod catalog;
 mod control;
+pub mod cost_metrics;
 pub mod delivery;
 mod error;
 mod fnv;
@@ -145,6 +147,8 @@ pub struct BedrockService {
     s3: S3Delivery,
     /// The `AWS/Bedrock` metrics, when a metric store is given.
     metrics: Option<metrics::RuntimeMetrics>,
+    /// Each call's `EstimatedCost` (`--cost-metrics`); none by default.
+    cost_metrics: Option<cost_metrics::CostMetrics>,
     /// Records delivered and dropped (`GET /_emulator/deliveries`).
     deliveries: delivery::report::Deliveries,
     /// Per-model quotas (none unless given).
@@ -188,6 +192,7 @@ impl BedrockService {
             logs,
             s3,
             metrics: None,
+            cost_metrics: None,
             deliveries: delivery::report::Deliveries::default(),
             quotas,
             pacing,
@@ -235,10 +240,37 @@ impl BedrockService {
         self
     }
 
+    /// Publishes each successful call's estimated cost (`CustomMetrics` `EstimatedCost`, in the
+    /// table's currency) to `store` from now on, in total and per request metadata key of `config`.
+    pub fn with_cost_metrics(mut self, store: Arc<metric_store::MetricStore>, config: cost_metrics::CostMetricsConfig) -> Self {
+        self.cost_metrics = Some(cost_metrics::CostMetrics::new(store, config));
+        self
+    }
+
+    /// Whether `--cost-metrics` is on (a call then keeps its request metadata for them).
+    pub(crate) fn cost_metrics_on(&self) -> bool {
+        self.cost_metrics.is_some()
+    }
+
     /// Runs `f` with the metric publisher, when metrics are on.
     pub(crate) fn metrics(&self, f: impl FnOnce(&metrics::RuntimeMetrics, i64)) {
         if let Some(m) = &self.metrics {
             f(m, self.env.now_ms());
+        }
+    }
+
+    /// A successful runtime call: its `AWS/Bedrock` metrics and, under `--cost-metrics`, its
+    /// `EstimatedCost`, both at the same instant; nothing when neither is on.
+    pub(crate) fn succeeded(&self, call: &metrics::Succeeded<'_>) {
+        if self.metrics.is_none() && self.cost_metrics.is_none() {
+            return;
+        }
+        let now = self.env.now_ms();
+        if let Some(m) = &self.metrics {
+            m.success(call.model_id, call.outcome, now);
+        }
+        if let Some(c) = &self.cost_metrics {
+            c.record(call, now);
         }
     }
 

@@ -35,6 +35,21 @@ pub(crate) struct Outcome {
     pub(crate) time_to_first_token_ms: Option<u64>,
 }
 
+/// A successful call as its metrics need it: Bedrock's (the model as invoked and the outcome)
+/// and, under `--cost-metrics`, its cost's (the Region, the tier, the request metadata).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Succeeded<'a> {
+    /// The model id as invoked (an inference profile's id for a profile call).
+    pub(crate) model_id: &'a str,
+    /// The Region the request was sent to.
+    pub(crate) region: &'a str,
+    /// `requestMetadata` (Converse) or `X-Amzn-Bedrock-Request-Metadata` (InvokeModel).
+    pub(crate) metadata: Option<&'a bedrock_model::metadata::RequestMetadata>,
+    /// Whether the call asked for `performanceConfig.latency` `optimized`.
+    pub(crate) latency_optimized: bool,
+    pub(crate) outcome: &'a Outcome,
+}
+
 /// Where a record was delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Destination {

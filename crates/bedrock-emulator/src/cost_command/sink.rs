@@ -17,8 +17,9 @@ use super::budget::{BudgetTallies, Budgets};
 use super::group_by::{GroupBy, decode_key, encode_key};
 use super::tally::{CostReport, CostRow, PriceUse, Tally, UnpricedUse};
 
-/// The tier of a record whose `performanceConfig.latency` is `optimized`.
-pub const LATENCY_OPTIMIZED: &str = "latency-optimized";
+/// The tier of a record whose `performanceConfig.latency` is `optimized` (the table's, which
+/// the `EstimatedCost` metric prices such calls at too).
+pub use service_bedrock::prices::LATENCY_OPTIMIZED;
 
 const MODEL: usize = 0;
 const REGION: usize = 1;

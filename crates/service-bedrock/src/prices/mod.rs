@@ -16,4 +16,4 @@ mod table;
 
 pub use money::{Money, Rate};
 pub use select::{Price, Route, Timeline, Tokens, Unpriced, route_of};
-pub use table::{DEFAULT_PRICES_JSON, ON_DEMAND, PriceEntry, PriceError, PriceTable, ProfileRule, TokenRates};
+pub use table::{DEFAULT_PRICES_JSON, LATENCY_OPTIMIZED, ON_DEMAND, PriceEntry, PriceError, PriceTable, ProfileRule, TokenRates};

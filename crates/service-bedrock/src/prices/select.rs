@@ -187,6 +187,12 @@ impl PriceTable {
     pub fn select(&self, model_id: &str, region: &str, tier: &str, at_ms: i64) -> Result<Price<'_>, Unpriced> {
         self.timeline(model_id, region, tier)?.at(at_ms)
     }
+
+    /// What one call of `model_id` (as invoked) from `region` in `tier` at `at_ms` costs, each
+    /// token kind at its own price, or why it has no price.
+    pub fn call_cost(&self, model_id: &str, region: &str, tier: &str, at_ms: i64, tokens: &Tokens) -> Result<Money, Unpriced> {
+        self.select(model_id, region, tier, at_ms)?.cost(tokens)
+    }
 }
 
 #[cfg(test)]

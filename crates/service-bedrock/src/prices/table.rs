@@ -21,6 +21,9 @@ pub const DEFAULT_PRICES_JSON: &str = include_str!("../../data/prices.json");
 /// The tier a call is priced at unless something says otherwise.
 pub const ON_DEMAND: &str = "on-demand";
 
+/// The tier of a call made with `performanceConfig.latency` `optimized`.
+pub const LATENCY_OPTIMIZED: &str = "latency-optimized";
+
 /// Why a price table was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum PriceError {

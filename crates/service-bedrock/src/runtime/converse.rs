@@ -92,6 +92,23 @@ pub(crate) async fn converse(
     )?;
     let outcome = outcome(&response, None);
     crate::quota::settle(state, admission.as_ref(), model_id, &outcome);
-    state.metrics(|m, now| m.success(model_id, &outcome, now));
+    state.succeeded(&succeeded(ctx, model_id, &call.request, &outcome));
     Ok(response)
+}
+
+/// A successful Converse-shaped call, as its metrics need it.
+pub(crate) fn succeeded<'a>(
+    ctx: &'a RequestContext,
+    model_id: &'a str,
+    request: &'a ConverseRequest,
+    outcome: &'a crate::metrics::Outcome,
+) -> crate::metrics::Succeeded<'a> {
+    let latency = request.performance_config.as_ref().and_then(|p| p.latency.as_deref());
+    crate::metrics::Succeeded {
+        model_id,
+        region: &ctx.region,
+        metadata: request.request_metadata.as_ref(),
+        latency_optimized: latency == Some("optimized"),
+        outcome,
+    }
 }

@@ -89,7 +89,7 @@ fn finish(
     })?;
     let outcome = super::converse::outcome(&response, Some(timing.first_token_ms));
     crate::quota::settle(state, admission, model_id, &outcome);
-    state.metrics(|m, now| m.success(model_id, &outcome, now));
+    state.succeeded(&super::converse::succeeded(ctx, model_id, request, &outcome));
     let metadata = ConverseStreamEvent::Metadata { usage: response.usage, metrics: response.metrics };
     event_frame(metadata.event_type(), &metadata)
 }

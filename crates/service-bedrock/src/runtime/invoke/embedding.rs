@@ -9,7 +9,7 @@ use bedrock_model::invoke::{embedding_response, parse_embedding_body};
 use bedrock_model::record::{ModelInvocationLog, Operation};
 
 use super::InvokeModelOutput;
-use super::prepare::InvokeHead;
+use super::prepare::{InvokeHead, latency_optimized};
 use crate::BedrockService;
 use crate::delivery::invocation_log;
 use crate::responder::embedding_vector;
@@ -42,13 +42,21 @@ pub(super) async fn invoke_embedding(
     let vector = embedding_vector(&model.model_id, &request.input_text, request.dimensions, request.normalize);
     let output = embedding_response(&request, &vector, input_tokens);
     let response_bytes = serde_json::to_vec(&output).expect("a JSON value serializes");
+    // The record takes the metadata; the cost metrics (only when on) need it after delivery.
+    let cost_metadata = if state.cost_metrics_on() { request_metadata.clone() } else { None };
     invocation_log::deliver_with(state, ctx, Operation::InvokeModel, model_id, |context, cfg| {
         ModelInvocationLog::for_embedding(context, &request.body, output, input_tokens, request_metadata, cfg)
     })?;
     let outcome =
         crate::metrics::Outcome { input_tokens: u64::from(input_tokens), latency_ms, ..crate::metrics::Outcome::default() };
     crate::quota::settle(state, admission.as_ref(), model_id, &outcome);
-    state.metrics(|m, now| m.success(model_id, &outcome, now));
+    state.succeeded(&crate::metrics::Succeeded {
+        model_id,
+        region: &ctx.region,
+        metadata: cost_metadata.as_ref(),
+        latency_optimized: latency_optimized(&echo_headers),
+        outcome: &outcome,
+    });
     let mut headers = vec![
         ("x-amzn-bedrock-input-token-count", input_tokens.to_string()),
         ("x-amzn-bedrock-output-token-count", "0".to_owned()),

@@ -73,6 +73,12 @@ impl InvokeHead<'_> {
     }
 }
 
+/// Whether the echoed headers ask for `performanceConfigLatency` `optimized` (priced at the
+/// latency-optimized tier).
+pub(crate) fn latency_optimized(echo_headers: &[(&'static str, String)]) -> bool {
+    echo_headers.iter().any(|(name, value)| *name == PERFORMANCE_HEADER && value == "optimized")
+}
+
 /// Checks the headers and resolves the model.
 pub(crate) fn check_head<'s>(
     state: &'s BedrockService,

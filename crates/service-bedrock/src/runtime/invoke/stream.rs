@@ -12,7 +12,7 @@ use bedrock_model::record::{ModelInvocationLog, Operation};
 use http::HeaderMap;
 use serde_json::Value;
 
-use super::prepare::{check_head, prepare};
+use super::prepare::{check_head, latency_optimized, prepare};
 use crate::BedrockService;
 use crate::delivery::invocation_log;
 use crate::pacing::Timing;
@@ -73,6 +73,9 @@ pub(crate) fn invoke_model_stream(
         let model_id = model_id.to_owned();
         let input_body = prepared.request.body.clone();
         let metadata = prepared.request_metadata.clone();
+        // The record takes the metadata; the cost metrics (only when on) need it after delivery.
+        let cost_metadata = if state.cost_metrics_on() { metadata.clone() } else { None };
+        let latency_optimized = latency_optimized(&prepared.echo_headers);
         Box::new(move |timing: Timing| {
             let mut last = last;
             if let Value::Object(map) = &mut last {
@@ -94,7 +97,13 @@ pub(crate) fn invoke_model_stream(
                 time_to_first_token_ms: Some(timing.first_token_ms),
             };
             crate::quota::settle(&state, admission.as_ref(), &model_id, &outcome);
-            state.metrics(|m, now| m.success(&model_id, &outcome, now));
+            state.succeeded(&crate::metrics::Succeeded {
+                model_id: &model_id,
+                region: &ctx.region,
+                metadata: cost_metadata.as_ref(),
+                latency_optimized,
+                outcome: &outcome,
+            });
             Ok(frame)
         })
     };

@@ -9,7 +9,7 @@ use bedrock_model::invoke::response_body;
 use bedrock_model::record::{ModelInvocationLog, Operation};
 
 use super::InvokeModelOutput;
-use super::prepare::{InvokeHead, prepare};
+use super::prepare::{InvokeHead, latency_optimized, prepare};
 use crate::BedrockService;
 use crate::delivery::invocation_log;
 use service_kit::RequestContext;
@@ -48,7 +48,13 @@ pub(super) async fn invoke_text(
         time_to_first_token_ms: None,
     };
     crate::quota::settle(state, admission.as_ref(), model_id, &outcome);
-    state.metrics(|m, now| m.success(model_id, &outcome, now));
+    state.succeeded(&crate::metrics::Succeeded {
+        model_id,
+        region: &ctx.region,
+        metadata: prepared.request_metadata.as_ref(),
+        latency_optimized: latency_optimized(&prepared.echo_headers),
+        outcome: &outcome,
+    });
     let mut out_headers = vec![
         ("x-amzn-bedrock-input-token-count", completion.input_tokens.to_string()),
         ("x-amzn-bedrock-output-token-count", completion.output_tokens.to_string()),
