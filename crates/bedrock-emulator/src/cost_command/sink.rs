@@ -6,7 +6,9 @@
 //! threads' shares in any order gives the same report; memory is the groups, the distinct
 //! (model, Region, tier) and the budgeted values' months, whatever the input's size.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap as HashMap;
 
 use logs_insights::time::{Period, TimeUnit};
 use logs_insights::{FieldScanner, FieldValues};
@@ -120,11 +122,11 @@ impl<'a> CostSink<'a> {
         CostSink {
             plan,
             key: Vec::new(),
-            groups: HashMap::new(),
-            lookup_index: HashMap::new(),
+            groups: HashMap::default(),
+            lookup_index: HashMap::default(),
             lookups: Vec::new(),
-            used: HashMap::new(),
-            unpriced: HashMap::new(),
+            used: HashMap::default(),
+            unpriced: HashMap::default(),
             budgets: BudgetTallies::new(plan.budgets),
             months: BTreeSet::new(),
             month_span: (0, 0),
@@ -135,6 +137,11 @@ impl<'a> CostSink<'a> {
 
     /// The index of (model, Region, tier), looked up (or priced) once per thread.
     fn lookup(&mut self, model_id: &str, region: &str, tier: &str) -> usize {
+        // Few (model, Region, tier) exist: comparing them beats building and hashing a key.
+        if let Some(i) = self.lookups.iter().take(8).position(|l| l.model_id == model_id && l.region == region && l.tier == tier)
+        {
+            return i;
+        }
         self.key.clear();
         for part in [model_id, region, tier] {
             self.key.extend_from_slice(part.as_bytes());
