@@ -228,17 +228,18 @@ impl Batches {
         JournalFile::create(&self.journal_path, &[], self.fsync).map_err(self.journal_err(&self.journal_path))
     }
 
-    /// After a flush: the rotated journal (whose records are written or journaled again) is
-    /// emptied and kept as the spare; if that fails it is removed.
+    /// After a flush: the rotated journal (whose records are written or journaled again) leaves
+    /// the paths replayed at start, is emptied and kept as the spare; if emptying fails it is
+    /// removed. (Emptied in place instead, a kill halfway would replay the rest twice.)
     fn recycle(&self, rotated: JournalFile) -> Result<(), DeliveryError> {
-        let rotated_path = self.rotated_path();
-        let kept = rotated.reset().and_then(|()| fs::rename(&rotated_path, self.spare_path()));
-        match kept {
+        let (rotated_path, spare_path) = (self.rotated_path(), self.spare_path());
+        fs::rename(&rotated_path, &spare_path).map_err(self.journal_err(&rotated_path))?;
+        match rotated.reset() {
             Ok(()) => *self.spare.lock().unwrap_or_else(|p| p.into_inner()) = Some(rotated),
             Err(err) => {
-                tracing::warn!(%err, "the rotated S3 journal could not be kept as the spare; removing it");
+                tracing::warn!(%err, "the rotated S3 journal could not be emptied for reuse; removing it");
                 drop(rotated);
-                fs::remove_file(&rotated_path).map_err(self.journal_err(&rotated_path))?;
+                fs::remove_file(&spare_path).map_err(self.journal_err(&spare_path))?;
             }
         }
         Ok(())
