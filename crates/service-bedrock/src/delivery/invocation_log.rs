@@ -183,7 +183,7 @@ fn append_to_cloud_watch(
         Ok(true) => state.deliveries.delivered(Report::CloudWatch),
         Ok(false) => {
             let reason = format!("the log group {} does not exist", cw.group);
-            dropped(state, request_id, Report::CloudWatch, &cw.group, reason);
+            dropped(state, request_id, Report::CloudWatch, cw.group, reason);
         }
         Err(_) => {}
     }
