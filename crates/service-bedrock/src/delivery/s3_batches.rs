@@ -133,8 +133,8 @@ impl Batch {
 
 /// The journal and the pending batches of one emulator's S3 delivery.
 ///
-/// Locking: a record's journal line is written under a read lock of `journal` (concurrent
-/// writers append whole lines to an `O_APPEND` file, so no request waits for another's write),
+/// Locking: a record's journal line is written under a read lock of `journal` (each writer
+/// copies its line to an offset of its own, `s3_journal.rs`, so no request waits for another's),
 /// then added to its batch under `pending` (a copy, held briefly). A flush rotates the journal
 /// under the write lock and takes the batches before releasing it, so the rotated journal holds
 /// exactly the records it takes.
