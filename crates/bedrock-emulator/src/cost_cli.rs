@@ -9,10 +9,9 @@ use anyhow::Context;
 use bedrock_emulator::cost_command::{
     Budgets, CostCommand, CostReport, DEFAULT_BUDGET_WARN_PERCENT, GroupBy, to_csv, to_json, to_table,
 };
-use bedrock_emulator::query_command::QueryInput;
 use service_bedrock::prices::{ON_DEMAND, PriceTable};
 
-use crate::{BadRecordArg, S3Location};
+use crate::input_args::InputArgs;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct CostArgs {
@@ -20,25 +19,8 @@ pub(crate) struct CostArgs {
     /// `requestMetadata.cost_center`, `modelId`, `identity.arn`, `bin(1d)`, `bin(1mo)`. None: one line.
     #[arg(long = "by", value_parser = parse_by)]
     by: Vec<GroupBy>,
-    /// Data directory whose log groups to read (the emulator must not be running on it).
-    #[arg(long, default_value = ".bedrock-emulator", env = "BEDROCK_EMULATOR_DATA_DIR")]
-    data_dir: PathBuf,
-    /// Log group to read (repeatable). Default: the Bedrock group.
-    #[arg(long = "log-group")]
-    log_groups: Vec<String>,
-    /// Read a file of ModelInvocationLog records (one JSON object per line, plain or gzip) instead.
-    #[arg(long, conflicts_with = "s3")]
-    events: Option<PathBuf>,
-    /// Read delivered records: `BUCKET[/PREFIX]` in the data directory's buckets, or
-    /// `s3://BUCKET[/PREFIX]` on any S3 endpoint (AWS_ENDPOINT_URL, AWS credentials from the environment).
-    #[arg(long, value_name = "[s3://]BUCKET[/PREFIX]")]
-    s3: Option<String>,
-    /// Start of the time range: RFC 3339 or epoch seconds (inclusive). Default: the beginning.
-    #[arg(long)]
-    start: Option<String>,
-    /// End of the time range: RFC 3339 or epoch seconds (inclusive, to the end of that second).
-    #[arg(long)]
-    end: Option<String>,
+    #[command(flatten)]
+    input: InputArgs,
     /// A price table laid over the embedded one, in its format (crates/service-bedrock/data/prices.json):
     /// a team's negotiated rates replace entries of the same model, Region, tier and date; other entries add.
     #[arg(long)]
@@ -52,12 +34,6 @@ pub(crate) struct CostArgs {
     /// A month at this percentage of its budget or more is flagged NEAR.
     #[arg(long, default_value_t = DEFAULT_BUDGET_WARN_PERCENT, value_parser = clap::value_parser!(u32).range(0..=100))]
     budget_warn: u32,
-    /// Scan threads (default: one per core).
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
-    /// What a line of a file or object that is not a record does.
-    #[arg(long, value_enum, default_value = "fail")]
-    on_bad_record: BadRecordArg,
     /// Print JSON (every section).
     #[arg(long, conflicts_with = "csv")]
     json: bool,
@@ -82,18 +58,9 @@ pub(crate) fn price_table(path: Option<&PathBuf>) -> anyhow::Result<PriceTable> 
 }
 
 pub(crate) fn run(args: CostArgs) -> anyhow::Result<()> {
-    let (start_ms, end_ms) = crate::time_range(&args.start, &args.end)?;
-    let shown = bedrock_emulator::DEFAULT_LOG_GROUP.to_owned();
-    let input = match (&args.events, &args.s3) {
-        (Some(file), _) => QueryInput::Events { file: file.clone(), log_group: shown },
-        (None, Some(location)) => match crate::s3_location(location)? {
-            S3Location::Remote(url) => QueryInput::RemoteS3 { url, log_group: shown },
-            S3Location::Local { bucket, prefix } => {
-                QueryInput::S3 { dir: args.data_dir.clone(), bucket, prefix, log_group: shown }
-            }
-        },
-        (None, None) => QueryInput::DataDir { dir: args.data_dir.clone(), log_groups: args.log_groups.clone() },
-    };
+    let (start_ms, end_ms) = args.input.time_range()?;
+    // Without --log-group, `CostCommand` reads a data directory's Bedrock group.
+    let input = args.input.input(Vec::new)?;
     let budgets = match &args.budget {
         Some(path) => {
             Budgets::from_json(&crate::read(path)?).with_context(|| format!("invalid budget file {}", path.display()))?
@@ -105,8 +72,8 @@ pub(crate) fn run(args: CostArgs) -> anyhow::Result<()> {
         by: args.by,
         start_ms,
         end_ms,
-        threads: args.threads,
-        on_bad_record: args.on_bad_record.into(),
+        threads: args.input.threads,
+        on_bad_record: args.input.on_bad_record.into(),
         prices: price_table(args.prices.as_ref())?,
         tier: args.tier,
         budgets,

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 mod cost_cli;
 mod import_command;
+mod input_args;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -128,32 +129,8 @@ struct QueryArgs {
     /// Read the query from this file.
     #[arg(long, short = 'f')]
     file: Option<PathBuf>,
-    /// Data directory whose log groups to query (ignored with --events).
-    #[arg(long, default_value = ".bedrock-emulator", env = "BEDROCK_EMULATOR_DATA_DIR")]
-    data_dir: PathBuf,
-    /// Log group to query (repeatable). Default: the query's SOURCE, else the Bedrock group.
-    #[arg(long = "log-group")]
-    log_groups: Vec<String>,
-    /// Query a file of ModelInvocationLog records (one JSON object per line, plain or gzip) instead.
-    /// (`--data-dir`, whose default may come from the environment, is then not read.)
-    #[arg(long, conflicts_with = "s3")]
-    events: Option<PathBuf>,
-    /// Query delivered records: `BUCKET[/PREFIX]` in the data directory's buckets, or
-    /// `s3://BUCKET[/PREFIX]` on any S3 endpoint (AWS_ENDPOINT_URL, AWS credentials from the environment).
-    #[arg(long, value_name = "[s3://]BUCKET[/PREFIX]")]
-    s3: Option<String>,
-    /// Scan threads (default: one per core).
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
-    /// What a line of a file or object that is not a record does.
-    #[arg(long, value_enum, default_value = "fail")]
-    on_bad_record: BadRecordArg,
-    /// Start of the time range: RFC 3339 or epoch seconds (inclusive). Default: the beginning.
-    #[arg(long)]
-    start: Option<String>,
-    /// End of the time range: RFC 3339 or epoch seconds (inclusive, to the end of that second).
-    #[arg(long)]
-    end: Option<String>,
+    #[command(flatten)]
+    input: input_args::InputArgs,
     /// Account id shown in `@log`.
     #[arg(long, default_value = bedrock_emulator::config::DEFAULT_ACCOUNT_ID)]
     account_id: String,
@@ -419,30 +396,18 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 fn query(args: QueryArgs) -> anyhow::Result<()> {
-    use bedrock_emulator::query_command::{QueryCommand, QueryCommandError, QueryInput, to_csv, to_json};
+    use bedrock_emulator::query_command::{QueryCommand, QueryCommandError, to_csv, to_json};
     let query = match (&args.query, &args.file) {
         (Some(q), _) => q.clone(),
         (None, Some(path)) => read(path)?,
         (None, None) => anyhow::bail!("give a query string or --file"),
     };
-    let (start_ms, end_ms) = time_range(&args.start, &args.end)?;
-    let shown_group = args.log_groups.first().cloned().unwrap_or_else(|| bedrock_emulator::DEFAULT_LOG_GROUP.to_owned());
-    let input = match (&args.events, &args.s3) {
-        (Some(file), _) => QueryInput::Events { file: file.clone(), log_group: shown_group },
-        (None, Some(location)) => match s3_location(location)? {
-            S3Location::Remote(url) => QueryInput::RemoteS3 { url, log_group: shown_group },
-            S3Location::Local { bucket, prefix } => {
-                QueryInput::S3 { dir: args.data_dir.clone(), bucket, prefix, log_group: shown_group }
-            }
-        },
-        (None, None) => {
-            let mut log_groups = args.log_groups.clone();
-            if log_groups.is_empty() && !query.to_ascii_lowercase().trim_start().starts_with("source") {
-                log_groups.push(bedrock_emulator::DEFAULT_LOG_GROUP.to_owned());
-            }
-            QueryInput::DataDir { dir: args.data_dir.clone(), log_groups }
-        }
-    };
+    let (start_ms, end_ms) = args.input.time_range()?;
+    // Without --log-group, a data directory is read in the query's own SOURCE, else the Bedrock group.
+    let input = args.input.input(|| match query.to_ascii_lowercase().trim_start().starts_with("source") {
+        true => Vec::new(),
+        false => vec![bedrock_emulator::DEFAULT_LOG_GROUP.to_owned()],
+    })?;
     let now_ms = i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis())?;
     let command = QueryCommand {
         query: query.clone(),
@@ -451,8 +416,8 @@ fn query(args: QueryArgs) -> anyhow::Result<()> {
         end_ms,
         account_id: args.account_id,
         now_ms,
-        threads: args.threads,
-        on_bad_record: args.on_bad_record.into(),
+        threads: args.input.threads,
+        on_bad_record: args.input.on_bad_record.into(),
     };
     let output = match command.run() {
         Ok(output) => output,
